@@ -1,0 +1,152 @@
+"""The ``recruitment`` command: a thin click layer over validate, export and friends.
+
+Exit codes: 0 valid (or done), 1 the data is invalid, 2 a usage or I/O problem.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .package import PackageNotFound
+
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+package_option = click.option(
+    "--package",
+    "-p",
+    "root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Folder holding datapackage.json.",
+)
+
+
+def _emit(result, fmt: str) -> None:
+    from .report import FORMATS
+
+    pkg = result.package
+    name = pkg.name if pkg else ""
+    if fmt == "json":
+        text = FORMATS[fmt](result.findings, name, pkg.version if pkg else "")
+    else:
+        text = FORMATS[fmt](result.findings, name)
+    click.echo(text, nl=False)
+
+
+def _run(fn, *args):
+    """Call a library function, turning a missing package or I/O error into exit code 2."""
+    try:
+        return fn(*args)
+    except PackageNotFound as err:
+        raise click.UsageError(f"{err}. Run from the package folder or pass --package.") from err
+    except OSError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="russian-military-recruitment")
+def main() -> None:
+    """Validate and publish the Russian military recruitment data package.
+
+    \b
+    Example:
+      recruitment build            # validate, then write dist/
+    """
+
+
+@main.command()
+@package_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs, github for Actions annotations.",
+)
+def validate(root: Path, fmt: str) -> None:
+    """Check the package: metadata, CSV structure, Table Schemas, rules, provenance.
+
+    Exits 0 when valid, 1 when the data is invalid, 2 on a usage or I/O problem.
+
+    \b
+    Example:
+      recruitment validate
+      recruitment validate --format github   # in a pull request's CI
+    """
+    from .validate import validate as run
+
+    result = _run(run, root)
+    _emit(result, fmt)
+    sys.exit(0 if result.valid else EXIT_INVALID)
+
+
+@main.command()
+@package_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Folder to publish into (replaced whole, only once everything is written).",
+)
+def export(root: Path, out: Path) -> None:
+    """Validate, then write CSV, Parquet, DuckDB and checksums into dist/.
+
+    Nothing is written when the package is invalid, and a failure midway leaves the
+    previous dist/ untouched.
+
+    \b
+    Example:
+      recruitment export --out dist
+    """
+    _publish(root, out)
+
+
+@main.command()
+@package_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Folder to publish into.",
+)
+def build(root: Path, out: Path) -> None:
+    """Validate and export in one go (what `make` runs).
+
+    \b
+    Example:
+      recruitment build
+    """
+    _publish(root, out)
+
+
+def _publish(root: Path, out: Path) -> None:
+    from .export import export as run
+
+    result = _run(run, root, out)
+    if not result.valid:
+        _emit(result, "text")
+        click.echo("nothing exported: fix the problems above first.", err=True)
+        sys.exit(EXIT_INVALID)
+    counts = ", ".join(
+        f"{n} {name}"
+        for name, n in result.con.execute(
+            "SELECT table_name, estimated_size FROM duckdb_tables() "
+            "WHERE database_name = 'memory' AND table_name IN "
+            "(SELECT unnest(?::VARCHAR[]))",
+            [list(result.package.resources)],
+        ).fetchall()
+    )
+    click.echo(f"valid: exported {counts} to {out}/ (csv, parquet, {out}/recruitment.duckdb)")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,193 @@
+"""Read one CSV resource as a table of strings, or say precisely why its structure is broken.
+
+Row checks need exact line numbers: a finding must name the physical line a contributor sees
+in their editor. That holds when every record is one line, so blank lines, line breaks
+inside cells and ragged rows are reported here, with their lines, and the file's rows are
+then not checked further (a contributor fixes the structure first). Byte-level problems
+(encoding, BOM, NUL, CRLF) are found with whole-buffer operations; parsing is pyarrow's.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from .findings import Finding
+from .package import Resource
+
+LINE_COLUMN = "__line"
+"""Column added to every loaded table: the physical CSV line of the row (header is line 1)."""
+
+
+@dataclass
+class CsvTable:
+    resource: Resource
+    table: object | None
+    """A pyarrow Table of strings with :data:`LINE_COLUMN`, or None when rows cannot be checked."""
+    findings: list[Finding]
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _byte_findings(rel: str, data: bytes) -> tuple[list[Finding], bool]:
+    """Findings about the raw bytes, and whether parsing can go on."""
+    out: list[Finding] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        out.append(Finding(rel, 1, None, "csv/bom", "The file starts with a UTF-8 BOM."))
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        out.append(
+            Finding(rel, _line_of(data, nul), None, "csv/nul", "NUL byte; is it UTF-16?")
+        )
+        return out, False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        bad = data[err.start : err.start + 4]
+        out.append(
+            Finding(
+                rel,
+                _line_of(data, err.start),
+                None,
+                "csv/encoding",
+                f"Bytes {bad!r} are not UTF-8 (Latin-1 or Windows-1252 text?).",
+            )
+        )
+        return out, False
+    cr = data.find(b"\r")
+    if cr >= 0:
+        n = data.count(b"\r\n")
+        out.append(
+            Finding(
+                rel,
+                _line_of(data, cr),
+                None,
+                "csv/line-ending",
+                f"{n} line(s) end with CRLF, the first is this one.",
+            )
+        )
+    return out, True
+
+
+def _blank_lines(rel: str, data: bytes) -> list[Finding]:
+    out = []
+    start = data.find(b"\n\n")
+    while start >= 0:
+        out.append(Finding(rel, _line_of(data, start) + 1, None, "csv/blank-line", "Blank line."))
+        start = data.find(b"\n\n", start + 1)
+    return out
+
+
+def _header_findings(rel: str, header: list[str], expected: list[str]) -> list[Finding]:
+    if header == expected:
+        return []
+    parts = []
+    missing = [n for n in expected if n not in header]
+    unknown = [n for n in header if n not in expected]
+    twice = sorted({n for n in header if header.count(n) > 1})
+    if missing:
+        parts.append(f"missing {', '.join(missing)}")
+    if unknown:
+        parts.append(f"unknown {', '.join(repr(n) for n in unknown)}")
+    if twice:
+        parts.append(f"repeated {', '.join(twice)}")
+    if not parts:
+        parts.append("columns are in another order")
+    return [
+        Finding(
+            rel,
+            1,
+            None,
+            "csv/header",
+            f"Header {'; '.join(parts)}. Expected: {','.join(expected)}",
+        )
+    ]
+
+
+def read_csv(root: Path, resource: Resource) -> CsvTable:
+    """Parse ``resource``'s CSV into strings; empty cells become null."""
+    rel = resource.path
+    data = (root / rel).read_bytes()
+    findings, parsable = _byte_findings(rel, data)
+    if not parsable:
+        return CsvTable(resource, None, findings)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    first = data.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8")
+    if not first:
+        findings.append(Finding(rel, 1, None, "csv/empty", "No header line."))
+        return CsvTable(resource, None, findings)
+    header = next(csv.reader([first]))
+    findings += _header_findings(rel, header, resource.field_names)
+    blanks = _blank_lines(rel, data)
+    findings += blanks
+    if findings and any(f.rule in ("csv/header",) for f in findings):
+        return CsvTable(resource, None, findings)
+    table, parse_findings = _parse(rel, data, resource)
+    findings += parse_findings
+    if blanks or parse_findings or table is None:
+        return CsvTable(resource, None, findings)
+    return CsvTable(resource, table, findings)
+
+
+def _parse(rel: str, data: bytes, resource: Resource):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pcsv
+
+    invalid: list[Finding] = []
+
+    def on_invalid(row) -> str:
+        text = row.text or ""
+        if text.count('"') % 2:
+            rule, what = "csv/unclosed-quote", "A quote opened on this line is never closed."
+        else:
+            rule = "csv/ragged-row"
+            what = f"{row.actual_columns} cells, expected {row.expected_columns}."
+        invalid.append(Finding(rel, row.number, None, rule, what))
+        return "skip"
+
+    names = resource.field_names
+    block = 1 << 20
+    while True:
+        try:
+            table = pcsv.read_csv(
+                pa.BufferReader(data),
+                read_options=pcsv.ReadOptions(block_size=block, column_names=names, skip_rows=1),
+                parse_options=pcsv.ParseOptions(
+                    newlines_in_values=True, invalid_row_handler=on_invalid
+                ),
+                convert_options=pcsv.ConvertOptions(
+                    column_types={n: pa.string() for n in names},
+                    null_values=[""],
+                    strings_can_be_null=True,
+                    quoted_strings_can_be_null=True,
+                ),
+            )
+            break
+        except pa.ArrowInvalid as err:
+            if "straddling" in str(err) and block < len(data) + 1:
+                block = len(data) + 1  # a very long line: read it in one block
+                invalid.clear()
+                continue
+            return None, [Finding(rel, None, None, "csv/parse", str(err).splitlines()[0])]
+
+    findings = list(invalid)
+    breaks = [pc.any(pc.match_substring_regex(table[n], r"\r|\n")).as_py() for n in names]
+    if any(breaks):
+        joined = pc.binary_join_element_wise(*[table[m].fill_null("") for m in names], "")
+        before = pc.subtract(pc.cumulative_sum(pc.count_substring(joined, "\n")),
+                             pc.count_substring(joined, "\n"))
+        for n in names:
+            hits = pc.match_substring_regex(table[n].fill_null(""), r"\r|\n")
+            for i in pc.indices_nonzero(hits).to_pylist():
+                line = 2 + i + before[i].as_py()
+                findings.append(
+                    Finding(rel, line, n, "csv/newline-in-field", "The cell holds a line break.")
+                )
+        return None, findings
+    lines = pa.array(range(2, 2 + table.num_rows), type=pa.int64())
+    return table.append_column(LINE_COLUMN, lines), findings

@@ -1,0 +1,123 @@
+"""DuckDB DDL for the published database, derived from the Table Schemas.
+
+Each field becomes a typed column with NOT NULL, CHECK (pattern, minimum, maximum, lengths)
+and an ENUM type for enum fields; keys become PRIMARY KEY, UNIQUE and FOREIGN KEY; every
+description becomes a COMMENT (enum comments carry the codebook). Citing tables also get the
+citation expanded: the seed file and the code-point span of the quote in its line.
+"""
+
+from __future__ import annotations
+
+from .package import Field, Package, Resource
+from .sqltypes import duckdb_type, ident, literal, typed_literal
+
+CITATION_EXTRAS = {
+    "seed_file": (
+        "VARCHAR",
+        "Path of the cited seed file (from sources.seed_file), for reading the quote in place.",
+    ),
+    "char_start": (
+        "INTEGER",
+        "Code-point offset (0-based) where the quote starts in the cited line.",
+    ),
+    "char_end": (
+        "INTEGER",
+        "Code-point offset (exclusive) where the quote ends in the cited line.",
+    ),
+}
+
+
+def enum_type(res: Resource, f: Field) -> str:
+    return f"{res.name}_{f.name}"
+
+
+def extras(res: Resource) -> list[str]:
+    """The expanded-citation columns this resource gets in DuckDB."""
+    if not res.has("line", "quote", "source_id"):
+        return []
+    return [name for name in CITATION_EXTRAS if name not in res.field_names]
+
+
+def column_comment(f: Field) -> str:
+    text = f.description
+    if f.enum_descriptions:
+        codes = "; ".join(f"{k}: {v}" for k, v in f.enum_descriptions.items())
+        text = f"{text} Codes: {codes}"
+    return text
+
+
+def _column(res: Resource, f: Field) -> str:
+    c = f.constraints
+    kind = ident(enum_type(res, f)) if f.enum else duckdb_type(f)
+    parts = [ident(f.name), kind]
+    if f.required or f.name in res.primary_key:
+        parts.append("NOT NULL")
+    col = ident(f.name)
+    if "pattern" in c:
+        parts.append(f"CHECK (regexp_full_match({col}, {literal(c['pattern'])}))")
+    if "minimum" in c:
+        parts.append(f"CHECK ({col} >= {typed_literal(f, c['minimum'])})")
+    if "maximum" in c:
+        parts.append(f"CHECK ({col} <= {typed_literal(f, c['maximum'])})")
+    if "minLength" in c:
+        parts.append(f"CHECK (length({col}) >= {int(c['minLength'])})")
+    if "maxLength" in c:
+        parts.append(f"CHECK (length({col}) <= {int(c['maxLength'])})")
+    if c.get("unique") and [f.name] != res.primary_key:
+        parts.append("UNIQUE")
+    return " ".join(parts)
+
+
+def create_statements(pkg: Package) -> list[str]:
+    """CREATE TYPE / CREATE TABLE / COMMENT ON statements, tables in dependency order."""
+    out: list[str] = []
+    for res in pkg.in_dependency_order():
+        for f in res.fields:
+            if f.enum:
+                values = ", ".join(literal(v) for v in f.enum)
+                out.append(f"CREATE TYPE {ident(enum_type(res, f))} AS ENUM ({values})")
+        cols = [_column(res, f) for f in res.fields]
+        cols += [f"{ident(n)} {CITATION_EXTRAS[n][0]}" for n in extras(res)]
+        if res.primary_key:
+            cols.append(f"PRIMARY KEY ({', '.join(map(ident, res.primary_key))})")
+        for fk in res.foreign_keys:
+            cols.append(
+                f"FOREIGN KEY ({', '.join(map(ident, fk.fields))}) REFERENCES "
+                f"{ident(fk.resource)} ({', '.join(map(ident, fk.reference_fields))})"
+            )
+        out.append(f"CREATE TABLE {ident(res.name)} (\n  " + ",\n  ".join(cols) + "\n)")
+        out.append(f"COMMENT ON TABLE {ident(res.name)} IS {literal(res.description)}")
+        for f in res.fields:
+            out.append(
+                f"COMMENT ON COLUMN {ident(res.name)}.{ident(f.name)} "
+                f"IS {literal(column_comment(f))}"
+            )
+        for n in extras(res):
+            out.append(
+                f"COMMENT ON COLUMN {ident(res.name)}.{ident(n)} "
+                f"IS {literal(CITATION_EXTRAS[n][1])}"
+            )
+    return out
+
+
+def insert_statement(res: Resource, source: str = "memory.main") -> str:
+    """Copy the validated table from ``source`` into the published one, adding the extras."""
+    cols = [f"t.{ident(f.name)}" for f in res.fields]
+    joins = ""
+    add = extras(res)
+    if add:
+        joins = (
+            f" LEFT JOIN {source}.sources src ON src.source_id = t.source_id"
+            f" LEFT JOIN {source}.seed_lines sl ON sl.source_id = t.source_id AND sl.line = t.line"
+        )
+        exprs = {
+            "seed_file": "src.seed_file",
+            "char_start": "CAST(strpos(sl.text, t.quote) - 1 AS INTEGER)",
+            "char_end": "CAST(strpos(sl.text, t.quote) - 1 + length(t.quote) AS INTEGER)",
+        }
+        cols += [exprs[n] for n in add]
+    order = ", ".join(f"t.{ident(k)}" for k in res.primary_key) or "t.__line"
+    return (
+        f"INSERT INTO {ident(res.name)} SELECT {', '.join(cols)} "
+        f"FROM {source}.{ident(res.name)} t{joins} ORDER BY {order}"
+    )

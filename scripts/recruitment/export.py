@@ -1,0 +1,173 @@
+"""Publish a valid package to dist/: CSV, Parquet, one DuckDB file, a descriptor and checksums.
+
+Everything is written into a fresh temporary folder beside ``dist/`` and swapped in only
+when complete, so a failure at any step leaves the previous ``dist/`` as it was. CSV and
+Parquet are byte-reproducible: rows sorted by primary key, no timestamps, fixed options.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from . import ddl, views
+from .package import Package, Resource
+from .sqltypes import ident
+from .validate import Validation, validate
+
+DUCKDB_FILE = "recruitment.duckdb"
+
+
+def export(root: Path, out: Path, extra: list[Callable[[Validation, Path], None]] = ()) -> Validation:
+    """Validate ``root`` and, if valid, publish it to ``out``; return the validation.
+
+    ``extra`` steps (e.g. the static site) write into the temporary folder before the swap.
+    """
+    result = validate(Path(root))
+    if not result.valid:
+        return result
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+    tmp.chmod(0o755)
+    try:
+        write_all(result, tmp)
+        for step in extra:
+            step(result, tmp)
+        write_checksums(tmp)
+        swap(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return result
+
+
+def write_all(result: Validation, tmp: Path) -> None:
+    pkg, con = result.package, result.con
+    (tmp / "csv").mkdir()
+    (tmp / "parquet").mkdir()
+    for res in pkg.in_dependency_order():
+        write_csv(con, res, tmp / "csv" / f"{res.name}.csv")
+        write_parquet(con, pkg, res, tmp / "parquet" / f"{res.name}.parquet")
+    write_duckdb(con, pkg, tmp / DUCKDB_FILE)
+    write_descriptor(pkg, tmp)
+
+
+def _select(res: Resource) -> str:
+    cols = ", ".join(ident(f.name) for f in res.fields)
+    order = ", ".join(ident(k) for k in res.primary_key) or ident("__line")
+    return f"SELECT {cols} FROM {ident(res.name)} ORDER BY {order}"
+
+
+def write_csv(con, res: Resource, path: Path) -> None:
+    target = str(path).replace("'", "''")
+    con.execute(
+        f"COPY ({_select(res)}) TO '{target}' "
+        f"(FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', ESCAPE '\"', NEW_LINE '\\n')"
+    )
+
+
+def arrow_schema(con, pkg: Package, res: Resource):
+    """The Parquet schema: DuckDB's Arrow types, nullability from the Table Schema's required."""
+    import pyarrow as pa
+
+    empty = con.sql(f"{_select(res)} LIMIT 0").to_arrow_table()
+    fields = []
+    for af in empty.schema:
+        f = res.field(af.name)
+        kind = pa.string() if pa.types.is_string_view(af.type) or pa.types.is_large_string(
+            af.type
+        ) else af.type
+        meta = {"description": f.description}
+        if f.enum_descriptions:
+            meta["enum"] = json.dumps(f.enum_descriptions, ensure_ascii=False)
+        fields.append(
+            pa.field(af.name, kind, nullable=not (f.required or f.name in res.primary_key),
+                     metadata=meta)
+        )
+    return pa.schema(
+        fields,
+        metadata={"package": pkg.name, "version": pkg.version, "resource": res.name},
+    )
+
+
+def write_parquet(con, pkg: Package, res: Resource, path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    schema = arrow_schema(con, pkg, res)
+    table = con.sql(_select(res)).to_arrow_table().cast(schema)
+    pq.write_table(table, path, compression="zstd")
+
+
+def write_duckdb(con, pkg: Package, path: Path) -> None:
+    target = str(path).replace("'", "''")
+    con.execute(f"ATTACH '{target}' AS pub")
+    try:
+        con.execute("USE pub")
+        for stmt in ddl.create_statements(pkg):
+            con.execute(stmt)
+        for res in pkg.in_dependency_order():
+            con.execute(ddl.insert_statement(res))
+        for stmt in views.create_statements():
+            con.execute(stmt)
+    finally:
+        con.execute("USE memory")
+        con.execute("DETACH pub")
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def write_descriptor(pkg: Package, tmp: Path) -> None:
+    """dist/datapackage.json: the package metadata, describing the exported files."""
+    meta = {k: v for k, v in pkg.descriptor.items() if k != "resources"}
+    resources = []
+    for res in pkg.in_dependency_order():
+        schema = json.loads((pkg.root / res.schema_path).read_text(encoding="utf-8"))
+        for fmt, media in (("csv", "text/csv"), ("parquet", "application/vnd.apache.parquet")):
+            rel = f"{fmt}/{res.name}.{fmt}"
+            entry = {
+                "name": res.name if fmt == "csv" else f"{res.name}-parquet",
+                "title": res.title,
+                "description": res.description,
+                "path": rel,
+                "format": fmt,
+                "mediatype": media,
+                "bytes": (tmp / rel).stat().st_size,
+                "hash": f"sha256:{sha256_of(tmp / rel)}",
+                "schema": schema,
+            }
+            if fmt == "csv":
+                entry["encoding"] = "utf-8"
+            resources.append(entry)
+    meta["resources"] = resources
+    text = json.dumps(meta, indent=2, ensure_ascii=False) + "\n"
+    (tmp / "datapackage.json").write_text(text, encoding="utf-8")
+
+
+def write_checksums(tmp: Path) -> None:
+    """dist/SHA256SUMS in the format ``sha256sum -c`` reads."""
+    files = sorted(p for p in tmp.rglob("*") if p.is_file() and p.name != "SHA256SUMS")
+    lines = [f"{sha256_of(p)}  {p.relative_to(tmp).as_posix()}\n" for p in files]
+    (tmp / "SHA256SUMS").write_text("".join(lines), encoding="utf-8")
+
+
+def swap(tmp: Path, out: Path) -> None:
+    """Put ``tmp`` in place of ``out``: the old folder is moved aside, then removed."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}-old-{os.getpid()}")
+        out.rename(old)
+    tmp.rename(out)
+    if old is not None:
+        shutil.rmtree(old)

@@ -1,0 +1,262 @@
+"""The one record every check yields, and the catalogue of rules that explains each.
+
+Every layer (package metadata, CSV structure, Table Schema, cross-column rules, provenance)
+reports problems as :class:`Finding` rows; the CLI only formats them. A rule id names the
+check; its entry in :data:`RULES` gives the title shown to contributors and how to fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Finding:
+    """One problem, located as precisely as the input allows."""
+
+    file: str
+    """Path relative to the package root, e.g. ``data/figures.csv``."""
+    line: int | None
+    """Physical line in that file (1 is a CSV's header), or None for the file as a whole."""
+    column: str | None
+    """Column (field) name, or None when the problem is not in one column."""
+    rule: str
+    """Rule id, a key of :data:`RULES`, e.g. ``standard/enum``."""
+    message: str
+    """What is wrong, with the offending value."""
+
+    @property
+    def fix(self) -> str:
+        return RULES[self.rule].fix
+
+    @property
+    def title(self) -> str:
+        return RULES[self.rule].title
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "title": self.title, "fix": self.fix}
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    title: str
+    fix: str
+
+
+def _rules(layer: str, entries: dict[str, tuple[str, str]]) -> dict[str, Rule]:
+    return {f"{layer}/{key}": Rule(title, fix) for key, (title, fix) in entries.items()}
+
+
+RULES: dict[str, Rule] = {
+    **_rules(
+        "package",
+        {
+            "json": (
+                "File is not valid JSON",
+                "Correct the JSON syntax at the line shown (a missing comma or quote is usual).",
+            ),
+            "descriptor": (
+                "Descriptor does not follow the Frictionless standard",
+                "Edit the descriptor so it follows the Data Package / Table Schema specification.",
+            ),
+            "missing-file": (
+                "A file the descriptor refers to does not exist",
+                "Create the file or correct the path in datapackage.json.",
+            ),
+            "path": (
+                "A path leaves the package",
+                "Use a relative path inside the package, without '..' or a leading '/'.",
+            ),
+            "name": (
+                "A resource or field name is not a plain identifier",
+                "Use lowercase letters, digits and underscores, starting with a letter.",
+            ),
+            "field-type": (
+                "A field type this pipeline does not support",
+                "Use one of the types string, integer, number, date or boolean.",
+            ),
+            "key": (
+                "A primary or foreign key names an unknown table or field",
+                "Name a resource declared in datapackage.json and fields declared in its schema.",
+            ),
+            "codebook": (
+                "An enum and its enumDescriptions disagree",
+                "Give every enum code exactly one description in enumDescriptions, and no more.",
+            ),
+        },
+    ),
+    **_rules(
+        "csv",
+        {
+            "encoding": (
+                "File is not UTF-8",
+                "Save the file as UTF-8 (without BOM): in a spreadsheet choose 'CSV UTF-8'.",
+            ),
+            "bom": (
+                "File starts with a byte-order mark",
+                "Save as UTF-8 without BOM.",
+            ),
+            "nul": (
+                "File contains a NUL byte",
+                "Remove the NUL byte; the file may have been saved as UTF-16.",
+            ),
+            "line-ending": (
+                "Line ends with a carriage return (CRLF)",
+                "Save with LF line endings (set your editor's line ending to LF / Unix).",
+            ),
+            "empty": (
+                "File is empty or has no header",
+                "Restore the header line from schemas/<table>.json (git checkout the file).",
+            ),
+            "header": (
+                "Header does not match the Table Schema",
+                "Make the header list exactly the schema's fields, in the schema's order.",
+            ),
+            "blank-line": (
+                "Blank line",
+                "Delete the blank line: every line after the header is one row.",
+            ),
+            "newline-in-field": (
+                "A field holds a line break",
+                "Put the text on one line: line breaks inside a cell make line numbers ambiguous.",
+            ),
+            "ragged-row": (
+                "Row has the wrong number of cells",
+                "Give the row exactly one cell per column; quote a cell that holds a comma.",
+            ),
+            "unclosed-quote": (
+                "A quoted cell is never closed",
+                'Close the quote; write a double quote inside a quoted cell as "".',
+            ),
+            "parse": (
+                "The CSV reader could not parse the file",
+                "Check the quoting around the line shown.",
+            ),
+        },
+    ),
+    **_rules(
+        "standard",
+        {
+            "required": ("Required value is missing", "Fill in the cell."),
+            "type": ("Value does not have the column's type", "Write the value in the type shown."),
+            "enum": ("Value is not one of the allowed codes", "Use one of the codes listed."),
+            "pattern": ("Value does not match the column's pattern", "Write it in the pattern shown."),
+            "minimum": ("Value is below the minimum", "Use a value at or above the minimum."),
+            "maximum": ("Value is above the maximum", "Use a value at or below the maximum."),
+            "min-length": ("Text is too short", "Write a longer text."),
+            "max-length": ("Text is too long", "Shorten the text."),
+            "unique": ("Value repeats another row's", "Give each row its own value."),
+            "primary-key": (
+                "Primary key repeats another row's",
+                "Give the row a new id; ids are never reused.",
+            ),
+            "foreign-key": (
+                "Reference to a row that does not exist",
+                "Use an id that exists in the referenced table, or add that row first.",
+            ),
+        },
+    ),
+    **_rules(
+        "text",
+        {
+            "whitespace": (
+                "Text has leading or trailing white space",
+                "Trim the spaces (also non-breaking ones) at the start and end of the cell.",
+            ),
+            "formula": (
+                "Text starts like a spreadsheet formula",
+                "Do not start a cell with =, +, -, @, a tab or a carriage return; reword it.",
+            ),
+            "nfc": (
+                "Text is not in Unicode NFC form",
+                "Re-type the accented characters, or normalise the file to NFC.",
+            ),
+            "control": (
+                "Text holds a control character",
+                "Remove the control character (tab, form feed, ...).",
+            ),
+        },
+    ),
+    **_rules(
+        "rules",
+        {
+            "value-bounds": (
+                "value lies outside value_low..value_high",
+                "Make value_low <= value <= value_high.",
+            ),
+            "qualifier-bounds": (
+                "The qualifier and the bounds disagree",
+                "exact/approximately: value only; as_many_as/up_to/less_than: value_high = "
+                "value; at_least/more_than: value_low = value; range: value_low < value_high "
+                "and no value.",
+            ),
+            "date-order": ("Interval ends before it starts", "Swap or correct the two dates."),
+            "date-precision": (
+                "Interval is wider than its precision allows",
+                "day: start = end; week: at most 6 days; month: 30; season: 91; year: 365. "
+                "Choose a coarser precision or a narrower interval.",
+            ),
+            "date-incomplete": (
+                "Date interval is only partly filled",
+                "Fill start, end, precision and basis together, or leave all of them empty.",
+            ),
+            "basis-text": (
+                "A stated date has no words that state it",
+                "Put the words that give the date in the *_text column, or change the basis.",
+            ),
+            "basis-notes": (
+                "A relative or inferred date has no notes",
+                "Say in notes how the date was worked out (from what words, against what date).",
+            ),
+        },
+    ),
+    **_rules(
+        "provenance",
+        {
+            "seed-path": (
+                "seed_file leaves seeds/",
+                "Write the path as seeds/<file>, relative, without '..', '\\' or a symlink out.",
+            ),
+            "seed-missing": (
+                "seed_file does not exist",
+                "Add the seed file under seeds/ or correct the path.",
+            ),
+            "seed-unlisted": (
+                "A seed file has no sources row",
+                "Add one row to data/sources.csv for the seed file.",
+            ),
+            "seed-duplicate": (
+                "A seed file has more than one sources row",
+                "Keep exactly one sources row per seed file.",
+            ),
+            "sha256": (
+                "Seed file does not match its pinned SHA-256",
+                "Restore the seed byte for byte (seeds are never edited), or, for a new seed, "
+                "record the hash that sha256sum prints.",
+            ),
+            "line-range": (
+                "Cited line is not in the seed file",
+                "Cite a line number between 1 and the file's last line.",
+            ),
+            "line-blank": ("Cited line is blank", "Cite the line that holds the quote."),
+            "quote": (
+                "Quote does not stand verbatim on the cited line",
+                "Copy the quote from the seed line exactly (same quotes, dashes and spaces) "
+                "or cite the line where it stands.",
+            ),
+            "text-in-quote": (
+                "Words said to come from the quote are not in it",
+                "Copy the words verbatim from the quote, or widen the quote to include them.",
+            ),
+            "value-text": (
+                "value_text does not read as the recorded number",
+                "Make value_text the exact words that state the number (e.g. 134,500, three, "
+                "18-30) and value (or value_low/value_high for a range) what they say.",
+            ),
+        },
+    ),
+}
+
+
+def rule_ids() -> list[str]:
+    return sorted(RULES)

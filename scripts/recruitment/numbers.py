@@ -1,0 +1,108 @@
+"""How ``value_text`` is read as a number: the one function, as a DuckDB macro.
+
+``parse_number_text(text)`` returns ``{low, high}`` (DOUBLE) or NULL when the text is no
+number this grammar knows. A single number gives ``low = high``; a range gives both ends.
+
+Grammar (case-insensitive, surrounding spaces ignored)::
+
+    range   := single ("-" | "–" | "—" | " to ") single  |  "between " single " and " single
+    single  := base [" " scale]
+    base    := digits with thousands commas ("134,500") | digits with a decimal point ("1.5")
+             | a number word: zero … nineteen, twenty … ninety, "twenty-five" style compounds,
+               hundred, dozen
+    scale   := thousand (×1,000) | million (×1,000,000) | billion (×1,000,000,000)
+
+So "400,000" → 400000, "three" → 3, "1.5 million" → 1500000, "18-30" → 18..30. Digits with
+a point as thousands separator ("134.500") read as a decimal and then fail to match the
+integer value, which is the point: the text must say the number the row records.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+_UNITS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen"
+).split()
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+
+
+def number_words() -> dict[str, int]:
+    """Every number word the grammar reads, with its value."""
+    words = {w: i for i, w in enumerate(_UNITS)}
+    for tens, value in _TENS.items():
+        words[tens] = value
+        for unit in range(1, 10):
+            words[f"{tens}-{_UNITS[unit]}"] = value + unit
+    words["hundred"] = 100
+    words["dozen"] = 12
+    return words
+
+
+SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_NUMERAL = r"[0-9]{1,3}(,[0-9]{3})+|[0-9]+(\.[0-9]+)?"
+_RANGE = r"^(.+?)\s*(?:-|–|—|\sto\s)\s*(.+)$"
+_BETWEEN = r"^between\s+(.+?)\s+and\s+(.+)$"
+
+
+def macro_sql() -> str:
+    """The CREATE MACRO statements that define parse_number_text in a DuckDB connection."""
+    words = " ".join(f"WHEN '{w}' THEN {v}" for w, v in number_words().items())
+    scales = " ".join(f"WHEN '{w}' THEN {v}" for w, v in SCALES.items())
+    return f"""
+    CREATE OR REPLACE MACRO _number_base(t) AS (
+        CASE WHEN regexp_full_match(t, '{_NUMERAL}') THEN CAST(replace(t, ',', '') AS DOUBLE)
+             ELSE CASE t {words} END END);
+    CREATE OR REPLACE MACRO _number_single(t) AS (
+        CASE WHEN regexp_full_match(t, '\\S+\\s+\\S+')
+             THEN _number_base(regexp_extract(t, '^(\\S+)', 1))
+                  * CASE regexp_extract(t, '(\\S+)$', 1) {scales} END
+             ELSE _number_base(t) END);
+    CREATE OR REPLACE MACRO parse_number_text(text) AS (
+        WITH_LOW_HIGH(lower(trim(text))));
+    """.replace(
+        "WITH_LOW_HIGH(lower(trim(text)))",
+        """CASE
+            WHEN regexp_matches(lower(trim(text)), '{between}')
+              THEN {{'low': _number_single(regexp_extract(lower(trim(text)), '{between}', 1)),
+                     'high': _number_single(regexp_extract(lower(trim(text)), '{between}', 2))}}
+            WHEN _number_single(lower(trim(text))) IS NOT NULL
+              THEN {{'low': _number_single(lower(trim(text))),
+                     'high': _number_single(lower(trim(text)))}}
+            WHEN regexp_matches(lower(trim(text)), '{rng}')
+              THEN {{'low': _number_single(regexp_extract(lower(trim(text)), '{rng}', 1)),
+                     'high': _number_single(regexp_extract(lower(trim(text)), '{rng}', 2))}}
+            END""".format(between=_BETWEEN, rng=_RANGE),
+    )
+
+
+def install(con) -> None:
+    """Define parse_number_text in ``con``."""
+    con.execute(macro_sql())
+
+
+@cache
+def _connection():
+    import duckdb
+
+    con = duckdb.connect()
+    install(con)
+    return con
+
+
+def parse_number_text(text: str) -> tuple[float, float] | None:
+    """Read ``text`` with the macro (the same code the validator runs): (low, high) or None."""
+    row = _connection().execute("SELECT parse_number_text(?)", [text]).fetchone()[0]
+    if row is None or row["low"] is None or row["high"] is None:
+        return None
+    return row["low"], row["high"]

@@ -1,0 +1,250 @@
+"""Layer 3: every row is evidence. Seeds are pinned, and every citation stands in its seed.
+
+Python touches each seed *file* once (hash, symlink resolution, split into lines); every
+row-level check is SQL over whole tables: the cited line exists and is not blank, the quote
+stands verbatim on it, every ``*_text`` column stands inside the quote, and ``value_text``
+reads (with :func:`recruitment.numbers.parse_number_text`) as the recorded number. Only the
+rows that fail get a closer look, to say where the quote does stand and what differs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+import unicodedata
+from pathlib import Path
+
+from .csvfile import LINE_COLUMN
+from .findings import Finding
+from .package import Package, Resource, safe_relative
+from .sqltypes import ident
+from .standard import shown
+
+SEEDS_DIR = "seeds"
+DETAILED = 200
+"""Failed quotes that get a closest-match diagnosis; beyond that, a plain message."""
+
+
+def citing_resources(pkg: Package, loaded: set[str]) -> list[Resource]:
+    return [
+        r for r in pkg.resources.values() if r.name in loaded and r.has("source_id", "line", "quote")
+    ]
+
+
+def quoted_text_columns(res: Resource) -> list[str]:
+    """Columns whose words must stand inside the row's quote: the ``*_text`` columns."""
+    return [f.name for f in res.fields if f.name.endswith("_text") and f.type == "string"]
+
+
+def seed_files(root: Path) -> list[str]:
+    base = root / SEEDS_DIR
+    if not base.is_dir():
+        return []
+    return sorted(
+        p.relative_to(root).as_posix()
+        for p in base.rglob("*")
+        if (p.is_file() or p.is_symlink()) and not p.name.startswith(".")
+    )
+
+
+def check_sources(con, pkg: Package, loaded: set[str]) -> list[Finding]:
+    """Seed files against the sources table, and the seed lines table the citations need."""
+    sources = pkg.resources.get("sources")
+    if sources is None or "sources" not in loaded or not sources.has("seed_file", "sha256"):
+        _register_lines(con, [])
+        return []
+    root = pkg.root.resolve()
+    seeds_root = (root / SEEDS_DIR).resolve()
+    rows = con.execute(
+        f"SELECT {ident(LINE_COLUMN)}, source_id, seed_file, sha256 FROM sources "
+        f"WHERE seed_file IS NOT NULL ORDER BY 1"
+    ).fetchall()
+    out: list[Finding] = []
+    lines: list[tuple[str, str]] = []
+    for line, source_id, rel, pinned in rows:
+
+        def bad(rule: str, msg: str, line=line) -> None:
+            out.append(Finding(sources.path, line, "seed_file", rule, msg))
+
+        if not safe_relative(rel) or not rel.startswith(SEEDS_DIR + "/"):
+            bad("provenance/seed-path", f"{shown(rel)} is not a relative path inside seeds/.")
+            continue
+        path = root / rel
+        if not os.path.lexists(path):
+            bad("provenance/seed-missing", f"{rel} does not exist.")
+            continue
+        real = path.resolve()
+        if not real.is_relative_to(seeds_root) or not real.is_file():
+            bad("provenance/seed-path", f"{rel} resolves to {real}, outside seeds/.")
+            continue
+        data = real.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if pinned is not None and digest != pinned:
+            out.append(
+                Finding(
+                    sources.path,
+                    line,
+                    "sha256",
+                    "provenance/sha256",
+                    f"{rel} hashes to {digest}, not the pinned {pinned}.",
+                )
+            )
+            continue
+        if source_id is not None:
+            lines.append((source_id, data.decode("utf-8", errors="replace")))
+    listed = {r[2] for r in rows}
+    out += [
+        Finding(f, None, None, "provenance/seed-unlisted", f"{f} has no row in {sources.path}.")
+        for f in seed_files(pkg.root)
+        if f not in listed
+    ]
+    _register_lines(con, lines)
+    return out
+
+
+def _register_lines(con, texts: list[tuple[str, str]]) -> None:
+    """Table seed_lines(source_id, line, text): every line of every verified seed."""
+    import pyarrow as pa
+
+    ids, nums, body = [], [], []
+    for source_id, text in texts:
+        parts = text.split("\n")
+        if parts and parts[-1] == "":
+            parts.pop()
+        ids += [source_id] * len(parts)
+        nums += range(1, len(parts) + 1)
+        body += parts
+    table = pa.table(
+        {
+            "source_id": pa.array(ids, pa.string()),
+            "line": pa.array(nums, pa.int64()),
+            "text": pa.array(body, pa.string()),
+        }
+    )
+    con.register("_seed_lines_arrow", table)
+    con.execute("CREATE OR REPLACE TABLE seed_lines AS SELECT * FROM _seed_lines_arrow")
+    con.unregister("_seed_lines_arrow")
+    con.execute("CREATE OR REPLACE TABLE seed_ids AS SELECT DISTINCT source_id FROM seed_lines")
+
+
+def check_citations(con, res: Resource) -> list[Finding]:
+    """Line, quote, quoted words and value_text of every row of ``res``, in SQL."""
+    t, ln = ident(res.name), ident(LINE_COLUMN)
+    base = (
+        f"FROM {t} c JOIN seed_ids USING (source_id) "
+        f"LEFT JOIN seed_lines s ON s.source_id = c.source_id AND s.line = c.line "
+        f"WHERE c.line IS NOT NULL"
+    )
+    out: list[Finding] = []
+    rows = con.execute(
+        f"SELECT c.{ln}, c.line, c.source_id, "
+        f"(SELECT max(line) FROM seed_lines m WHERE m.source_id = c.source_id) "
+        f"{base} AND s.line IS NULL ORDER BY 1"
+    ).fetchall()
+    out += [
+        Finding(
+            res.path, at, "line", "provenance/line-range",
+            f"Line {line} is past the end of {source_id}'s seed ({last} lines).",
+        )
+        for at, line, source_id, last in rows
+    ]
+    rows = con.execute(
+        f"SELECT c.{ln}, c.line {base} AND trim(s.text) = '' ORDER BY 1"
+    ).fetchall()
+    out += [
+        Finding(res.path, at, "line", "provenance/line-blank", f"Line {line} of the seed is blank.")
+        for at, line in rows
+    ]
+    rows = con.execute(
+        f"SELECT c.{ln}, c.source_id, c.line, c.quote, s.text, "
+        f"(SELECT list(o.line ORDER BY o.line) FROM seed_lines o "
+        f" WHERE o.source_id = c.source_id AND contains(o.text, c.quote)) "
+        f"{base} AND trim(s.text) <> '' AND c.quote IS NOT NULL "
+        f"AND NOT contains(s.text, c.quote) ORDER BY 1"
+    ).fetchall()
+    out += [
+        Finding(res.path, at, "quote", "provenance/quote", _quote_message(*row, detail=i < DETAILED))
+        for i, (at, *row) in enumerate(rows)
+    ]
+    for col in quoted_text_columns(res):
+        rows = con.execute(
+            f"SELECT {ln}, {ident(col)}, quote FROM {t} WHERE {ident(col)} IS NOT NULL "
+            f"AND quote IS NOT NULL AND NOT contains(quote, {ident(col)}) ORDER BY 1"
+        ).fetchall()
+        out += [
+            Finding(
+                res.path, at, col, "provenance/text-in-quote",
+                f"{shown(words)} is not in the quote {shown(quote)}.",
+            )
+            for at, words, quote in rows
+        ]
+    if res.has("value_text", "value", "value_low", "value_high", "qualifier"):
+        out += _check_value_text(con, res)
+    return out
+
+
+def _check_value_text(con, res: Resource) -> list[Finding]:
+    from .numbers import install
+
+    install(con)
+    rows = con.execute(
+        f"""SELECT {ident(LINE_COLUMN)}, value_text, qualifier, value, value_low, value_high, p
+        FROM (SELECT *, parse_number_text(value_text) AS p FROM {ident(res.name)}
+              WHERE value_text IS NOT NULL AND qualifier IS NOT NULL)
+        WHERE p IS NULL OR p.low IS NULL OR p.high IS NULL
+           OR (qualifier = 'range' AND (p.low IS DISTINCT FROM value_low
+                                        OR p.high IS DISTINCT FROM value_high))
+           OR (qualifier <> 'range' AND (p.low <> p.high OR p.low IS DISTINCT FROM value))
+        ORDER BY 1"""
+    ).fetchall()
+    out = []
+    for at, text, qualifier, value, low, high, parsed in rows:
+        if parsed is None or parsed["low"] is None or parsed["high"] is None:
+            msg = f"{shown(text)} is not a number this pipeline can read."
+        elif qualifier == "range":
+            msg = (
+                f"{shown(text)} reads as {_n(parsed['low'])}..{_n(parsed['high'])}, "
+                f"but value_low..value_high is {low}..{high}."
+            )
+        else:
+            got = _n(parsed["low"]) if parsed["low"] == parsed["high"] else (
+                f"the range {_n(parsed['low'])}..{_n(parsed['high'])}"
+            )
+            msg = f"{shown(text)} reads as {got}, but value is {value}."
+        out.append(Finding(res.path, at, "value_text", "provenance/value-text", msg))
+    return out
+
+
+def _n(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _quote_message(source_id, line, quote, text, elsewhere, detail: bool) -> str:
+    if elsewhere:
+        where = ", ".join(map(str, elsewhere[:5]))
+        return f"The quote is not on line {line}; it stands on line {where} of {source_id}."
+    msg = f"The quote is not on line {line} of {source_id}."
+    if not detail:
+        return msg
+    m = difflib.SequenceMatcher(None, text, quote, autojunk=False).find_longest_match(
+        0, len(text), 0, len(quote)
+    )
+    start = max(0, m.a - m.b)
+    closest = text[start : start + len(quote)]
+    diff = next(
+        (i for i, (a, b) in enumerate(zip(quote, closest, strict=False)) if a != b),
+        min(len(quote), len(closest)),
+    )
+    msg += f" Closest text on the line: {shown(closest)}."
+    if diff < len(quote) and diff < len(closest):
+        q, s = quote[diff], closest[diff]
+        msg += (
+            f" First difference at character {diff + 1}: the quote has {q!r} "
+            f"({_uname(q)}), the line has {s!r} ({_uname(s)})."
+        )
+    return msg + f" Line {line} reads: {shown(text) if len(text) <= 60 else repr(text[:200])}"
+
+
+def _uname(ch: str) -> str:
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, '')}".strip()

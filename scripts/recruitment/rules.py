@@ -1,0 +1,175 @@
+"""Layer 2: rules a Table Schema cannot say, checked with pandera over whole polars frames.
+
+The rules attach to column groups the schemas declare, not to table names: any table with
+``value``/``value_low``/``value_high`` gets the bounds rules, and every ``<p>_start``,
+``<p>_end``, ``<p>_precision`` group (an event's date, a figure's period, a source's
+publication date) gets the interval rules. Each rule is one polars expression that is true
+where a row passes; pandera runs them lazily and reports the failing rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .csvfile import LINE_COLUMN
+from .findings import Finding
+from .package import Resource
+
+MAX_SPAN_DAYS = {"day": 0, "week": 6, "month": 30, "season": 91, "year": 365}
+"""Largest end - start, in days, that each date precision allows."""
+
+UPPER = ("as_many_as", "up_to", "less_than")
+LOWER = ("at_least", "more_than")
+POINT = ("exact", "approximately")
+
+
+@dataclass(frozen=True)
+class RowRule:
+    rule: str
+    column: str
+    ok: Callable[[], object]
+    """Builds a polars expression, true (or null) where the row passes."""
+    message: Callable[[dict], str]
+
+
+def date_groups(res: Resource) -> list[str]:
+    """Prefixes p for which the schema declares p_start, p_end and p_precision."""
+    return [
+        f.name[: -len("_start")]
+        for f in res.fields
+        if f.name.endswith("_start")
+        and res.has(f.name[:-6] + "_end", f.name[:-6] + "_precision")
+    ]
+
+
+def row_rules(res: Resource) -> list[RowRule]:
+    import polars as pl
+
+    c = pl.col
+    rules: list[RowRule] = []
+    if res.has("value", "value_low", "value_high"):
+        rules.append(
+            RowRule(
+                "rules/value-bounds",
+                "value",
+                lambda: (c("value_low").is_null() | c("value").is_null() | (c("value_low") <= c("value")))
+                & (c("value_high").is_null() | c("value").is_null() | (c("value") <= c("value_high")))
+                & (c("value_low").is_null() | c("value_high").is_null() | (c("value_low") <= c("value_high"))),
+                lambda r: f"value_low {r['value_low']}, value {r['value']}, value_high "
+                f"{r['value_high']} are not in order.",
+            )
+        )
+        if res.has("qualifier"):
+            q, v, lo, hi = c("qualifier"), c("value"), c("value_low"), c("value_high")
+            rules.append(
+                RowRule(
+                    "rules/qualifier-bounds",
+                    "qualifier",
+                    lambda: (
+                        pl.when(q.is_in(POINT))
+                        .then(v.is_not_null() & lo.is_null() & hi.is_null())
+                        .when(q.is_in(UPPER))
+                        .then(v.is_not_null() & (hi == v) & lo.is_null())
+                        .when(q.is_in(LOWER))
+                        .then(v.is_not_null() & (lo == v) & hi.is_null())
+                        .when(q == "range")
+                        .then(v.is_null() & (lo < hi))
+                        .otherwise(True)
+                    ),
+                    lambda r: f"qualifier {r['qualifier']} with value {r['value']}, value_low "
+                    f"{r['value_low']}, value_high {r['value_high']}.",
+                )
+            )
+    for p in date_groups(res):
+        rules += _interval_rules(res, p)
+    return rules
+
+
+def _interval_rules(res: Resource, p: str) -> list[RowRule]:
+    import polars as pl
+
+    c = pl.col
+    start, end, prec = f"{p}_start", f"{p}_end", f"{p}_precision"
+    basis, text = f"{p}_basis", f"{p}_text"
+    group = [start, end, prec] + ([basis] if res.has(basis) else [])
+    out = [
+        RowRule(
+            "rules/date-incomplete",
+            start,
+            lambda: pl.all_horizontal([c(x).is_null() for x in group])
+            | pl.all_horizontal([c(x).is_not_null() for x in group]),
+            lambda r: f"{', '.join(x for x in group if r[x] is None)} empty while "
+            f"{', '.join(x for x in group if r[x] is not None)} filled.",
+        ),
+        RowRule(
+            "rules/date-order",
+            end,
+            lambda: c(start) <= c(end),
+            lambda r: f"{end} {r[end]} is before {start} {r[start]}.",
+        ),
+        RowRule(
+            "rules/date-precision",
+            prec,
+            lambda: (c(end) - c(start)).dt.total_days()
+            <= c(prec).replace_strict(MAX_SPAN_DAYS, default=None, return_dtype=pl.Int64),
+            lambda r: f"{r[start]}..{r[end]} spans {(r[end] - r[start]).days + 1} days; "
+            f"{r[prec]} allows {MAX_SPAN_DAYS[r[prec]] + 1}.",
+        ),
+    ]
+    if res.has(basis, text):
+        out.append(
+            RowRule(
+                "rules/basis-text",
+                text,
+                lambda: (c(basis) != "stated") | c(text).is_not_null(),
+                lambda r: f"{basis} is stated but {text} is empty.",
+            )
+        )
+    if res.has(basis, "notes"):
+        out.append(
+            RowRule(
+                "rules/basis-notes",
+                "notes",
+                lambda: ~c(basis).is_in(["relative", "inferred"]) | c("notes").is_not_null(),
+                lambda r: f"{basis} is {r[basis]} but notes are empty.",
+            )
+        )
+    return out
+
+
+def check_rules(con, res: Resource) -> list[Finding]:
+    """Run the resource's row rules through pandera; one finding per failing row and rule."""
+    rules = row_rules(res)
+    if not rules:
+        return []
+    import pandera.polars as pa
+    import polars as pl
+
+    from .sqltypes import ident
+
+    frame = con.sql(f"SELECT * FROM {ident(res.name)} ORDER BY {ident(LINE_COLUMN)}").pl()
+    schema = pa.DataFrameSchema(
+        {name: pa.Column(nullable=True) for name in res.field_names},
+        checks=[
+            pa.Check(
+                lambda data, r=r: data.lazyframe.select(r.ok().fill_null(True)),
+                name=f"{r.rule}@{r.column}",
+                error=r.rule,
+            )
+            for r in rules
+        ],
+        name=res.name,
+    )
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        by_id = {f"{r.rule}@{r.column}": r for r in rules}
+        cases = err.failure_cases.filter(pl.col("check").is_in(list(by_id)))
+        out = []
+        for check, index in cases.select("check", "index").iter_rows():
+            row = frame.row(index, named=True)
+            r = by_id[check]
+            out.append(Finding(res.path, row[LINE_COLUMN], r.column, r.rule, r.message(row)))
+        return sorted(out)
+    return []

@@ -1,0 +1,72 @@
+"""Table Schema field types in DuckDB: the column type, and the strict parse of a CSV cell.
+
+This is the only type map in the project. DuckDB DDL uses it directly; the Parquet and
+Arrow types come from DuckDB's own Arrow conversion of the typed tables, so no second map
+exists. A parse accepts exactly the lexical forms Table Schema defines for the type's
+default format, so '134.500', '1 000', 'NaN' or '2023-3-30' are type errors, not values.
+"""
+
+from __future__ import annotations
+
+from .package import Field
+
+DUCKDB_TYPE = {
+    "string": "VARCHAR",
+    "integer": "BIGINT",
+    "number": "DOUBLE",
+    "date": "DATE",
+    "boolean": "BOOLEAN",
+}
+
+_LEXICAL = {
+    "integer": r"-?[0-9]{1,18}",
+    "number": r"-?([0-9]+(\.[0-9]+)?|\.[0-9]+)([eE][-+]?[0-9]+)?",
+    "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
+}
+
+TYPE_HINT = {
+    "integer": "an integer: digits only, no separators (134500, not 134,500 or 134.500)",
+    "number": "a number with a point for decimals (1.5), no separators, no NaN or inf",
+    "date": "a date as YYYY-MM-DD (2023-03-30)",
+    "boolean": "true or false",
+    "string": "text",
+}
+
+
+def ident(name: str) -> str:
+    """Quote an SQL identifier (names are checked plain identifiers, and quoted anyway)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value: object) -> str:
+    """An SQL literal for a value taken from a schema (a string, number or bool)."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def duckdb_type(field: Field) -> str:
+    return DUCKDB_TYPE[field.type]
+
+
+def parse_expr(field: Field, cell: str) -> str:
+    """SQL that turns the VARCHAR ``cell`` into the field's type, or NULL where it is no value."""
+    kind = field.type
+    if kind == "string":
+        return cell
+    if kind == "boolean":
+        return (
+            f"CASE WHEN {cell} IN ('true','True','TRUE','1') THEN TRUE "
+            f"WHEN {cell} IN ('false','False','FALSE','0') THEN FALSE END"
+        )
+    return (
+        f"CASE WHEN regexp_full_match({cell}, {literal(_LEXICAL[kind])}) "
+        f"THEN TRY_CAST({cell} AS {DUCKDB_TYPE[kind]}) END"
+    )
+
+
+def typed_literal(field: Field, value: object) -> str:
+    """A constraint value (e.g. a minimum) as an SQL literal of the field's type."""
+    return f"CAST({literal(value)} AS {DUCKDB_TYPE[field.type]})"

@@ -1,0 +1,231 @@
+"""Layer 1: every cell against its Table Schema field, and the keys across tables.
+
+The checks are generated from the schemas (type, required, enum, pattern, minimum, maximum,
+minLength, maxLength, unique, primaryKey, foreignKeys, plus the text hygiene every string
+must meet) and run as one SQL query per table over the whole column, so a million rows
+cost a few column scans, not a million Python calls. Passing rows are then cast into a
+typed table of the same name, which the later layers and the export read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .csvfile import LINE_COLUMN
+from .findings import Finding
+from .package import Field, Package, Resource
+from .sqltypes import TYPE_HINT, ident, literal, parse_expr, typed_literal
+
+MAX_SHOWN = 60
+WHITESPACE = r"[\s\x{00A0}\x{1680}\x{2000}-\x{200B}\x{202F}\x{205F}\x{3000}\x{FEFF}]"
+
+
+def shown(value: object) -> str:
+    text = str(value)
+    return repr(text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…")
+
+
+@dataclass(frozen=True)
+class CellCheck:
+    column: str
+    rule: str
+    failing: str
+    """SQL condition, true where the cell fails; ``v`` is the raw text, ``t`` the typed value."""
+    message: Callable[[str], str]
+
+
+def raw_table(name: str) -> str:
+    return ident(f"raw_{name}")
+
+
+def cell_checks(res: Resource) -> list[CellCheck]:
+    """All per-cell checks of a resource, derived from its Table Schema."""
+    checks: list[CellCheck] = []
+    for f in res.fields:
+        checks += _field_checks(res, f)
+    return checks
+
+
+def _field_checks(res: Resource, f: Field) -> list[CellCheck]:
+    c = f.constraints
+    out: list[CellCheck] = []
+    add = out.append
+    if f.required or f.name in res.primary_key:
+        add(CellCheck(f.name, "standard/required", "v IS NULL", lambda v: "The cell is empty."))
+    if f.type != "string":
+        add(
+            CellCheck(
+                f.name,
+                "standard/type",
+                "v IS NOT NULL AND t IS NULL",
+                lambda v, f=f: f"{shown(v)} is not {TYPE_HINT[f.type]}.",
+            )
+        )
+    else:
+        add(
+            CellCheck(
+                f.name,
+                "text/whitespace",
+                f"regexp_matches(v, '^{WHITESPACE}|{WHITESPACE}$')",
+                lambda v: f"{shown(v)} starts or ends with white space.",
+            )
+        )
+        add(
+            CellCheck(
+                f.name,
+                "text/formula",
+                "regexp_matches(v, '^[=+\\-@\\t\\r]')",
+                lambda v: f"{shown(v)} would run as a formula in a spreadsheet.",
+            )
+        )
+        add(
+            CellCheck(
+                f.name,
+                "text/control",
+                "regexp_matches(v, '[\\x00-\\x1F\\x7F]')",
+                lambda v: f"{shown(v)} holds a control character.",
+            )
+        )
+        add(
+            CellCheck(
+                f.name,
+                "text/nfc",
+                "v <> nfc_normalize(v)",
+                lambda v: f"{shown(v)} has decomposed (NFD) characters.",
+            )
+        )
+    if f.enum is not None:
+        codes = ", ".join(literal(x) for x in f.enum)
+        add(
+            CellCheck(
+                f.name,
+                "standard/enum",
+                f"v IS NOT NULL AND v NOT IN ({codes})",
+                lambda v, f=f: f"{shown(v)} is not a code of {f.name}; "
+                f"codes: {', '.join(map(str, f.enum))}.",
+            )
+        )
+    if "pattern" in c:
+        add(
+            CellCheck(
+                f.name,
+                "standard/pattern",
+                f"v IS NOT NULL AND NOT regexp_full_match(v, {literal(c['pattern'])})",
+                lambda v, f=f: f"{shown(v)} does not match {c['pattern']} ({f.description})",
+            )
+        )
+    for key, rule, op in (("minimum", "standard/minimum", "<"), ("maximum", "standard/maximum", ">")):
+        if key in c:
+            add(
+                CellCheck(
+                    f.name,
+                    rule,
+                    f"t {op} {typed_literal(f, c[key])}",
+                    lambda v, key=key: f"{shown(v)} is {'below' if key == 'minimum' else 'above'}"
+                    f" the {key} {c[key]}.",
+                )
+            )
+    for key, rule, op in (
+        ("minLength", "standard/min-length", "<"),
+        ("maxLength", "standard/max-length", ">"),
+    ):
+        if key in c:
+            add(
+                CellCheck(
+                    f.name,
+                    rule,
+                    f"length(v) {op} {int(c[key])}",
+                    lambda v, key=key: f"{shown(v)} has {len(v)} characters; "
+                    f"{'at least' if key == 'minLength' else 'at most'} {c[key]} allowed.",
+                )
+            )
+    return out
+
+
+def check_cells(con, res: Resource) -> list[Finding]:
+    """Run every cell check of ``res`` in one query; return the findings in line order."""
+    checks = cell_checks(res)
+    if not checks:
+        return []
+    parts = []
+    for i, chk in enumerate(checks):
+        f = res.field(chk.column)
+        v = ident(f.name)
+        parts.append(
+            f"SELECT {i} AS k, {ident(LINE_COLUMN)} AS line, v FROM "
+            f"(SELECT {ident(LINE_COLUMN)}, {v} AS v, {parse_expr(f, v)} AS t "
+            f"FROM {raw_table(res.name)}) WHERE {chk.failing}"
+        )
+    rows = con.execute(" UNION ALL ".join(parts) + " ORDER BY line, k").fetchall()
+    return [
+        Finding(res.path, line, checks[k].column, checks[k].rule, checks[k].message(v))
+        for k, line, v in rows
+    ]
+
+
+def create_typed_table(con, res: Resource) -> None:
+    """Cast the raw strings to the schema's types (NULL where a cell failed its type)."""
+    cols = ", ".join(f"{parse_expr(f, ident(f.name))} AS {ident(f.name)}" for f in res.fields)
+    con.execute(
+        f"CREATE OR REPLACE TABLE {ident(res.name)} AS "
+        f"SELECT {ident(LINE_COLUMN)}, {cols} FROM {raw_table(res.name)}"
+    )
+
+
+def check_unique(con, res: Resource) -> list[Finding]:
+    """Repeated primary keys and unique values: each repeat is reported at its own line."""
+    keys = [(res.primary_key, "standard/primary-key")] if res.primary_key else []
+    keys += [
+        ([f.name], "standard/unique")
+        for f in res.fields
+        if f.constraints.get("unique") and [f.name] != res.primary_key
+    ]
+    out = []
+    line = ident(LINE_COLUMN)
+    for cols, rule in keys:
+        cs = ", ".join(ident(c) for c in cols)
+        not_null = " AND ".join(f"{ident(c)} IS NOT NULL" for c in cols)
+        rows = con.execute(
+            f"SELECT line, first, key FROM (SELECT {line} AS line, "
+            f"min({line}) OVER (PARTITION BY {cs}) AS first, "
+            f"concat_ws(', ', {cs}) AS key FROM {ident(res.name)} WHERE {not_null}) "
+            f"WHERE line > first ORDER BY line"
+        ).fetchall()
+        out += [
+            Finding(res.path, ln, cols[0], rule, f"{shown(key)} is already used on line {first}.")
+            for ln, first, key in rows
+        ]
+    return out
+
+
+def check_foreign_keys(con, pkg: Package, res: Resource, loaded: set[str]) -> list[Finding]:
+    """References to rows that do not exist (NULL references are allowed)."""
+    out = []
+    for fk in res.foreign_keys:
+        if fk.resource not in loaded:
+            continue  # the target's own findings explain why it could not be read
+        target = pkg.resources[fk.resource]
+        on = " AND ".join(
+            f"s.{ident(a)} = r.{ident(b)}"
+            for a, b in zip(fk.fields, fk.reference_fields, strict=True)
+        )
+        not_null = " AND ".join(f"s.{ident(a)} IS NOT NULL" for a in fk.fields)
+        rows = con.execute(
+            f"SELECT s.{ident(LINE_COLUMN)}, concat_ws(', ', "
+            + ", ".join(f"s.{ident(a)}" for a in fk.fields)
+            + f") FROM {ident(res.name)} s ANTI JOIN {ident(target.name)} r ON {on} "
+            f"WHERE {not_null} ORDER BY 1"
+        ).fetchall()
+        ref = f"{target.name}.{', '.join(fk.reference_fields)}"
+        out += [
+            Finding(
+                res.path,
+                ln,
+                fk.fields[0],
+                "standard/foreign-key",
+                f"{shown(key)} is no {ref} in {target.path}.",
+            )
+            for ln, key in rows
+        ]
+    return out

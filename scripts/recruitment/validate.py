@@ -1,0 +1,67 @@
+"""Run the layers in order over one package, collecting findings in one list.
+
+package metadata → CSV structure → Table Schema (cells, keys) → rules → provenance.
+A layer runs on what the layers before it could read: a file whose structure is broken is
+reported and its rows are left alone, so one mistake does not bury the report in echoes.
+The DuckDB connection with the typed tables is kept, so ``export`` need not load twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .csvfile import read_csv
+from .findings import Finding
+from .package import Package, load_package
+
+
+@dataclass
+class Validation:
+    package: Package | None
+    findings: list[Finding] = field(default_factory=list)
+    con: object | None = None
+    """DuckDB connection holding one typed table per resource (when all could be read)."""
+
+    @property
+    def valid(self) -> bool:
+        return self.package is not None and not self.findings
+
+
+def validate(root: Path) -> Validation:
+    """Validate the package at ``root``; raises PackageNotFound if there is none."""
+    import duckdb
+
+    from . import provenance, rules, standard
+
+    pkg, findings = load_package(Path(root))
+    if pkg is None:
+        return Validation(None, sorted(findings))
+    con = duckdb.connect()
+    loaded: set[str] = set()
+    for res in pkg.in_dependency_order():
+        csv = read_csv(pkg.root, res)
+        findings += csv.findings
+        if csv.table is None:
+            continue
+        con.register(f"_arrow_{res.name}", csv.table)
+        con.execute(
+            f"CREATE TABLE {standard.raw_table(res.name)} AS SELECT * FROM _arrow_{res.name}"
+        )
+        con.unregister(f"_arrow_{res.name}")
+        findings += standard.check_cells(con, res)
+        standard.create_typed_table(con, res)
+        findings += standard.check_unique(con, res)
+        loaded.add(res.name)
+    for res in pkg.in_dependency_order():
+        if res.name in loaded:
+            findings += standard.check_foreign_keys(con, pkg, res, loaded)
+            findings += rules.check_rules(con, res)
+    findings += provenance.check_sources(con, pkg, loaded)
+    for res in provenance.citing_resources(pkg, loaded):
+        findings += provenance.check_citations(con, res)
+    return Validation(pkg, sorted(findings, key=_order), con)
+
+
+def _order(f: Finding):
+    return (f.file, f.line or 0, f.column or "", f.rule, f.message)
