@@ -39,9 +39,7 @@ def _byte_findings(rel: str, data: bytes) -> tuple[list[Finding], bool]:
         out.append(Finding(rel, 1, None, "csv/bom", "The file starts with a UTF-8 BOM."))
     nul = data.find(b"\x00")
     if nul >= 0:
-        out.append(
-            Finding(rel, _line_of(data, nul), None, "csv/nul", "NUL byte; is it UTF-16?")
-        )
+        out.append(Finding(rel, _line_of(data, nul), None, "csv/nul", "NUL byte; is it UTF-16?"))
         return out, False
     try:
         data.decode("utf-8")
@@ -152,11 +150,14 @@ def _parse(rel: str, data: bytes, resource: Resource):
 
     names = resource.field_names
     block = 1 << 20
+    threads = True
     while True:
         try:
             table = pcsv.read_csv(
                 pa.BufferReader(data),
-                read_options=pcsv.ReadOptions(block_size=block, column_names=names, skip_rows=1),
+                read_options=pcsv.ReadOptions(
+                    use_threads=threads, block_size=block, column_names=names, skip_rows=1
+                ),
                 parse_options=pcsv.ParseOptions(
                     newlines_in_values=True, invalid_row_handler=on_invalid
                 ),
@@ -167,20 +168,27 @@ def _parse(rel: str, data: bytes, resource: Resource):
                     quoted_strings_can_be_null=True,
                 ),
             )
-            break
         except pa.ArrowInvalid as err:
             if "straddling" in str(err) and block < len(data) + 1:
                 block = len(data) + 1  # a very long line: read it in one block
                 invalid.clear()
                 continue
             return None, [Finding(rel, None, None, "csv/parse", str(err).splitlines()[0])]
+        if invalid and threads:
+            # Row numbers are only known to a single-threaded parse: redo it, on this
+            # error path only, so the findings name their lines.
+            threads = False
+            invalid.clear()
+            continue
+        break
 
     findings = list(invalid)
     breaks = [pc.any(pc.match_substring_regex(table[n], r"\r|\n")).as_py() for n in names]
     if any(breaks):
         joined = pc.binary_join_element_wise(*[table[m].fill_null("") for m in names], "")
-        before = pc.subtract(pc.cumulative_sum(pc.count_substring(joined, "\n")),
-                             pc.count_substring(joined, "\n"))
+        before = pc.subtract(
+            pc.cumulative_sum(pc.count_substring(joined, "\n")), pc.count_substring(joined, "\n")
+        )
         for n in names:
             hits = pc.match_substring_regex(table[n].fill_null(""), r"\r|\n")
             for i in pc.indices_nonzero(hits).to_pylist():

@@ -23,7 +23,9 @@ from .validate import Validation, validate
 DUCKDB_FILE = "recruitment.duckdb"
 
 
-def export(root: Path, out: Path, extra: list[Callable[[Validation, Path], None]] = ()) -> Validation:
+def export(
+    root: Path, out: Path, extra: list[Callable[[Validation, Path], None]] = ()
+) -> Validation:
     """Validate ``root`` and, if valid, publish it to ``out``; return the validation.
 
     ``extra`` steps (e.g. the static site) write into the temporary folder before the swap.
@@ -80,15 +82,18 @@ def arrow_schema(con, pkg: Package, res: Resource):
     fields = []
     for af in empty.schema:
         f = res.field(af.name)
-        kind = pa.string() if pa.types.is_string_view(af.type) or pa.types.is_large_string(
-            af.type
-        ) else af.type
+        kind = (
+            pa.string()
+            if pa.types.is_string_view(af.type) or pa.types.is_large_string(af.type)
+            else af.type
+        )
         meta = {"description": f.description}
         if f.enum_descriptions:
             meta["enum"] = json.dumps(f.enum_descriptions, ensure_ascii=False)
         fields.append(
-            pa.field(af.name, kind, nullable=not (f.required or f.name in res.primary_key),
-                     metadata=meta)
+            pa.field(
+                af.name, kind, nullable=not (f.required or f.name in res.primary_key), metadata=meta
+            )
         )
     return pa.schema(
         fields,
@@ -132,24 +137,54 @@ def write_descriptor(pkg: Package, tmp: Path) -> None:
     """dist/datapackage.json: the package metadata, describing the exported files."""
     meta = {k: v for k, v in pkg.descriptor.items() if k != "resources"}
     resources = []
+
+    def describe(rel: str, **entry) -> dict:
+        path = tmp / rel
+        return {
+            **entry,
+            "path": rel,
+            "bytes": path.stat().st_size,
+            "hash": f"sha256:{sha256_of(path)}",
+        }
+
     for res in pkg.in_dependency_order():
         schema = json.loads((pkg.root / res.schema_path).read_text(encoding="utf-8"))
-        for fmt, media in (("csv", "text/csv"), ("parquet", "application/vnd.apache.parquet")):
-            rel = f"{fmt}/{res.name}.{fmt}"
-            entry = {
-                "name": res.name if fmt == "csv" else f"{res.name}-parquet",
-                "title": res.title,
-                "description": res.description,
-                "path": rel,
-                "format": fmt,
-                "mediatype": media,
-                "bytes": (tmp / rel).stat().st_size,
-                "hash": f"sha256:{sha256_of(tmp / rel)}",
-                "schema": schema,
-            }
-            if fmt == "csv":
-                entry["encoding"] = "utf-8"
-            resources.append(entry)
+        resources.append(
+            describe(
+                f"csv/{res.name}.csv",
+                name=res.name,
+                type="table",
+                title=res.title,
+                description=res.description,
+                format="csv",
+                mediatype="text/csv",
+                encoding="utf-8",
+                schema=schema,
+            )
+        )
+    # Parquet and DuckDB files are described as files (typed by their own schemas), so a
+    # plain `frictionless validate` checks their bytes and hashes without a Parquet reader.
+    for res in pkg.in_dependency_order():
+        resources.append(
+            describe(
+                f"parquet/{res.name}.parquet",
+                name=f"{res.name}-parquet",
+                type="file",
+                title=f"{res.title} (Parquet)",
+                format="parquet",
+                mediatype="application/vnd.apache.parquet",
+            )
+        )
+    resources.append(
+        describe(
+            DUCKDB_FILE,
+            name="recruitment-duckdb",
+            type="file",
+            title="All tables, keys, comments and views in one DuckDB database",
+            format="duckdb",
+            mediatype="application/vnd.duckdb",
+        )
+    )
     meta["resources"] = resources
     text = json.dumps(meta, indent=2, ensure_ascii=False) + "\n"
     (tmp / "datapackage.json").write_text(text, encoding="utf-8")

@@ -140,7 +140,10 @@ RULES: dict[str, Rule] = {
             "required": ("Required value is missing", "Fill in the cell."),
             "type": ("Value does not have the column's type", "Write the value in the type shown."),
             "enum": ("Value is not one of the allowed codes", "Use one of the codes listed."),
-            "pattern": ("Value does not match the column's pattern", "Write it in the pattern shown."),
+            "pattern": (
+                "Value does not match the column's pattern",
+                "Write it in the pattern shown.",
+            ),
             "minimum": ("Value is below the minimum", "Use a value at or above the minimum."),
             "maximum": ("Value is above the maximum", "Use a value at or below the maximum."),
             "min-length": ("Text is too short", "Write a longer text."),
@@ -224,10 +227,6 @@ RULES: dict[str, Rule] = {
             "seed-unlisted": (
                 "A seed file has no sources row",
                 "Add one row to data/sources.csv for the seed file.",
-            ),
-            "seed-duplicate": (
-                "A seed file has more than one sources row",
-                "Keep exactly one sources row per seed file.",
             ),
             "sha256": (
                 "Seed file does not match its pinned SHA-256",

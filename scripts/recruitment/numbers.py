@@ -21,10 +21,28 @@ from __future__ import annotations
 
 from functools import cache
 
-_UNITS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen"
-).split()
+_UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
 _TENS = {
     "twenty": 20,
     "thirty": 30,
@@ -72,17 +90,17 @@ def macro_sql() -> str:
         WITH_LOW_HIGH(lower(trim(text))));
     """.replace(
         "WITH_LOW_HIGH(lower(trim(text)))",
-        """CASE
-            WHEN regexp_matches(lower(trim(text)), '{between}')
-              THEN {{'low': _number_single(regexp_extract(lower(trim(text)), '{between}', 1)),
-                     'high': _number_single(regexp_extract(lower(trim(text)), '{between}', 2))}}
+        f"""CASE
+            WHEN regexp_matches(lower(trim(text)), '{_BETWEEN}')
+              THEN {{'low': _number_single(regexp_extract(lower(trim(text)), '{_BETWEEN}', 1)),
+                     'high': _number_single(regexp_extract(lower(trim(text)), '{_BETWEEN}', 2))}}
             WHEN _number_single(lower(trim(text))) IS NOT NULL
               THEN {{'low': _number_single(lower(trim(text))),
                      'high': _number_single(lower(trim(text)))}}
-            WHEN regexp_matches(lower(trim(text)), '{rng}')
-              THEN {{'low': _number_single(regexp_extract(lower(trim(text)), '{rng}', 1)),
-                     'high': _number_single(regexp_extract(lower(trim(text)), '{rng}', 2))}}
-            END""".format(between=_BETWEEN, rng=_RANGE),
+            WHEN regexp_matches(lower(trim(text)), '{_RANGE}')
+              THEN {{'low': _number_single(regexp_extract(lower(trim(text)), '{_RANGE}', 1)),
+                     'high': _number_single(regexp_extract(lower(trim(text)), '{_RANGE}', 2))}}
+            END""",
     )
 
 

@@ -153,7 +153,9 @@ def load_package(root: Path) -> tuple[Package | None, list[Finding]]:
     for i, res in enumerate(resources_in):
         if not isinstance(res, dict):
             findings.append(
-                Finding(DESCRIPTOR, None, None, "package/descriptor", f"resources[{i}] is no object")
+                Finding(
+                    DESCRIPTOR, None, None, "package/descriptor", f"resources[{i}] is no object"
+                )
             )
             continue
         name = res.get("name")
@@ -186,8 +188,9 @@ def load_package(root: Path) -> tuple[Package | None, list[Finding]]:
             schemas[name] = schema
             pkg.resources[name] = _resource(res, schema)
 
-    for name, res in pkg.resources.items():
-        findings += _check_resource(pkg, res, res.schema_path)
+    declared = {r.get("name") for r in resources_in if isinstance(r, dict)}
+    for res in pkg.resources.values():
+        findings += _check_resource(pkg, res, declared)
     if findings:
         return None, findings
     return pkg, []
@@ -229,11 +232,12 @@ def _as_list(value) -> list:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _check_resource(pkg: Package, res: Resource, rel: str) -> list[Finding]:
+def _check_resource(pkg: Package, res: Resource, declared: set) -> list[Finding]:
+    """Names and keys of one resource; ``declared`` holds every resource name in the descriptor."""
     out: list[Finding] = []
 
     def bad(rule: str, message: str) -> None:
-        out.append(Finding(rel, None, None, rule, message))
+        out.append(Finding(res.schema_path, None, None, rule, message))
 
     names = res.field_names
     for f in res.fields:
@@ -253,8 +257,9 @@ def _check_resource(pkg: Package, res: Resource, rel: str) -> list[Finding]:
     for fk in res.foreign_keys:
         target = pkg.resources.get(fk.resource)
         if target is None:
-            bad("package/key", f"foreignKey references unknown resource {fk.resource!r}.")
-            continue
+            if fk.resource not in declared:
+                bad("package/key", f"foreignKey references unknown resource {fk.resource!r}.")
+            continue  # a declared resource that failed to load has findings of its own
         for own, ref in zip(fk.fields, fk.reference_fields, strict=False):
             if own not in names:
                 bad("package/key", f"foreignKey names unknown field {own!r}.")

@@ -28,7 +28,9 @@ DETAILED = 200
 
 def citing_resources(pkg: Package, loaded: set[str]) -> list[Resource]:
     return [
-        r for r in pkg.resources.values() if r.name in loaded and r.has("source_id", "line", "quote")
+        r
+        for r in pkg.resources.values()
+        if r.name in loaded and r.has("source_id", "line", "quote")
     ]
 
 
@@ -144,14 +146,15 @@ def check_citations(con, res: Resource) -> list[Finding]:
     ).fetchall()
     out += [
         Finding(
-            res.path, at, "line", "provenance/line-range",
+            res.path,
+            at,
+            "line",
+            "provenance/line-range",
             f"Line {line} is past the end of {source_id}'s seed ({last} lines).",
         )
         for at, line, source_id, last in rows
     ]
-    rows = con.execute(
-        f"SELECT c.{ln}, c.line {base} AND trim(s.text) = '' ORDER BY 1"
-    ).fetchall()
+    rows = con.execute(f"SELECT c.{ln}, c.line {base} AND trim(s.text) = '' ORDER BY 1").fetchall()
     out += [
         Finding(res.path, at, "line", "provenance/line-blank", f"Line {line} of the seed is blank.")
         for at, line in rows
@@ -164,7 +167,9 @@ def check_citations(con, res: Resource) -> list[Finding]:
         f"AND NOT contains(s.text, c.quote) ORDER BY 1"
     ).fetchall()
     out += [
-        Finding(res.path, at, "quote", "provenance/quote", _quote_message(*row, detail=i < DETAILED))
+        Finding(
+            res.path, at, "quote", "provenance/quote", _quote_message(*row, detail=i < DETAILED)
+        )
         for i, (at, *row) in enumerate(rows)
     ]
     for col in quoted_text_columns(res):
@@ -174,7 +179,10 @@ def check_citations(con, res: Resource) -> list[Finding]:
         ).fetchall()
         out += [
             Finding(
-                res.path, at, col, "provenance/text-in-quote",
+                res.path,
+                at,
+                col,
+                "provenance/text-in-quote",
                 f"{shown(words)} is not in the quote {shown(quote)}.",
             )
             for at, words, quote in rows
@@ -208,8 +216,10 @@ def _check_value_text(con, res: Resource) -> list[Finding]:
                 f"but value_low..value_high is {low}..{high}."
             )
         else:
-            got = _n(parsed["low"]) if parsed["low"] == parsed["high"] else (
-                f"the range {_n(parsed['low'])}..{_n(parsed['high'])}"
+            got = (
+                _n(parsed["low"])
+                if parsed["low"] == parsed["high"]
+                else (f"the range {_n(parsed['low'])}..{_n(parsed['high'])}")
             )
             msg = f"{shown(text)} reads as {got}, but value is {value}."
         out.append(Finding(res.path, at, "value_text", "provenance/value-text", msg))

@@ -38,8 +38,7 @@ def date_groups(res: Resource) -> list[str]:
     return [
         f.name[: -len("_start")]
         for f in res.fields
-        if f.name.endswith("_start")
-        and res.has(f.name[:-6] + "_end", f.name[:-6] + "_precision")
+        if f.name.endswith("_start") and res.has(f.name[:-6] + "_end", f.name[:-6] + "_precision")
     ]
 
 
@@ -53,11 +52,27 @@ def row_rules(res: Resource) -> list[RowRule]:
             RowRule(
                 "rules/value-bounds",
                 "value",
-                lambda: (c("value_low").is_null() | c("value").is_null() | (c("value_low") <= c("value")))
-                & (c("value_high").is_null() | c("value").is_null() | (c("value") <= c("value_high")))
-                & (c("value_low").is_null() | c("value_high").is_null() | (c("value_low") <= c("value_high"))),
-                lambda r: f"value_low {r['value_low']}, value {r['value']}, value_high "
-                f"{r['value_high']} are not in order.",
+                lambda: (
+                    (
+                        c("value_low").is_null()
+                        | c("value").is_null()
+                        | (c("value_low") <= c("value"))
+                    )
+                    & (
+                        c("value_high").is_null()
+                        | c("value").is_null()
+                        | (c("value") <= c("value_high"))
+                    )
+                    & (
+                        c("value_low").is_null()
+                        | c("value_high").is_null()
+                        | (c("value_low") <= c("value_high"))
+                    )
+                ),
+                lambda r: (
+                    f"value_low {r['value_low']}, value {r['value']}, value_high "
+                    f"{r['value_high']} are not in order."
+                ),
             )
         )
         if res.has("qualifier"):
@@ -70,15 +85,17 @@ def row_rules(res: Resource) -> list[RowRule]:
                         pl.when(q.is_in(POINT))
                         .then(v.is_not_null() & lo.is_null() & hi.is_null())
                         .when(q.is_in(UPPER))
-                        .then(v.is_not_null() & (hi == v) & lo.is_null())
+                        .then(v.is_not_null() & hi.is_not_null() & (hi == v) & lo.is_null())
                         .when(q.is_in(LOWER))
-                        .then(v.is_not_null() & (lo == v) & hi.is_null())
+                        .then(v.is_not_null() & lo.is_not_null() & (lo == v) & hi.is_null())
                         .when(q == "range")
-                        .then(v.is_null() & (lo < hi))
+                        .then(v.is_null() & lo.is_not_null() & hi.is_not_null() & (lo < hi))
                         .otherwise(True)
                     ),
-                    lambda r: f"qualifier {r['qualifier']} with value {r['value']}, value_low "
-                    f"{r['value_low']}, value_high {r['value_high']}.",
+                    lambda r: (
+                        f"qualifier {r['qualifier']} with value {r['value']}, value_low "
+                        f"{r['value_low']}, value_high {r['value_high']}."
+                    ),
                 )
             )
     for p in date_groups(res):
@@ -97,10 +114,14 @@ def _interval_rules(res: Resource, p: str) -> list[RowRule]:
         RowRule(
             "rules/date-incomplete",
             start,
-            lambda: pl.all_horizontal([c(x).is_null() for x in group])
-            | pl.all_horizontal([c(x).is_not_null() for x in group]),
-            lambda r: f"{', '.join(x for x in group if r[x] is None)} empty while "
-            f"{', '.join(x for x in group if r[x] is not None)} filled.",
+            lambda: (
+                pl.all_horizontal([c(x).is_null() for x in group])
+                | pl.all_horizontal([c(x).is_not_null() for x in group])
+            ),
+            lambda r: (
+                f"{', '.join(x for x in group if r[x] is None)} empty while "
+                f"{', '.join(x for x in group if r[x] is not None)} filled."
+            ),
         ),
         RowRule(
             "rules/date-order",
@@ -111,10 +132,14 @@ def _interval_rules(res: Resource, p: str) -> list[RowRule]:
         RowRule(
             "rules/date-precision",
             prec,
-            lambda: (c(end) - c(start)).dt.total_days()
-            <= c(prec).replace_strict(MAX_SPAN_DAYS, default=None, return_dtype=pl.Int64),
-            lambda r: f"{r[start]}..{r[end]} spans {(r[end] - r[start]).days + 1} days; "
-            f"{r[prec]} allows {MAX_SPAN_DAYS[r[prec]] + 1}.",
+            lambda: (
+                (c(end) - c(start)).dt.total_days()
+                <= c(prec).replace_strict(MAX_SPAN_DAYS, default=None, return_dtype=pl.Int64)
+            ),
+            lambda r: (
+                f"{r[start]}..{r[end]} spans {(r[end] - r[start]).days + 1} days; "
+                f"{r[prec]} allows {MAX_SPAN_DAYS[r[prec]] + 1}."
+            ),
         ),
     ]
     if res.has(basis, text):
@@ -138,8 +163,12 @@ def _interval_rules(res: Resource, p: str) -> list[RowRule]:
     return out
 
 
-def check_rules(con, res: Resource) -> list[Finding]:
-    """Run the resource's row rules through pandera; one finding per failing row and rule."""
+def check_rules(con, res: Resource, skip_lines: set[int] = frozenset()) -> list[Finding]:
+    """Run the resource's row rules through pandera; one finding per failing row and rule.
+
+    Rows in ``skip_lines`` (cells that failed their type, so read as empty) are left out:
+    their type error is the finding, not the rules it would seem to break.
+    """
     rules = row_rules(res)
     if not rules:
         return []
@@ -149,13 +178,15 @@ def check_rules(con, res: Resource) -> list[Finding]:
     from .sqltypes import ident
 
     frame = con.sql(f"SELECT * FROM {ident(res.name)} ORDER BY {ident(LINE_COLUMN)}").pl()
+    if skip_lines:
+        frame = frame.filter(~pl.col(LINE_COLUMN).is_in(list(skip_lines)))
     schema = pa.DataFrameSchema(
         {name: pa.Column(nullable=True) for name in res.field_names},
         checks=[
             pa.Check(
                 lambda data, r=r: data.lazyframe.select(r.ok().fill_null(True)),
-                name=f"{r.rule}@{r.column}",
-                error=r.rule,
+                name=r.rule,
+                error=f"{r.rule} ({r.column})",
             )
             for r in rules
         ],
@@ -164,12 +195,14 @@ def check_rules(con, res: Resource) -> list[Finding]:
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
-        by_id = {f"{r.rule}@{r.column}": r for r in rules}
-        cases = err.failure_cases.filter(pl.col("check").is_in(list(by_id)))
+        # check_number is the position of the check in the schema's list: our rule.
+        cases = err.failure_cases.filter(
+            (pl.col("schema_context") == "DataFrameSchema") & pl.col("index").is_not_null()
+        )
         out = []
-        for check, index in cases.select("check", "index").iter_rows():
+        for number, index in cases.select("check_number", "index").iter_rows():
             row = frame.row(index, named=True)
-            r = by_id[check]
+            r = rules[number]
             out.append(Finding(res.path, row[LINE_COLUMN], r.column, r.rule, r.message(row)))
         return sorted(out)
     return []

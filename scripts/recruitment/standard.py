@@ -102,8 +102,9 @@ def _field_checks(res: Resource, f: Field) -> list[CellCheck]:
                 f.name,
                 "standard/enum",
                 f"v IS NOT NULL AND v NOT IN ({codes})",
-                lambda v, f=f: f"{shown(v)} is not a code of {f.name}; "
-                f"codes: {', '.join(map(str, f.enum))}.",
+                lambda v, f=f: (
+                    f"{shown(v)} is not a code of {f.name}; codes: {', '.join(map(str, f.enum))}."
+                ),
             )
         )
     if "pattern" in c:
@@ -115,15 +116,20 @@ def _field_checks(res: Resource, f: Field) -> list[CellCheck]:
                 lambda v, f=f: f"{shown(v)} does not match {c['pattern']} ({f.description})",
             )
         )
-    for key, rule, op in (("minimum", "standard/minimum", "<"), ("maximum", "standard/maximum", ">")):
+    for key, rule, op in (
+        ("minimum", "standard/minimum", "<"),
+        ("maximum", "standard/maximum", ">"),
+    ):
         if key in c:
             add(
                 CellCheck(
                     f.name,
                     rule,
                     f"t {op} {typed_literal(f, c[key])}",
-                    lambda v, key=key: f"{shown(v)} is {'below' if key == 'minimum' else 'above'}"
-                    f" the {key} {c[key]}.",
+                    lambda v, key=key: (
+                        f"{shown(v)} is {'below' if key == 'minimum' else 'above'}"
+                        f" the {key} {c[key]}."
+                    ),
                 )
             )
     for key, rule, op in (
@@ -136,8 +142,10 @@ def _field_checks(res: Resource, f: Field) -> list[CellCheck]:
                     f.name,
                     rule,
                     f"length(v) {op} {int(c[key])}",
-                    lambda v, key=key: f"{shown(v)} has {len(v)} characters; "
-                    f"{'at least' if key == 'minLength' else 'at most'} {c[key]} allowed.",
+                    lambda v, key=key: (
+                        f"{shown(v)} has {len(v)} characters; "
+                        f"{'at least' if key == 'minLength' else 'at most'} {c[key]} allowed."
+                    ),
                 )
             )
     return out

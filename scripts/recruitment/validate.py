@@ -56,7 +56,10 @@ def validate(root: Path) -> Validation:
     for res in pkg.in_dependency_order():
         if res.name in loaded:
             findings += standard.check_foreign_keys(con, pkg, res, loaded)
-            findings += rules.check_rules(con, res)
+            mistyped = {
+                f.line for f in findings if f.file == res.path and f.rule == "standard/type"
+            }
+            findings += rules.check_rules(con, res, mistyped)
     findings += provenance.check_sources(con, pkg, loaded)
     for res in provenance.citing_resources(pkg, loaded):
         findings += provenance.check_citations(con, res)

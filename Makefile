@@ -1,0 +1,49 @@
+# Russian military recruitment data package. `make` builds everything; `make test` tests it.
+# Needs only Python 3.11+ on the machine: the virtual environment is created here.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SIZES  ?= 10000 100000 1000000
+
+.DEFAULT_GOAL := all
+.PHONY: all help venv validate export build test lint format bench clean
+
+all: build ## Create .venv, install the locked dependencies, validate and publish dist/
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed: make PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+venv: $(STAMP) ## Create .venv with the locked dependencies
+
+validate: $(STAMP) ## Check the package (all layers); exit 1 lists every problem
+	$(BIN)/recruitment validate
+
+export: $(STAMP) ## Validate, then write CSV, Parquet and DuckDB into dist/
+	$(BIN)/recruitment export
+
+build: $(STAMP) ## validate + export
+	$(BIN)/recruitment build
+
+test: $(STAMP) ## Run the test suite
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## ruff lint and format check
+	$(BIN)/ruff check scripts tests
+	$(BIN)/ruff format --check scripts tests
+
+format: $(STAMP) ## ruff format and safe fixes
+	$(BIN)/ruff check --fix scripts tests
+	$(BIN)/ruff format scripts tests
+
+clean: ## Remove dist/, .venv and caches
+	rm -rf dist .dist-* $(VENV) .pytest_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

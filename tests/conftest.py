@@ -1,0 +1,86 @@
+"""Fixtures: a private copy of the real package, and editors that break it in one place."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE_PARTS = ("datapackage.json", "schemas", "data", "seeds")
+
+
+def copy_package(dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in PACKAGE_PARTS:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part)
+        else:
+            shutil.copy2(src, dest / part)
+    return dest
+
+
+@pytest.fixture
+def pkg(tmp_path: Path) -> Path:
+    """A copy of the committed package that a test may break."""
+    return copy_package(tmp_path / "pkg")
+
+
+def rows(root: Path, table: str) -> list[dict]:
+    with (root / "data" / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def find_row(root: Path, table: str, **where) -> tuple[int, dict]:
+    """The first row matching ``where`` (callables are predicates): (CSV line, row)."""
+    for i, row in enumerate(rows(root, table)):
+        if all(v(row[k]) if callable(v) else row[k] == v for k, v in where.items()):
+            return i + 2, row
+    raise LookupError(f"no {table} row with {where}")
+
+
+def set_cells(root: Path, table: str, at: int, /, **values) -> int:
+    """Rewrite one row's cells (by CSV line); returns the line."""
+    path = root / "data" / f"{table}.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        data = list(csv.DictReader(fh))
+        header = list(data[0].keys()) if data else []
+    data[at - 2].update({k: str(v) for k, v in values.items()})
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(data)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return at
+
+
+def edit_bytes(root: Path, rel: str, fn) -> None:
+    path = root / rel
+    path.write_bytes(fn(path.read_bytes()))
+
+
+def at_line(data: bytes, line: int, insert: bytes) -> bytes:
+    """``data`` with ``insert`` placed at the start of physical line ``line``."""
+    parts = data.split(b"\n")
+    parts[line - 1] = insert + parts[line - 1]
+    return b"\n".join(parts)
+
+
+def edit_json(root: Path, rel: str, fn) -> None:
+    path = root / rel
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    fn(doc)
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def schema_field(doc: dict, name: str) -> dict:
+    return next(f for f in doc["fields"] if f["name"] == name)
+
+
+def located(findings) -> set[tuple]:
+    return {(f.file, f.line, f.column, f.rule) for f in findings}

@@ -1,0 +1,452 @@
+"""Every rule has a fixture that breaks it, and a test that expects its id, file, line, column.
+
+Each case below breaks a copy of the real package in one place and names the finding it
+must produce. Findings of other rules are allowed only where a case lists them in ``also``
+(a broken value can rightly fail two rules); anything else is a failure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+
+from conftest import at_line, edit_bytes, edit_json, find_row, located, schema_field, set_cells
+from recruitment.findings import RULES
+from recruitment.validate import validate
+
+
+@dataclass
+class Expect:
+    file: str
+    line: int | None
+    column: str | None
+    also: set[str] = field(default_factory=set)
+    contains: str | None = None
+
+
+CASES: dict[str, Callable] = {}
+
+
+def case(rule: str, name: str = ""):
+    def register(fn):
+        CASES[f"{rule}{'#' + name if name else ''}"] = fn
+        return fn
+
+    return register
+
+
+FIG = "data/figures.csv"
+EVT = "data/events.csv"
+SRC = "data/sources.csv"
+
+
+def _exact_figure(pkg):
+    return find_row(pkg, "figures", qualifier="exact", value=lambda v: v != "")
+
+
+# --- package metadata ---------------------------------------------------------------------
+@case("package/json")
+def _(pkg):
+    text = (pkg / "datapackage.json").read_text()
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if '"name":' in t)
+    (pkg / "datapackage.json").write_text(text.replace('"name":', "name:", 1))
+    return Expect("datapackage.json", line, None)
+
+
+@case("package/descriptor")
+def _(pkg):
+    edit_json(pkg, "schemas/figures.json", lambda d: schema_field(d, "value").update(type="int"))
+    return Expect("schemas/figures.json", None, None)
+
+
+@case("package/field-type")
+def _(pkg):
+    edit_json(pkg, "schemas/figures.json", lambda d: schema_field(d, "value").update(type="year"))
+    return Expect("schemas/figures.json", None, None)
+
+
+@case("package/missing-file")
+def _(pkg):
+    (pkg / "data" / "actors.csv").unlink()
+    return Expect("datapackage.json", None, None)
+
+
+@case("package/path")
+def _(pkg):
+    edit_json(pkg, "datapackage.json", lambda d: d["resources"][1].update(path="../actors.csv"))
+    return Expect("datapackage.json", None, None)
+
+
+@case("package/name")
+def _(pkg):
+    edit_json(pkg, "schemas/events.json", lambda d: schema_field(d, "place").update(name="pl ace"))
+    return Expect("schemas/events.json", None, None)
+
+
+@case("package/key")
+def _(pkg):
+    edit_json(
+        pkg,
+        "schemas/figures.json",
+        lambda d: d["foreignKeys"][0]["reference"].update(resource="nowhere"),
+    )
+    return Expect("schemas/figures.json", None, None)
+
+
+@case("package/codebook")
+def _(pkg):
+    edit_json(
+        pkg, "schemas/figures.json", lambda d: schema_field(d, "unit")["enumDescriptions"].popitem()
+    )
+    return Expect("schemas/figures.json", None, None)
+
+
+# --- CSV structure ------------------------------------------------------------------------
+@case("csv/encoding")
+def _(pkg):
+    edit_bytes(pkg, EVT, lambda b: at_line(b, 4, "é".encode("latin-1")))
+    return Expect(EVT, 4, None)
+
+
+@case("csv/bom")
+def _(pkg):
+    edit_bytes(pkg, EVT, lambda b: b"\xef\xbb\xbf" + b)
+    return Expect(EVT, 1, None)
+
+
+@case("csv/nul")
+def _(pkg):
+    edit_bytes(pkg, EVT, lambda b: at_line(b, 3, b"\x00"))
+    return Expect(EVT, 3, None)
+
+
+@case("csv/line-ending")
+def _(pkg):
+    edit_bytes(pkg, EVT, lambda b: b.replace(b"\n", b"\r\n"))
+    return Expect(EVT, 1, None)
+
+
+@case("csv/empty")
+def _(pkg):
+    edit_bytes(pkg, EVT, lambda b: b"")
+    return Expect(EVT, 1, None)
+
+
+@case("csv/header")
+def _(pkg):
+    edit_bytes(pkg, EVT, lambda b: b.replace(b"summary", b"sumary", 1))
+    return Expect(EVT, 1, None)
+
+
+@case("csv/blank-line")
+def _(pkg):
+    edit_bytes(pkg, EVT, lambda b: at_line(b, 3, b"\n"))
+    return Expect(EVT, 3, None)
+
+
+@case("csv/newline-in-field")
+def _(pkg):
+    set_cells(pkg, "events", 3, summary="two\nlines")
+    return Expect(EVT, 3, "summary")
+
+
+@case("csv/ragged-row")
+def _(pkg):
+    lines = (pkg / EVT).read_text().split("\n")
+    lines[3] += ",one too many"
+    (pkg / EVT).write_text("\n".join(lines))
+    return Expect(EVT, 4, None)
+
+
+@case("csv/unclosed-quote")
+def _(pkg):
+    lines = (pkg / EVT).read_text().split("\n")
+    lines[3] = lines[3].replace(",", ',"', 1)
+    (pkg / EVT).write_text("\n".join(lines))
+    return Expect(EVT, 4, None)
+
+
+@case("csv/parse")
+def _(pkg, monkeypatch):
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    def broken(*args, **kwargs):
+        raise pa.ArrowInvalid("CSV parse error: something unforeseen")
+
+    monkeypatch.setattr(pcsv, "read_csv", broken)
+    return Expect(SRC, None, None)
+
+
+# --- Table Schema -------------------------------------------------------------------------
+@case("standard/required")
+def _(pkg):
+    return Expect(FIG, set_cells(pkg, "figures", 2, measure=""), "measure")
+
+
+@case("standard/type")
+def _(pkg):
+    line, row = _exact_figure(pkg)
+    set_cells(pkg, "figures", line, value=row["value"][:-3] + "." + row["value"][-3:])
+    return Expect(FIG, line, "value", also={"provenance/value-text"})
+
+
+@case("standard/type", "date")
+def _(pkg):
+    return Expect(
+        EVT,
+        set_cells(pkg, "events", 2, date_start="2023-02-30"),
+        "date_start",
+        also={"rules/date-incomplete"},
+    )
+
+
+@case("standard/enum")
+def _(pkg):
+    return Expect(
+        FIG,
+        set_cells(pkg, "figures", 2, measure="recruits"),
+        "measure",
+        contains="recruitment_target",
+    )
+
+
+@case("standard/pattern")
+def _(pkg):
+    return Expect(FIG, set_cells(pkg, "figures", 2, figure_id="FIG-1"), "figure_id")
+
+
+@case("standard/minimum")
+def _(pkg):
+    line = set_cells(pkg, "figures", 2, line="0")
+    return Expect(FIG, line, "line", also={"provenance/line-range"})
+
+
+@case("standard/maximum")
+def _(pkg):
+    edit_json(
+        pkg,
+        "schemas/figures.json",
+        lambda d: schema_field(d, "line")["constraints"].update(maximum=10_000),
+    )
+    return Expect(
+        FIG, set_cells(pkg, "figures", 2, line="10001"), "line", also={"provenance/line-range"}
+    )
+
+
+@case("standard/min-length")
+def _(pkg):
+    return Expect(
+        FIG,
+        set_cells(pkg, "figures", 2, quote="Russia"),
+        "quote",
+        also={"provenance/quote", "provenance/text-in-quote"},
+    )
+
+
+@case("standard/max-length")
+def _(pkg):
+    return Expect(FIG, set_cells(pkg, "figures", 2, notes="x" * 2001), "notes")
+
+
+@case("standard/unique")
+def _(pkg):
+    _, first = find_row(pkg, "sources", source_id="src-000")
+    line = set_cells(pkg, "sources", 3, seed_file=first["seed_file"])
+    return Expect(SRC, line, "seed_file", also={"provenance/sha256", "provenance/seed-unlisted"})
+
+
+@case("standard/primary-key")
+def _(pkg):
+    _, first = find_row(pkg, "figures")
+    return Expect(FIG, set_cells(pkg, "figures", 3, figure_id=first["figure_id"]), "figure_id")
+
+
+@case("standard/foreign-key")
+def _(pkg):
+    line, _ = find_row(pkg, "figures", claimed_by=lambda v: v != "")
+    return Expect(FIG, set_cells(pkg, "figures", line, claimed_by="act-nobody"), "claimed_by")
+
+
+# --- text hygiene -------------------------------------------------------------------------
+@case("text/whitespace")
+def _(pkg):
+    return Expect(
+        EVT, set_cells(pkg, "events", 2, summary="\u00a0Putin signs a decree."), "summary"
+    )
+
+
+@case("text/formula")
+def _(pkg):
+    return Expect(EVT, set_cells(pkg, "events", 2, summary='=HYPERLINK("http://x")'), "summary")
+
+
+@case("text/control")
+def _(pkg):
+    return Expect(EVT, set_cells(pkg, "events", 2, summary="Putin\tsigns"), "summary")
+
+
+@case("text/nfc")
+def _(pkg):
+    return Expect(EVT, set_cells(pkg, "events", 2, summary="Cafe\u0301 decree"), "summary")
+
+
+# --- rules --------------------------------------------------------------------------------
+@case("rules/value-bounds")
+def _(pkg):
+    line, _ = find_row(pkg, "figures", qualifier="range")
+    return Expect(
+        FIG,
+        set_cells(pkg, "figures", line, qualifier="exact", value="40"),
+        "value",
+        also={"rules/qualifier-bounds", "provenance/value-text"},
+    )
+
+
+@case("rules/qualifier-bounds")
+def _(pkg):
+    line, _ = _exact_figure(pkg)
+    return Expect(FIG, set_cells(pkg, "figures", line, qualifier="up_to"), "qualifier")
+
+
+def _day_event(pkg):
+    return find_row(pkg, "events", date_precision="day")
+
+
+@case("rules/date-order")
+def _(pkg):
+    line, row = _day_event(pkg)
+    before = dt.date.fromisoformat(row["date_start"]) - dt.timedelta(days=1)
+    return Expect(EVT, set_cells(pkg, "events", line, date_end=before.isoformat()), "date_end")
+
+
+@case("rules/date-precision")
+def _(pkg):
+    line, row = _day_event(pkg)
+    after = dt.date.fromisoformat(row["date_start"]) + dt.timedelta(days=1)
+    return Expect(EVT, set_cells(pkg, "events", line, date_end=after.isoformat()), "date_precision")
+
+
+@case("rules/date-incomplete")
+def _(pkg):
+    line, _ = find_row(pkg, "figures", period_end=lambda v: v != "")
+    return Expect(FIG, set_cells(pkg, "figures", line, period_end=""), "period_start")
+
+
+@case("rules/basis-text")
+def _(pkg):
+    line, _ = find_row(pkg, "events", date_basis="stated")
+    return Expect(EVT, set_cells(pkg, "events", line, date_text=""), "date_text")
+
+
+@case("rules/basis-notes")
+def _(pkg):
+    line, _ = find_row(pkg, "events", date_basis="relative")
+    return Expect(EVT, set_cells(pkg, "events", line, notes=""), "notes")
+
+
+# --- provenance ---------------------------------------------------------------------------
+@case("provenance/seed-path")
+def _(pkg):
+    return Expect(
+        SRC,
+        set_cells(pkg, "sources", 2, seed_file="/etc/hostname"),
+        "seed_file",
+        also={"provenance/seed-unlisted"},
+    )
+
+
+@case("provenance/seed-missing")
+def _(pkg):
+    return Expect(
+        SRC,
+        set_cells(pkg, "sources", 2, seed_file="seeds/gone.txt"),
+        "seed_file",
+        also={"provenance/seed-unlisted"},
+    )
+
+
+@case("provenance/seed-unlisted")
+def _(pkg):
+    (pkg / "seeds" / "003_new.txt").write_text("A new article.\n")
+    return Expect("seeds/003_new.txt", None, None)
+
+
+@case("provenance/sha256")
+def _(pkg):
+    _, row = find_row(pkg, "sources", source_id="src-002")
+    edit_bytes(pkg, row["seed_file"], lambda b: b.replace(b"160,000", b"160,001", 1))
+    line, _ = find_row(pkg, "sources", source_id="src-002")
+    return Expect(SRC, line, "sha256")
+
+
+@case("provenance/line-range")
+def _(pkg):
+    return Expect(FIG, set_cells(pkg, "figures", 2, line="999"), "line")
+
+
+@case("provenance/line-blank")
+def _(pkg):
+    line, _ = find_row(pkg, "figures", source_id="src-000")
+    return Expect(FIG, set_cells(pkg, "figures", line, line="2"), "line")
+
+
+@case("provenance/quote")
+def _(pkg):
+    line, row = find_row(pkg, "figures", quote=lambda q: "’" in q)
+    set_cells(pkg, "figures", line, quote=row["quote"].replace("’", "'"))
+    return Expect(FIG, line, "quote", contains="U+2019", also={"provenance/text-in-quote"})
+
+
+@case("provenance/quote", "neighbour")
+def _(pkg):
+    line, row = find_row(pkg, "figures", source_id="src-002", line="5")
+    return Expect(
+        FIG, set_cells(pkg, "figures", line, line="6"), "quote", contains="stands on line 5"
+    )
+
+
+@case("provenance/text-in-quote")
+def _(pkg):
+    line, _ = find_row(pkg, "events", date_text=lambda v: v != "")
+    return Expect(EVT, set_cells(pkg, "events", line, date_text="on Tuesday"), "date_text")
+
+
+@case("provenance/value-text")
+def _(pkg):
+    line, row = _exact_figure(pkg)
+    return Expect(
+        FIG,
+        set_cells(pkg, "figures", line, value=int(row["value"]) + 1),
+        "value_text",
+        contains="reads as",
+    )
+
+
+def test_every_rule_has_a_case():
+    covered = {name.split("#")[0] for name in CASES}
+    assert sorted(set(RULES) - covered) == []
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_rule_fixture(name, pkg, request):
+    fn = CASES[name]
+    args = [pkg] + ([request.getfixturevalue("monkeypatch")] if fn.__code__.co_argcount > 1 else [])
+    expect = fn(*args)
+    rule = name.split("#")[0]
+    findings = validate(pkg).findings
+    assert (expect.file, expect.line, expect.column, rule) in located(findings), findings
+    unexpected = [f for f in findings if f.rule not in {rule, *expect.also}]
+    assert unexpected == []
+    if expect.contains:
+        messages = [f.message for f in findings if f.rule == rule]
+        assert any(expect.contains in m for m in messages), messages
+
+
+def test_committed_package_is_valid():
+    from conftest import ROOT
+
+    assert validate(ROOT).findings == []
