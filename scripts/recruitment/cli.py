@@ -5,6 +5,7 @@ Exit codes: 0 valid (or done), 1 the data is invalid, 2 a usage or I/O problem.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -39,13 +40,26 @@ def _emit(result, fmt: str) -> None:
 
 
 def _run(fn, *args):
-    """Call a library function, turning a missing package or I/O error into exit code 2."""
+    """Call a library function; a missing package, I/O error or bug becomes a message, exit 2.
+
+    Set RECRUITMENT_DEBUG=1 to see the traceback of an unexpected error.
+    """
     try:
         return fn(*args)
     except PackageNotFound as err:
         raise click.UsageError(f"{err}. Run from the package folder or pass --package.") from err
     except OSError as err:
-        click.echo(f"error: {err}", err=True)
+        click.echo(f"error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), err=True)
+        sys.exit(EXIT_USAGE)
+    except Exception as err:  # noqa: BLE001 - the last line of defence against tracebacks
+        if os.environ.get("RECRUITMENT_DEBUG"):
+            raise
+        click.echo(
+            f"error: unexpected {type(err).__name__}: {err}\n"
+            "This is a bug in the pipeline, not in your data; please report it with the "
+            "command you ran (RECRUITMENT_DEBUG=1 shows the traceback).",
+            err=True,
+        )
         sys.exit(EXIT_USAGE)
 
 

@@ -1,7 +1,8 @@
 """How ``value_text`` is read as a number: the one function, as a DuckDB macro.
 
-``parse_number_text(text)`` returns ``{low, high}`` (DOUBLE) or NULL when the text is no
-number this grammar knows. A single number gives ``low = high``; a range gives both ends.
+``parse_number_text(text)`` returns the list ``[low, high]`` (DOUBLE); an element is NULL
+when that part is no number this grammar knows. A single number gives ``low = high``; a
+range gives both ends.
 
 Grammar (case-insensitive, surrounding spaces ignored)::
 
@@ -73,35 +74,35 @@ _RANGE = r"^(.+?)\s*(?:-|–|—|\sto\s)\s*(.+)$"
 _BETWEEN = r"^between\s+(.+?)\s+and\s+(.+)$"
 
 
+_SINGLE = r"^(" + _NUMERAL + r"|[a-z]+(-[a-z]+)?)(\s+(thousand|million|billion))?$"
+
+
 def macro_sql() -> str:
-    """The CREATE MACRO statements that define parse_number_text in a DuckDB connection."""
-    words = " ".join(f"WHEN '{w}' THEN {v}" for w, v in number_words().items())
-    scales = " ".join(f"WHEN '{w}' THEN {v}" for w, v in SCALES.items())
+    """The CREATE MACRO statements that define parse_number_text in a DuckDB connection.
+
+    DuckDB inlines macros, so each piece is written to appear once: the text is split into
+    its [low, high] parts first, and one lambda reads each part.
+    """
+    words = ", ".join(f"'{w}': {v}" for w, v in number_words().items())
+    scales = ", ".join(f"'{w}': {v}" for w, v in SCALES.items())
     return f"""
-    CREATE OR REPLACE MACRO _number_base(t) AS (
-        CASE WHEN regexp_full_match(t, '{_NUMERAL}') THEN CAST(replace(t, ',', '') AS DOUBLE)
-             ELSE CASE t {words} END END);
-    CREATE OR REPLACE MACRO _number_single(t) AS (
-        CASE WHEN regexp_full_match(t, '\\S+\\s+\\S+')
-             THEN _number_base(regexp_extract(t, '^(\\S+)', 1))
-                  * CASE regexp_extract(t, '(\\S+)$', 1) {scales} END
-             ELSE _number_base(t) END);
+    CREATE OR REPLACE MACRO _number_parts(s) AS (
+        CASE WHEN regexp_matches(s, '{_BETWEEN}')
+               THEN [regexp_extract(s, '{_BETWEEN}', 1), regexp_extract(s, '{_BETWEEN}', 2)]
+             WHEN regexp_matches(s, '{_SINGLE}') THEN [s, s]
+             WHEN regexp_matches(s, '{_RANGE}')
+               THEN [regexp_extract(s, '{_RANGE}', 1), regexp_extract(s, '{_RANGE}', 2)]
+             ELSE [s, s] END);
+    CREATE OR REPLACE MACRO _number_single(x) AS (
+        CASE WHEN regexp_full_match(regexp_extract(x, '^(\\S+)', 1), '{_NUMERAL}')
+               THEN CAST(replace(regexp_extract(x, '^(\\S+)', 1), ',', '') AS DOUBLE)
+             ELSE map_extract_value(MAP {{{words}}}, regexp_extract(x, '^(\\S+)', 1)) END
+        * CASE WHEN regexp_full_match(x, '\\S+') THEN 1
+               ELSE map_extract_value(MAP {{{scales}}}, regexp_extract(x, '\\s(\\S+)$', 1))
+          END);
     CREATE OR REPLACE MACRO parse_number_text(text) AS (
-        WITH_LOW_HIGH(lower(trim(text))));
-    """.replace(
-        "WITH_LOW_HIGH(lower(trim(text)))",
-        f"""CASE
-            WHEN regexp_matches(lower(trim(text)), '{_BETWEEN}')
-              THEN {{'low': _number_single(regexp_extract(lower(trim(text)), '{_BETWEEN}', 1)),
-                     'high': _number_single(regexp_extract(lower(trim(text)), '{_BETWEEN}', 2))}}
-            WHEN _number_single(lower(trim(text))) IS NOT NULL
-              THEN {{'low': _number_single(lower(trim(text))),
-                     'high': _number_single(lower(trim(text)))}}
-            WHEN regexp_matches(lower(trim(text)), '{_RANGE}')
-              THEN {{'low': _number_single(regexp_extract(lower(trim(text)), '{_RANGE}', 1)),
-                     'high': _number_single(regexp_extract(lower(trim(text)), '{_RANGE}', 2))}}
-            END""",
-    )
+        list_transform(_number_parts(lower(trim(text))), lambda x: _number_single(x)));
+    """
 
 
 def install(con) -> None:
@@ -120,7 +121,7 @@ def _connection():
 
 def parse_number_text(text: str) -> tuple[float, float] | None:
     """Read ``text`` with the macro (the same code the validator runs): (low, high) or None."""
-    row = _connection().execute("SELECT parse_number_text(?)", [text]).fetchone()[0]
-    if row is None or row["low"] is None or row["high"] is None:
+    low, high = _connection().execute("SELECT parse_number_text(?)", [text]).fetchone()[0]
+    if low is None or high is None:
         return None
-    return row["low"], row["high"]
+    return low, high

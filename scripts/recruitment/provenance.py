@@ -200,27 +200,23 @@ def _check_value_text(con, res: Resource) -> list[Finding]:
         f"""SELECT {ident(LINE_COLUMN)}, value_text, qualifier, value, value_low, value_high, p
         FROM (SELECT *, parse_number_text(value_text) AS p FROM {ident(res.name)}
               WHERE value_text IS NOT NULL AND qualifier IS NOT NULL)
-        WHERE p IS NULL OR p.low IS NULL OR p.high IS NULL
-           OR (qualifier = 'range' AND (p.low IS DISTINCT FROM value_low
-                                        OR p.high IS DISTINCT FROM value_high))
-           OR (qualifier <> 'range' AND (p.low <> p.high OR p.low IS DISTINCT FROM value))
+        WHERE p[1] IS NULL OR p[2] IS NULL
+           OR (qualifier = 'range' AND (p[1] IS DISTINCT FROM value_low
+                                        OR p[2] IS DISTINCT FROM value_high))
+           OR (qualifier <> 'range' AND (p[1] <> p[2] OR p[1] IS DISTINCT FROM value))
         ORDER BY 1"""
     ).fetchall()
     out = []
-    for at, text, qualifier, value, low, high, parsed in rows:
-        if parsed is None or parsed["low"] is None or parsed["high"] is None:
+    for at, text, qualifier, value, low, high, (p_low, p_high) in rows:
+        if p_low is None or p_high is None:
             msg = f"{shown(text)} is not a number this pipeline can read."
         elif qualifier == "range":
             msg = (
-                f"{shown(text)} reads as {_n(parsed['low'])}..{_n(parsed['high'])}, "
+                f"{shown(text)} reads as {_n(p_low)}..{_n(p_high)}, "
                 f"but value_low..value_high is {low}..{high}."
             )
         else:
-            got = (
-                _n(parsed["low"])
-                if parsed["low"] == parsed["high"]
-                else (f"the range {_n(parsed['low'])}..{_n(parsed['high'])}")
-            )
+            got = _n(p_low) if p_low == p_high else f"the range {_n(p_low)}..{_n(p_high)}"
             msg = f"{shown(text)} reads as {got}, but value is {value}."
         out.append(Finding(res.path, at, "value_text", "provenance/value-text", msg))
     return out
