@@ -118,8 +118,7 @@ def write_duckdb(con, pkg: Package, path: Path) -> None:
             con.execute(stmt)
         for res in pkg.in_dependency_order():
             con.execute(ddl.insert_statement(res))
-        for stmt in views.create_statements():
-            con.execute(stmt)
+        views.create(con)
     finally:
         con.execute("USE memory")
         con.execute("DETACH pub")

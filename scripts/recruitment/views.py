@@ -50,11 +50,51 @@ VIEWS: dict[str, tuple[str, str]] = {
 }
 
 
-def create_statements() -> list[str]:
+COMPUTED_COLUMNS = {
+    "claimant": "Name of the actor who claims the figure (actors.name of claimed_by).",
+    "kind": "'event' for a row of events, 'figure' for a dated row of figures.",
+    "id": "event_id or figure_id of the row.",
+    "precision": "How exactly date_start..date_end is known (day, week, month, season, year).",
+    "what": "The event_type of an event, or the measure of a figure.",
+    "description": "The event's summary, or the figure's words with qualifier and unit.",
+    "sources": "Number of distinct seed articles that report the claim.",
+    "source_ids": "The seed articles (sources.source_id) that report the claim.",
+    "figure_ids": "The figures (figures.figure_id) that record the claim.",
+    "value_min": "Smallest value any report of the claim gives.",
+    "value_max": "Largest value any report of the claim gives.",
+    "claimants": "Names of the actors the reports say assert the claim.",
+    "measure": "What the number counts (figures.measure).",
+}
+"""Descriptions of view columns that are not copied from a table column."""
+
+
+def create(con) -> None:
+    """Create the views and their comments in ``con``'s current database, after the tables.
+
+    A view column that is a table column keeps that column's comment; the others are
+    described in :data:`COMPUTED_COLUMNS`.
+    """
     from .sqltypes import ident, literal
 
-    out = []
+    comments = {
+        (t, c): text
+        for t, c, text in con.execute(
+            "SELECT table_name, column_name, comment FROM duckdb_columns() "
+            "WHERE database_name = current_database() AND comment IS NOT NULL"
+        ).fetchall()
+    }
     for name, (sql, comment) in VIEWS.items():
-        out.append(f"CREATE VIEW {ident(name)} AS {sql.strip()}")
-        out.append(f"COMMENT ON VIEW {ident(name)} IS {literal(comment)}")
-    return out
+        con.execute(f"CREATE VIEW {ident(name)} AS {sql.strip()}")
+        con.execute(f"COMMENT ON VIEW {ident(name)} IS {literal(comment)}")
+        for (column,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
+            "AND database_name = current_database() ORDER BY column_index",
+            [name],
+        ).fetchall():
+            text = COMPUTED_COLUMNS.get(column) or next(
+                (comments[(t, column)] for t in ("figures", "events") if (t, column) in comments),
+                None,
+            )
+            if text is None:
+                raise KeyError(f"view {name} column {column} has no description")
+            con.execute(f"COMMENT ON COLUMN {ident(name)}.{ident(column)} IS {literal(text)}")

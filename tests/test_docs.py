@@ -1,0 +1,36 @@
+"""The README's SQL examples run against the built database and return rows."""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pytest
+
+from conftest import ROOT
+from recruitment.export import export
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+SQL_BLOCKS = re.findall(r"```sql\n(.*?)```", README, flags=re.S)
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory):
+    out = tmp_path_factory.mktemp("docs") / "dist"
+    assert export(ROOT, out).valid
+    with duckdb.connect(str(out / "recruitment.duckdb"), read_only=True) as con:
+        yield con
+
+
+def test_readme_has_sql_examples():
+    assert len(SQL_BLOCKS) >= 3
+
+
+@pytest.mark.parametrize("sql", SQL_BLOCKS, ids=[f"query{i + 1}" for i in range(len(SQL_BLOCKS))])
+def test_readme_sql_runs_and_returns_rows(database, sql):
+    assert database.execute(sql).fetchall()
+
+
+def test_readme_quotas_query_gives_one_quota_per_year(database):
+    rows = database.execute(SQL_BLOCKS[0]).fetchall()
+    assert [r[0] for r in rows] == [2022, 2023, 2024, 2025]

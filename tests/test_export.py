@@ -1,0 +1,166 @@
+"""The published files carry every value of data/ unchanged, reproducibly and atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import ROOT, copy_package, set_cells
+from recruitment import export as export_mod
+from recruitment.export import export
+from recruitment.package import load_package
+
+PKG, _ = load_package(ROOT)
+TABLES = list(PKG.resources)
+
+
+def frictionless_rows(descriptor: Path, name: str) -> list[dict]:
+    """Rows as frictionless reads them (typed by the Table Schema): the independent oracle."""
+    from frictionless import Package
+
+    resource = Package(str(descriptor)).get_resource(name)
+    with resource:
+        return [row.to_dict() for row in resource.row_stream]
+
+
+def by_key(rows: list[dict], name: str) -> list[dict]:
+    keys = PKG.resources[name].primary_key
+    return sorted(rows, key=lambda r: tuple(r[k] for k in keys))
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("export") / "dist"
+    assert export(ROOT, out).valid
+    return out
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_csv_round_trip(dist, name):
+    original = by_key(frictionless_rows(ROOT / "datapackage.json", name), name)
+    assert frictionless_rows(dist / "datapackage.json", name) == original
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_parquet_round_trip(dist, name):
+    original = by_key(frictionless_rows(ROOT / "datapackage.json", name), name)
+    assert pq.read_table(dist / "parquet" / f"{name}.parquet").to_pylist() == original
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_duckdb_round_trip(dist, name):
+    original = by_key(frictionless_rows(ROOT / "datapackage.json", name), name)
+    fields = PKG.resources[name].field_names
+    with duckdb.connect(str(dist / "recruitment.duckdb"), read_only=True) as con:
+        cur = con.execute(f'SELECT {", ".join(fields)} FROM "{name}"')
+        got = [dict(zip(fields, row, strict=True)) for row in cur.fetchall()]
+    assert got == original
+
+
+def test_parquet_types_follow_the_schema(dist):
+    import pyarrow as pa
+
+    table = pq.read_table(dist / "parquet" / "figures.parquet")
+    schema = table.schema
+    assert schema.field("value").type == pa.int64()
+    assert schema.field("period_start").type == pa.date32()
+    assert schema.field("measure").type == pa.string()
+    assert not schema.field("figure_id").nullable and schema.field("value").nullable
+    assert schema.metadata[b"version"].decode() == PKG.version
+    meta = pq.ParquetFile(dist / "parquet" / "figures.parquet").metadata
+    assert meta.row_group(0).column(0).compression == "ZSTD"
+
+
+def test_duckdb_has_keys_comments_and_views(dist):
+    with duckdb.connect(str(dist / "recruitment.duckdb"), read_only=True) as con:
+        kinds = {
+            (t, k)
+            for t, k in con.execute(
+                "SELECT table_name, constraint_type FROM duckdb_constraints()"
+            ).fetchall()
+        }
+        for res in PKG.resources.values():
+            assert (res.name, "PRIMARY KEY") in kinds
+            if res.foreign_keys:
+                assert (res.name, "FOREIGN KEY") in kinds
+        blank = con.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() "
+            "WHERE NOT internal AND (comment IS NULL OR comment = '')"
+        ).fetchall()
+        assert blank == []
+        views = {v for (v,) in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
+        assert {"figures_cited", "timeline", "claims"} <= views
+        measure = con.execute(
+            "SELECT data_type FROM duckdb_columns() "
+            "WHERE table_name = 'figures' AND column_name = 'measure'"
+        ).fetchone()[0]
+        assert measure.startswith("ENUM(")
+        # The expanded citation points at the quote inside its line.
+        rows = con.execute(
+            "SELECT f.quote, f.char_start, f.char_end, f.seed_file, f.line FROM figures f"
+        ).fetchall()
+    for quote, start, end, seed_file, line in rows:
+        text = (ROOT / seed_file).read_text(encoding="utf-8").split("\n")[line - 1]
+        assert text[start:end] == quote
+
+
+def test_dist_descriptor_validates_and_checksums_match(dist):
+    from frictionless import validate
+
+    report = validate(str(dist / "datapackage.json"))
+    assert report.valid, report.flatten(["type", "message"])
+    for line in (dist / "SHA256SUMS").read_text().splitlines():
+        digest, rel = line.split("  ", 1)
+        assert hashlib.sha256((dist / rel).read_bytes()).hexdigest() == digest
+    doc = json.loads((dist / "datapackage.json").read_text())
+    assert doc["version"] == PKG.version
+    assert all(r["hash"].startswith("sha256:") and r["bytes"] > 0 for r in doc["resources"])
+
+
+def test_export_is_byte_reproducible(dist, tmp_path):
+    again = tmp_path / "again"
+    assert export(ROOT, again).valid
+    for fmt in ("csv", "parquet"):
+        for path in sorted((dist / fmt).iterdir()):
+            assert path.read_bytes() == (again / fmt / path.name).read_bytes(), path.name
+    tables = {}
+    for out in (dist, again):
+        with duckdb.connect(str(out / "recruitment.duckdb"), read_only=True) as con:
+            tables[out] = {t: con.execute(f'SELECT * FROM "{t}"').fetchall() for t in TABLES}
+    assert tables[dist] == tables[again]
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+@pytest.mark.parametrize("step", ["write_parquet", "write_duckdb"])
+def test_failure_midway_leaves_dist_untouched(dist, tmp_path, monkeypatch, step):
+    out = tmp_path / "dist"
+    assert export(ROOT, out).valid
+    before = _snapshot(out)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(export_mod, step, boom)
+    with pytest.raises(RuntimeError):
+        export(ROOT, out)
+    assert _snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+
+
+def test_invalid_package_exports_nothing(tmp_path):
+    pkg = copy_package(tmp_path / "pkg")
+    set_cells(pkg, "figures", 2, measure="nonsense")
+    out = tmp_path / "dist"
+    result = export(pkg, out)
+    assert not result.valid
+    assert not out.exists()
