@@ -10,7 +10,7 @@ Grammar (case-insensitive, surrounding spaces ignored)::
     single  := base [" " scale]
     base    := digits with thousands commas ("134,500") | digits with a decimal point ("1.5")
              | a number word: zero … nineteen, twenty … ninety, "twenty-five" style compounds,
-               hundred, dozen
+               hundred, dozen, and "a"/"an" for one ("a bomber", "an ammunition depot")
     scale   := thousand (×1,000) | million (×1,000,000) | billion (×1,000,000,000)
 
 So "400,000" → 400000, "three" → 3, "1.5 million" → 1500000, "18-30" → 18..30. Digits with
@@ -65,6 +65,7 @@ def number_words() -> dict[str, int]:
             words[f"{tens}-{_UNITS[unit]}"] = value + unit
     words["hundred"] = 100
     words["dozen"] = 12
+    words["a"] = words["an"] = 1  # "a Russian Su-24M bomber": the curator chose these words
     return words
 
 
