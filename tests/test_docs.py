@@ -34,3 +34,15 @@ def test_readme_sql_runs_and_returns_rows(database, sql):
 def test_readme_quotas_query_gives_one_quota_per_year(database):
     rows = database.execute(SQL_BLOCKS[0]).fetchall()
     assert [r[0] for r in rows] == [2022, 2023, 2024, 2025]
+
+
+def test_readme_row_counts_match_the_data(database):
+    table = re.search(r"\| table \| rows \|\n\| --- \| --- \|\n((?:\|.*\|\n)+)", README)
+    stated = {
+        name.strip(): int(n)
+        for name, n in (row.strip("|").split("|") for row in table.group(1).splitlines())
+    }
+    actual = {
+        name: database.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in stated
+    }
+    assert stated == actual

@@ -135,6 +135,12 @@ def _(pkg):
     return Expect(EVT, 1, None)
 
 
+@case("csv/no-rows")
+def _(pkg):
+    edit_bytes(pkg, EVT, lambda b: b.split(b"\n")[0] + b"\n")
+    return Expect(EVT, 1, None)
+
+
 @case("csv/header")
 def _(pkg):
     edit_bytes(pkg, EVT, lambda b: b.replace(b"summary", b"sumary", 1))
@@ -424,6 +430,17 @@ def _(pkg):
         "value_text",
         contains="reads as",
     )
+
+
+# --- coverage ------------------------------------------------------------------------------
+@case("coverage/uncovered")
+def _(pkg):
+    line, row = find_row(pkg, "exclusions")
+    lines = (pkg / "data" / "exclusions.csv").read_text(encoding="utf-8").split("\n")
+    del lines[line - 1]
+    (pkg / "data" / "exclusions.csv").write_text("\n".join(lines), encoding="utf-8")
+    _, source = find_row(pkg, "sources", source_id=row["source_id"])
+    return Expect(source["seed_file"], int(row["line"]), None)
 
 
 def test_every_rule_has_a_case():

@@ -104,6 +104,45 @@ def validate(root: Path, fmt: str) -> None:
 @main.command()
 @package_option
 @click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="Output format, as for validate.",
+)
+def coverage(root: Path, fmt: str) -> None:
+    """List every number or date in the seeds that no row records and no exclusion explains.
+
+    A span is covered when a row citing its line quotes it in a *_text column, or
+    data/exclusions.csv lists it with a reason. Exits 1 while anything is outstanding.
+
+    \b
+    Example:
+      recruitment coverage
+      recruitment coverage --format json
+    """
+    from .validate import validate as run
+
+    result = _run(run, root)
+    outstanding = [f for f in result.findings if f.rule.startswith("coverage/")]
+    others = len(result.findings) - len(outstanding)
+    result.findings = outstanding
+    if result.package is not None and not outstanding and fmt == "text":
+        click.echo("coverage: every number and date in the seeds is recorded or excluded.")
+    else:
+        _emit(result, fmt)
+    if others:
+        click.echo(
+            f"note: {others} other problem(s) make coverage incomplete; run recruitment validate.",
+            err=True,
+        )
+    sys.exit(EXIT_INVALID if outstanding or others else 0)
+
+
+@main.command()
+@package_option
+@click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("dist"),
@@ -144,6 +183,7 @@ def build(root: Path, out: Path) -> None:
 
 def _publish(root: Path, out: Path) -> None:
     from .export import export as run
+    from .sqltypes import ident
 
     result = _run(run, root, out)
     if not result.valid:
@@ -151,13 +191,8 @@ def _publish(root: Path, out: Path) -> None:
         click.echo("nothing exported: fix the problems above first.", err=True)
         sys.exit(EXIT_INVALID)
     counts = ", ".join(
-        f"{n} {name}"
-        for name, n in result.con.execute(
-            "SELECT table_name, estimated_size FROM duckdb_tables() "
-            "WHERE database_name = 'memory' AND table_name IN "
-            "(SELECT unnest(?::VARCHAR[]))",
-            [list(result.package.resources)],
-        ).fetchall()
+        f"{result.con.execute(f'SELECT count(*) FROM {ident(n)}').fetchone()[0]} {n}"
+        for n in result.package.resources
     )
     click.echo(f"valid: exported {counts} to {out}/ (csv, parquet, {out}/recruitment.duckdb)")
 

@@ -55,13 +55,28 @@ def _byte_findings(rel: str, data: bytes) -> tuple[list[Finding], bool]:
             )
         )
         return out, False
-    cr = data.find(b"\r")
-    if cr >= 0:
+    lone_cr = data.replace(b"\r\n", b"").find(b"\r")
+    if lone_cr >= 0:
+        at = data.find(b"\r", 0)
+        while data[at : at + 2] == b"\r\n":
+            at = data.find(b"\r", at + 1)
+        out.append(
+            Finding(
+                rel,
+                _line_of(data, at),
+                None,
+                "csv/line-ending",
+                "A carriage return inside the line.",
+            )
+        )
+        return out, False
+    crlf = data.find(b"\r\n")
+    if crlf >= 0:
         n = data.count(b"\r\n")
         out.append(
             Finding(
                 rel,
-                _line_of(data, cr),
+                _line_of(data, crlf),
                 None,
                 "csv/line-ending",
                 f"{n} line(s) end with CRLF, the first is this one.",
@@ -196,6 +211,9 @@ def _parse(rel: str, data: bytes, resource: Resource):
                 findings.append(
                     Finding(rel, line, n, "csv/newline-in-field", "The cell holds a line break.")
                 )
+        return None, findings
+    if table.num_rows == 0 and not findings:
+        findings.append(Finding(rel, 1, None, "csv/no-rows", "Only a header line."))
         return None, findings
     lines = pa.array(range(2, 2 + table.num_rows), type=pa.int64())
     return table.append_column(LINE_COLUMN, lines), findings

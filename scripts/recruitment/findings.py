@@ -101,12 +101,17 @@ RULES: dict[str, Rule] = {
                 "Remove the NUL byte; the file may have been saved as UTF-16.",
             ),
             "line-ending": (
-                "Line ends with a carriage return (CRLF)",
-                "Save with LF line endings (set your editor's line ending to LF / Unix).",
+                "Carriage return (CR) in the file",
+                "Save with LF line endings (set your editor's line ending to LF / Unix) and "
+                "remove carriage returns inside cells.",
             ),
             "empty": (
                 "File is empty or has no header",
                 "Restore the header line from schemas/<table>.json (git checkout the file).",
+            ),
+            "no-rows": (
+                "File has a header but no rows",
+                "Restore the rows (git checkout the file); a published table is never empty.",
             ),
             "header": (
                 "Header does not match the Table Schema",
@@ -255,6 +260,21 @@ RULES: dict[str, Rule] = {
         },
     ),
 }
+
+
+RULES.update(
+    _rules(
+        "coverage",
+        {
+            "uncovered": (
+                "A number or date in a seed is neither recorded nor excluded",
+                "Record it: a row citing this line whose value_text, date_text, period_text or "
+                "published_text holds the words; or add it to data/exclusions.csv with a "
+                "reason (name, ordinal, repeat, not_data) and notes.",
+            )
+        },
+    )
+)
 
 
 def rule_ids() -> list[str]:

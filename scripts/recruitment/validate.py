@@ -1,8 +1,10 @@
 """Run the layers in order over one package, collecting findings in one list.
 
-package metadata → CSV structure → Table Schema (cells, keys) → rules → provenance.
+package metadata → CSV structure → Table Schema (cells, keys) → rules → provenance →
+coverage.
 A layer runs on what the layers before it could read: a file whose structure is broken is
 reported and its rows are left alone, so one mistake does not bury the report in echoes.
+Coverage, which asks whether the rows are complete, runs once every other check passes.
 The DuckDB connection with the typed tables is kept, so ``export`` need not load twice.
 """
 
@@ -32,7 +34,7 @@ def validate(root: Path) -> Validation:
     """Validate the package at ``root``; raises PackageNotFound if there is none."""
     import duckdb
 
-    from . import provenance, rules, standard
+    from . import coverage, provenance, rules, standard
 
     pkg, findings = load_package(Path(root))
     if pkg is None:
@@ -63,6 +65,8 @@ def validate(root: Path) -> Validation:
     findings += provenance.check_sources(con, pkg, loaded)
     for res in provenance.citing_resources(pkg, loaded):
         findings += provenance.check_citations(con, res)
+    if not findings:  # a broken row would make the spans it quotes look unrecorded
+        findings += coverage.check_coverage(con, pkg, loaded)
     return Validation(pkg, sorted(findings, key=_order), con)
 
 
