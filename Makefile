@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 SIZES  ?= 10000 100000 1000000
 
 .DEFAULT_GOAL := all
-.PHONY: all help venv validate export build test lint format bench clean
+.PHONY: all help venv validate coverage export report build codebook test lint format bench clean
 
 all: build ## Create .venv, install the locked dependencies, validate and publish dist/
 
@@ -27,14 +27,28 @@ venv: $(STAMP) ## Create .venv with the locked dependencies
 validate: $(STAMP) ## Check the package (all layers); exit 1 lists every problem
 	$(BIN)/recruitment validate
 
-export: $(STAMP) ## Validate, then write CSV, Parquet and DuckDB into dist/
+coverage: $(STAMP) ## List number and date words in the seeds that no row records
+	$(BIN)/recruitment coverage
+
+export: $(STAMP) ## Validate, then write CSV, Parquet and DuckDB into dist/ (no site)
 	$(BIN)/recruitment export
 
-build: $(STAMP) ## validate + export
+report: $(STAMP) ## Rebuild only the browsable site, dist/site/
+	$(BIN)/recruitment report
+
+build: $(STAMP) ## Validate and publish everything into dist/, the site included
 	$(BIN)/recruitment build
 
-test: $(STAMP) ## Run the test suite
-	$(BIN)/python -m pytest
+codebook: $(STAMP) ## Regenerate docs/codebook.md from the schemas
+	$(BIN)/recruitment codebook
+
+# The browser tests check the site that `make` built, and leave their screenshots in
+# dist/site/screenshots/; the other tests build what they need in temporary folders.
+test: build ## Build, then run the test suite
+	RECRUITMENT_SITE=dist/site $(BIN)/python -m pytest
+
+bench: $(STAMP) ## Time validate/export against frictionless at SIZES (see bench/results.md)
+	$(BIN)/python bench/run.py --sizes "$(SIZES)"
 
 lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check scripts tests

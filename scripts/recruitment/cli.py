@@ -150,7 +150,7 @@ def coverage(root: Path, fmt: str) -> None:
     help="Folder to publish into (replaced whole, only once everything is written).",
 )
 def export(root: Path, out: Path) -> None:
-    """Validate, then write CSV, Parquet, DuckDB and checksums into dist/.
+    """Validate, then write CSV, Parquet, DuckDB and checksums into dist/ (no site).
 
     Nothing is written when the package is invalid, and a failure midway leaves the
     previous dist/ untouched.
@@ -172,20 +172,68 @@ def export(root: Path, out: Path) -> None:
     help="Folder to publish into.",
 )
 def build(root: Path, out: Path) -> None:
-    """Validate and export in one go (what `make` runs).
+    """Validate and publish everything: data files, DuckDB and the site (what `make` runs).
 
     \b
     Example:
       recruitment build
     """
-    _publish(root, out)
+    from .site import export_step
+
+    _publish(root, out, [export_step])
 
 
-def _publish(root: Path, out: Path) -> None:
+@main.command()
+@package_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="The publication folder; the site goes into OUT/site.",
+)
+def report(root: Path, out: Path) -> None:
+    """Rebuild only the browsable site, dist/site/, from a valid package.
+
+    The site links to the files beside it (dist/csv, dist/parquet, ...) and shows their
+    SHA-256; run `recruitment build` first so they exist. Open dist/site/index.html.
+
+    \b
+    Example:
+      recruitment report && xdg-open dist/site/index.html
+    """
+    from .export import replace_folder
+    from .site import build_site
+    from .validate import validate as run
+
+    result = _run(run, root)
+    if not result.valid:
+        _emit(result, "text")
+        sys.exit(EXIT_INVALID)
+    _run(replace_folder, out / "site", lambda tmp: build_site(result, tmp))
+    click.echo(f"site written to {out / 'site'}/index.html")
+
+
+@main.command()
+@package_option
+def codebook(root: Path) -> None:
+    """Regenerate docs/codebook.md from the Table Schemas (commit the result).
+
+    \b
+    Example:
+      recruitment codebook && git diff docs/codebook.md
+    """
+    from .codebook import write
+
+    path = _run(write, root)
+    click.echo(f"wrote {path}")
+
+
+def _publish(root: Path, out: Path, extra: list | None = None) -> None:
     from .export import export as run
     from .sqltypes import ident
 
-    result = _run(run, root, out)
+    result = _run(run, root, out, extra)
     if not result.valid:
         _emit(result, "text")
         click.echo("nothing exported: fix the problems above first.", err=True)
@@ -194,7 +242,8 @@ def _publish(root: Path, out: Path) -> None:
         f"{result.con.execute(f'SELECT count(*) FROM {ident(n)}').fetchone()[0]} {n}"
         for n in result.package.resources
     )
-    click.echo(f"valid: exported {counts} to {out}/ (csv, parquet, {out}/recruitment.duckdb)")
+    site = f", {out}/site/index.html" if extra else ""
+    click.echo(f"valid: exported {counts} to {out}/ (csv, parquet, recruitment.duckdb{site})")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -24,29 +24,38 @@ DUCKDB_FILE = "recruitment.duckdb"
 
 
 def export(
-    root: Path, out: Path, extra: list[Callable[[Validation, Path], None]] = ()
+    root: Path, out: Path, extra: list[Callable[[Validation, Path], None]] | None = None
 ) -> Validation:
     """Validate ``root`` and, if valid, publish it to ``out``; return the validation.
 
-    ``extra`` steps (e.g. the static site) write into the temporary folder before the swap.
+    ``extra`` steps (``build`` adds the static site) write into the temporary folder after
+    the data files and before the checksums and the swap.
     """
     result = validate(Path(root))
     if not result.valid:
         return result
-    out = Path(out)
+
+    def write(tmp: Path) -> None:
+        write_all(result, tmp)
+        for step in extra or ():
+            step(result, tmp)
+        write_checksums(tmp)
+
+    replace_folder(Path(out), write)
+    return result
+
+
+def replace_folder(out: Path, write: Callable[[Path], None]) -> None:
+    """Run ``write`` on a fresh folder beside ``out`` and swap it in only if it succeeds."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     tmp.chmod(0o755)
     try:
-        write_all(result, tmp)
-        for step in extra:
-            step(result, tmp)
-        write_checksums(tmp)
+        write(tmp)
         swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return result
 
 
 def write_all(result: Validation, tmp: Path) -> None:

@@ -1,0 +1,145 @@
+"""docs/codebook.md, generated from the Table Schemas so the prose can never drift from them.
+
+The schemas already hold everything a codebook says (titles, descriptions, types,
+constraints, keys and an ``enumDescriptions`` meaning for every code), so the codebook is
+rendered from the package model rather than written by hand; a test fails when the
+committed file differs from a fresh render, and ``recruitment codebook`` rewrites it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .package import Field, Package, Resource, load_package
+
+CODEBOOK = Path("docs") / "codebook.md"
+REGENERATE = "recruitment codebook"
+
+CONSTRAINT_WORDS = {
+    "unique": lambda v: "unique" if v else "",
+    "pattern": lambda v: f"pattern `{v}`",
+    "minimum": lambda v: f"≥ {v}",
+    "maximum": lambda v: f"≤ {v}",
+    "exclusiveMinimum": lambda v: f"> {v}",
+    "exclusiveMaximum": lambda v: f"< {v}",
+    "minLength": lambda v: f"at least {v} characters",
+    "maxLength": lambda v: f"at most {v} characters",
+    "enum": lambda v: f"one of {len(v)} codes (below)",
+}
+
+
+def cell(text: object, prose: bool = True) -> str:
+    """Text safe inside a Markdown table cell: one line, pipes escaped.
+
+    In prose, '*' (which would start emphasis) and '<' (which would start HTML) are
+    escaped too; constraint text keeps them, as it shows patterns inside code spans.
+    """
+    out = " ".join(str(text).split())
+    if prose:
+        out = out.replace("\\", "\\\\").replace("*", "\\*").replace("<", "&lt;")
+    out = out.replace("|", "\\|")
+    return out
+
+
+def constraints(f: Field) -> str:
+    """The field's constraints in words, in a fixed order; 'required' has its own column."""
+    out = []
+    for key, word in CONSTRAINT_WORDS.items():
+        if key in f.constraints:
+            text = word(f.constraints[key])
+            if text:
+                out.append(text)
+    known = set(CONSTRAINT_WORDS) | {"required"}
+    out += [
+        f"{key} `{json.dumps(f.constraints[key], ensure_ascii=False)}`"
+        for key in sorted(f.constraints)
+        if key not in known
+    ]
+    return "; ".join(out)
+
+
+def _keys(res: Resource) -> list[str]:
+    out = []
+    if res.primary_key:
+        out.append("- Primary key: " + ", ".join(f"`{k}`" for k in res.primary_key))
+    for fk in res.foreign_keys:
+        own = ", ".join(f"`{k}`" for k in fk.fields)
+        ref = ", ".join(f"`{fk.resource}.{k}`" for k in fk.reference_fields)
+        out.append(f"- Foreign key: {own} → {ref}")
+    return out
+
+
+def render_resource(res: Resource) -> str:
+    lines = [
+        f"## `{res.name}`: {res.title}",
+        "",
+        res.description,
+        "",
+        f"- Data: `{res.path}`; schema: `{res.schema_path}`",
+        *_keys(res),
+        "",
+        "| Column | Title | Type | Required | Constraints | Description |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for f in res.fields:
+        required = "yes" if f.required or f.name in res.primary_key else ""
+        limits = cell(constraints(f), prose=False)
+        lines.append(
+            f"| `{f.name}` | {cell(f.title)} | {f.type} | {required} | {limits} "
+            f"| {cell(f.description)} |"
+        )
+    for f in res.fields:
+        if not f.enum:
+            continue
+        lines += [
+            "",
+            f"### `{res.name}.{f.name}` codes",
+            "",
+            "| Code | Meaning |",
+            "| --- | --- |",
+        ]
+        lines += [
+            f"| `{code}` | {cell(f.enum_descriptions.get(str(code), ''))} |" for code in f.enum
+        ]
+    return "\n".join(lines)
+
+
+def render(package: Package) -> str:
+    """The whole codebook as Markdown: tables in descriptor order, codes in schema order."""
+    d = package.descriptor
+    toc = [
+        f"- [`{r.name}`](#{r.name}-{_slug(r.title)}): {r.title}" for r in package.resources.values()
+    ]
+    head = [
+        f"<!-- Generated from schemas/*.json by `{REGENERATE}`; do not edit by hand. -->",
+        "",
+        f"# Codebook: {d.get('title', package.name)}",
+        "",
+        f"Package `{package.name}`, version {package.version}. "
+        "Every table, column and code of the data package, as its Table Schemas define them. "
+        "Empty cells are missing values; dates are ISO 8601 (YYYY-MM-DD).",
+        "",
+        *toc,
+    ]
+    parts = ["\n".join(head)] + [render_resource(r) for r in package.resources.values()]
+    return "\n\n".join(parts) + "\n"
+
+
+def _slug(text: str) -> str:
+    """GitHub's heading anchor for the part after the backticked name."""
+    keep = "".join(ch for ch in text.lower() if ch.isalnum() or ch in " -_")
+    return keep.replace(" ", "-")
+
+
+def write(root: Path) -> Path:
+    """Render the codebook of the package at ``root`` into ``root/docs/codebook.md``."""
+    root = Path(root)
+    package, findings = load_package(root)
+    if package is None:
+        problems = "; ".join(f.message for f in findings[:5])
+        raise ValueError(f"the schemas cannot be read, so no codebook is written: {problems}")
+    path = root / CODEBOOK
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(package), encoding="utf-8", newline="\n")
+    return path

@@ -1,0 +1,178 @@
+"""What the site shows, read once from a Validation into plain Python values.
+
+The pages and charts never query DuckDB themselves: they get a :class:`SiteData` built
+here, so every page sees the same rows in the same (primary-key) order, and the column
+lists always come from the Table Schemas through the package model, never retyped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..package import Package, Resource
+from ..sqltypes import ident
+
+CITING = ("source_id", "line", "quote")
+"""The columns that make a row evidence: a resource with all three gets provenance pages."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of one table, with the values typed as DuckDB returned them."""
+
+    table: str
+    id: str
+    values: dict
+
+    def get(self, name: str, default=None):
+        return self.values.get(name, default)
+
+    @property
+    def cites(self) -> bool:
+        return all(self.values.get(c) is not None for c in CITING)
+
+
+@dataclass(frozen=True)
+class Article:
+    """One seed article: its lines (split on "\\n", as the citations count them)."""
+
+    source_id: str
+    seed_file: str
+    title: str
+    lines: list[str]
+
+
+@dataclass(frozen=True)
+class Download:
+    """A published file beside the site, with the hash of the bytes a reader gets."""
+
+    label: str
+    rel: str
+    """Path relative to the site folder's parent (the dist folder)."""
+    sha256: str
+    size: int
+
+
+@dataclass
+class SiteData:
+    package: Package
+    rows: dict[str, list[Row]] = field(default_factory=dict)
+    articles: dict[str, Article] = field(default_factory=dict)
+    downloads: list[Download] = field(default_factory=list)
+    citation: str = ""
+
+    def resource(self, table: str) -> Resource:
+        return self.package.resources[table]
+
+    def citing_tables(self) -> list[str]:
+        return [t for t, res in self.package.resources.items() if res.has(*CITING)]
+
+    def by_id(self, table: str) -> dict[str, Row]:
+        return {r.id: r for r in self.rows.get(table, [])}
+
+    def citing_rows(self, source_id: str | None = None) -> list[Row]:
+        """Every row that cites a seed (of ``source_id`` if given), table by table."""
+        out = []
+        for table in self.citing_tables():
+            out += [r for r in self.rows[table] if r.cites]
+        if source_id is not None:
+            out = [r for r in out if r.get("source_id") == source_id]
+        return out
+
+
+def row_id(res: Resource, values: dict) -> str:
+    """A row's name on the site: its primary key (joined with '_' if compound)."""
+    keys = res.primary_key or ["__line"]
+    return "_".join(str(values[k]) for k in keys)
+
+
+def read_rows(con, res: Resource) -> list[Row]:
+    cols = ", ".join(ident(f.name) for f in res.fields)
+    order = ", ".join(ident(k) for k in res.primary_key) or ident("__line")
+    cur = con.execute(f"SELECT {cols}, {ident('__line')} FROM {ident(res.name)} ORDER BY {order}")
+    out = []
+    for tup in cur.fetchall():
+        values = dict(zip([*res.field_names, "__line"], tup, strict=True))
+        out.append(Row(res.name, row_id(res, values), values))
+    return out
+
+
+def read_articles(con, data: SiteData) -> dict[str, Article]:
+    lines: dict[str, list[str]] = {}
+    for source_id, _, text in con.execute(
+        "SELECT source_id, line, text FROM seed_lines ORDER BY source_id, line"
+    ).fetchall():
+        lines.setdefault(source_id, []).append(text)
+    titles = {
+        s.get("path"): s.get("title", "")
+        for s in data.package.descriptor.get("sources", [])
+        if isinstance(s, dict)
+    }
+    out = {}
+    for src in data.rows.get("sources", []):
+        sid, rel = src.get("source_id"), src.get("seed_file")
+        title = src.get("title") or titles.get(rel) or rel
+        out[sid] = Article(sid, rel, title, lines.get(sid, []))
+    return out
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def find_downloads(pkg: Package, dist: Path) -> list[Download]:
+    """The exported files that exist beside the site (CSV, Parquet, DuckDB, descriptor).
+
+    Hashes are computed from the files themselves, which export writes before any extra
+    step runs; a file that is missing (a site built on its own) is simply not offered.
+    """
+    wanted = []
+    for res in pkg.in_dependency_order():
+        wanted.append((f"{res.title} (CSV)", f"csv/{res.name}.csv"))
+    for res in pkg.in_dependency_order():
+        wanted.append((f"{res.title} (Parquet)", f"parquet/{res.name}.parquet"))
+    wanted.append(("All tables and views (DuckDB database)", "recruitment.duckdb"))
+    wanted.append(("Package descriptor (Frictionless datapackage.json)", "datapackage.json"))
+    out = []
+    for label, rel in wanted:
+        path = dist / rel
+        if path.is_file():
+            out.append(Download(label, rel, sha256_of(path), path.stat().st_size))
+    return out
+
+
+def citation_text(pkg: Package) -> str:
+    """CITATION.cff verbatim when the package has one; else a line built from the descriptor."""
+    cff = pkg.root / "CITATION.cff"
+    if cff.is_file():
+        return cff.read_text(encoding="utf-8")
+    d = pkg.descriptor
+    authors = "; ".join(
+        c.get("title", "") for c in d.get("contributors", []) if isinstance(c, dict)
+    )
+    lic = ", ".join(x.get("name", "") for x in d.get("licenses", []) if isinstance(x, dict))
+    text = (
+        f"{authors or 'The maintainers'}. {d.get('title', pkg.name)}. "
+        f"Data package {pkg.name}, version {pkg.version}."
+    )
+    return f"{text} Licence: {lic}." if lic else text
+
+
+def collect(validation, dist: Path | None) -> SiteData:
+    """Everything the pages need, from a valid Validation (its package and connection)."""
+    pkg, con = validation.package, validation.con
+    if pkg is None or con is None:
+        raise ValueError("the site needs a package that could be read (validate it first)")
+    data = SiteData(pkg)
+    for res in pkg.resources.values():
+        data.rows[res.name] = read_rows(con, res)
+    data.articles = read_articles(con, data)
+    data.downloads = find_downloads(pkg, dist) if dist is not None else []
+    data.citation = citation_text(pkg)
+    return data

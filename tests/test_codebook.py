@@ -1,0 +1,91 @@
+"""docs/codebook.md is generated from the Table Schemas and must match a fresh render."""
+
+from __future__ import annotations
+
+import difflib
+
+import pytest
+
+from conftest import ROOT, edit_json, schema_field
+from recruitment.codebook import CODEBOOK, REGENERATE, cell, render, write
+from recruitment.package import load_package
+
+
+def _package(root=ROOT):
+    pkg, findings = load_package(root)
+    assert pkg is not None, findings
+    return pkg
+
+
+def test_committed_codebook_is_current():
+    path = ROOT / CODEBOOK
+    fresh = render(_package())
+    assert path.is_file(), f"{CODEBOOK} is missing: run `{REGENERATE}` and commit it."
+    committed = path.read_text(encoding="utf-8")
+    if committed != fresh:
+        diff = "".join(
+            list(
+                difflib.unified_diff(
+                    committed.splitlines(keepends=True),
+                    fresh.splitlines(keepends=True),
+                    f"{CODEBOOK} (committed)",
+                    f"{CODEBOOK} (from schemas/)",
+                )
+            )[:40]
+        )
+        pytest.fail(
+            f"{CODEBOOK} differs from the Table Schemas: regenerate it with "
+            f"`{REGENERATE}` and commit the result.\n{diff}",
+            pytrace=False,
+        )
+
+
+def test_every_table_column_and_code_is_documented():
+    pkg = _package()
+    text = render(pkg)
+    for res in pkg.resources.values():
+        assert f"## `{res.name}`: {res.title}" in text
+        assert res.description in text
+        for key in res.primary_key:
+            assert f"- Primary key: `{key}`" in text
+        for fk in res.foreign_keys:
+            assert f"`{fk.resource}.{fk.reference_fields[0]}`" in text
+        for f in res.fields:
+            assert f"| `{f.name}` | " in text, f"{res.name}.{f.name} is missing"
+            for code, meaning in f.enum_descriptions.items():
+                row = f"| `{code}` | {cell(meaning)} |"
+                assert row in text, f"{res.name}.{f.name} code {code} is missing"
+            if f.enum:
+                assert f"### `{res.name}.{f.name}` codes" in text
+
+
+def test_render_is_deterministic_and_ends_with_a_newline():
+    pkg = _package()
+    assert render(pkg) == render(pkg)
+    assert render(pkg).endswith("\n") and not render(pkg).endswith("\n\n")
+
+
+def test_write_renders_a_changed_schema(pkg):
+    """A new description or code meaning shows up after write(), escaped for a table cell."""
+
+    def change(doc):
+        f = schema_field(doc, "qualifier")
+        f["description"] = "How the text | qualifies *it*."
+        f["enumDescriptions"]["exact"] = "Plain <number>."
+
+    edit_json(pkg, "schemas/figures.json", change)
+    path = write(pkg)
+    assert path == pkg / CODEBOOK
+    text = path.read_text(encoding="utf-8")
+    assert "How the text \\| qualifies \\*it\\*." in text
+    assert "| `exact` | Plain &lt;number>. |" in text
+    # Every table row has the header's number of cells once escaped pipes are ignored.
+    for line in text.splitlines():
+        if line.startswith("| `") and "`qualifier`" in line:
+            assert line.replace("\\|", "").count("|") == 7
+
+
+def test_write_refuses_unreadable_schemas(pkg):
+    (pkg / "schemas" / "figures.json").write_text("{", encoding="utf-8")
+    with pytest.raises(ValueError, match="no codebook"):
+        write(pkg)

@@ -1,0 +1,528 @@
+"""The static site: every figure shown, every row's evidence one click away, nothing fetched.
+
+Two kinds of test. The first kind reads the generated files (fast, no browser). The second
+opens the site in headless Debian Chromium through Playwright, served from 127.0.0.1,
+and checks what a reader gets: every page loads without console errors, no request
+leaves the machine, provenance pages show the quote highlighted, the tables sort and
+filter, and it saves screenshots of the overview and of one provenance page.
+
+The site is built into a temporary folder through ``export(..., extra=[export_step])``,
+as ``recruitment build`` will do. Set RECRUITMENT_SITE=dist/site to run the browser tests
+against an existing build instead (the screenshots then land in dist/site/screenshots/).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import functools
+import html
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urljoin, urlparse
+
+import pytest
+
+from conftest import ROOT, find_row, set_cells
+from recruitment.export import export
+from recruitment.site import build_site, export_step
+from recruitment.site.pages import prov_href
+from recruitment.validate import validate
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TEXT_SUFFIXES = (".html", ".css", ".js")
+
+
+# --- building -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def validation():
+    v = validate(ROOT)
+    assert v.valid, v.findings
+    return v
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory) -> Path:
+    """A full publication (CSV, Parquet, DuckDB, checksums and site/) in a temporary folder."""
+    out = tmp_path_factory.mktemp("site") / "dist"
+    assert export(ROOT, out, extra=[export_step]).valid
+    return out
+
+
+@pytest.fixture(scope="module")
+def site(dist) -> Path:
+    return dist / "site"
+
+
+def rows_of(v, table: str, *cols: str) -> list[tuple]:
+    names = ", ".join(cols)
+    return v.con.execute(f"SELECT {names} FROM {table} ORDER BY 1").fetchall()
+
+
+def citing_rows(v) -> list[tuple[str, str, str, int, str]]:
+    """(table, id, source_id, line, quote) of every row of every table that cites a seed."""
+    out = []
+    for res in v.package.resources.values():
+        if res.has("source_id", "line", "quote"):
+            key = res.primary_key[0]
+            for rid, sid, line, quote in rows_of(v, res.name, key, "source_id", "line", "quote"):
+                out.append((res.name, rid, sid, line, quote))
+    return out
+
+
+class Links(HTMLParser):
+    """Every href/src of a page, and every id it defines (for #fragment checks)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src", "xlink:href", "action") and value is not None:
+                self.urls.append(value)
+            if name == "id" and value:
+                self.ids.add(value)
+
+
+@functools.cache
+def parse(path: Path) -> Links:
+    p = Links()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p
+
+
+def pages_of(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+# --- the files ------------------------------------------------------------------------
+
+
+def test_every_figure_id_appears_on_the_figures_page_with_its_evidence(site, validation):
+    text = (site / "figures.html").read_text(encoding="utf-8")
+    ids = [r[0] for r in rows_of(validation, "figures", "figure_id")]
+    assert len(ids) >= 20
+    for fid in ids:
+        assert f'<tr id="{fid}">' in text, fid
+        assert f'href="prov/figures-{fid}.html"' in text, fid
+
+
+def test_tables_show_every_row_and_every_schema_column(site, validation):
+    for table in ("figures", "events", "actors", "sources", "exclusions"):
+        res = validation.package.resources[table]
+        text = (site / f"{table}.html").read_text(encoding="utf-8")
+        key = res.primary_key[0]
+        for (rid,) in rows_of(validation, table, key):
+            assert f'<tr id="{html.escape(rid)}">' in text, (table, rid)
+        head = r'<th scope="col" data-type="[a-z]+" title="[^"]*">([a-z_0-9]+)</th>'
+        heads = re.findall(head, text)
+        assert heads == res.field_names, table
+
+
+def test_every_provenance_page_marks_its_quote_on_the_cited_line(site, validation):
+    rows = citing_rows(validation)
+    assert len(rows) > 100
+    for table, rid, sid, line, quote in rows:
+        page = site / prov_href_for(table, rid)
+        assert page.is_file(), page
+        text = page.read_text(encoding="utf-8")
+        marked = f"<mark>{html.escape(quote)}</mark>"
+        assert marked in text, (rid, quote)
+        cited = re.search(rf'<li id="L{line}" value="{line}" class="cited">(.*?)</li>', text)
+        assert cited and marked in cited.group(1), f"{rid}: line {line} is not highlighted"
+        assert f'href="../articles/{sid}.html"' in text
+
+
+def prov_href_for(table: str, rid: str) -> str:
+    from recruitment.site.data import Row
+
+    return prov_href(Row(table, rid, {}))
+
+
+def test_every_link_resolves_and_provenance_links_show_their_quote(site, validation):
+    quotes = {prov_href_for(t, rid): q for t, rid, _, _, q in citing_rows(validation)}
+    prov_links = 0
+    for page in pages_of(site):
+        for url in parse(page).urls:
+            if url.startswith("data:"):
+                continue
+            if url.startswith("#"):
+                assert url[1:] in parse(page).ids, f"{page.relative_to(site)}: {url}"
+                continue
+            path, frag = urldefrag(url)
+            target = (page.parent / unquote(path)).resolve()
+            assert target.is_file(), f"{page.relative_to(site)} links to missing {url}"
+            if target.suffix == ".html" and frag:
+                assert frag in parse(target).ids, f"{page.relative_to(site)}: {url}"
+            rel = (
+                target.relative_to(site.resolve()).as_posix()
+                if target.is_relative_to(site.resolve())
+                else ""
+            )
+            if rel.startswith("prov/"):
+                prov_links += 1
+                marked = f"<mark>{html.escape(quotes[rel])}</mark>"
+                assert marked in target.read_text(encoding="utf-8"), url
+    assert prov_links > len(quotes)  # tables, articles and charts all link to evidence
+
+
+def test_article_pages_list_every_row_that_cites_them(site, validation):
+    for table, rid, sid, line, _ in citing_rows(validation):
+        text = (site / "articles" / f"{sid}.html").read_text(encoding="utf-8")
+        assert f'href="../{prov_href_for(table, rid)}"' in text, (sid, rid)
+        assert f'<li id="L{line}" value="{line}" class="cited">' in text
+
+
+def test_no_page_or_asset_refers_to_another_host(site):
+    files = [p for p in sorted(site.rglob("*")) if p.suffix in TEXT_SUFFIXES]
+    assert {p.name for p in files} >= {"index.html", "style.css", "app.js"}
+    remote = re.compile(r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert not remote.search(text), f"{path.relative_to(site)}: {remote.search(text)[0]}"
+        if path.suffix == ".html":
+            for url in parse(path).urls:
+                scheme = urlparse(url).scheme
+                assert scheme in ("", "data"), f"{path.relative_to(site)}: {url}"
+        else:
+            assert "@import" not in text and not re.search(r"url\((?!\s*['\"]?data:)", text)
+            assert not re.search(r"https?://|fetch\(|XMLHttpRequest|WebSocket", text), path
+
+
+def test_downloads_carry_the_sha256_of_the_published_files(site, dist):
+    from recruitment.export import sha256_of
+
+    text = (site / "index.html").read_text(encoding="utf-8")
+    for rel in ("csv/figures.csv", "parquet/figures.parquet", "recruitment.duckdb"):
+        assert f'href="../{rel}"' in text
+        assert sha256_of(dist / rel) in text
+    sums = (dist / "SHA256SUMS").read_text(encoding="utf-8")
+    assert "  site/index.html\n" in sums
+
+
+def test_charts_draw_bounds_as_bounds(site, validation):
+    text = (site / "index.html").read_text(encoding="utf-8")
+    assert text.count('<svg class="chart"') == 4
+    quotas = rows_of(validation, "figures WHERE measure = 'conscription_quota'", "figure_id")
+    box = re.search(r'<figure class="chart-box" id="quotas">(.*?)</figure>', text, re.S).group(1)
+    for (fid,) in quotas:
+        assert f">{fid}</a>" in box  # named in the chart's "drawn from" list
+    for year in ("2022", "2023", "2024", "2025"):
+        assert f">{year}</text>" in box
+    found = re.findall(
+        r'<a href="prov/figures-(fig-\d+)\.html" class="mark ([a-z_-]+)">(.*?)</a>', text, re.S
+    )
+    marks = {fid: cls for fid, cls, _ in found}
+    bodies = {fid: body for fid, _, body in found}
+    for fid, qualifier, words in validation.con.execute(
+        "SELECT figure_id, qualifier, value_text FROM figures "
+        "WHERE measure IN ('casualties', 'fatalities', 'recruitment_target') ORDER BY 1"
+    ).fetchall():
+        body = bodies[fid]
+        assert marks[fid] == f"q-{qualifier}"
+        if qualifier in ("up_to", "as_many_as"):
+            assert 'class="band"' in body and 'class="whisker"' in body
+            assert 'class="bar' not in body  # never a plain bar for a bound
+            assert f"{qualifier.replace('_', ' ')} {words}" in body
+        elif qualifier == "more_than":
+            assert 'class="arrow"' in body and 'class="bar' not in body
+            assert f"more than {words}" in body
+        else:
+            assert 'class="bar"' in body
+
+
+def test_timeline_draws_a_month_as_a_span_and_a_day_as_a_dot(site, validation):
+    text = (site / "timeline.html").read_text(encoding="utf-8")
+
+    def mark(eid: str) -> str:
+        found = re.search(rf'<a href="prov/events-{eid}\.html" class="event (.*?)</a>', text)
+        return found.group(1)
+
+    widths = {}
+    for eid, precision, start, end in validation.con.execute(
+        "SELECT event_id, date_precision, date_start, date_end FROM events ORDER BY 1"
+    ).fetchall():
+        body = mark(eid)
+        assert body.startswith(f"p-{precision} ")
+        if precision == "day":
+            assert "<circle" in body and "<rect" not in body
+        else:
+            assert "<circle" not in body
+            widths[eid] = (float(re.search(r'width="([\d.]+)"', body).group(1)), end - start)
+    month = next(e for e, (_, span) in widths.items() if 27 <= span.days <= 31)
+    year = next(e for e, (_, span) in widths.items() if span.days >= 364)
+    ratio = widths[year][0] / widths[month][0]
+    expect = (widths[year][1].days + 1) / (widths[month][1].days + 1)
+    assert ratio == pytest.approx(expect, rel=0.05)
+
+
+def test_output_is_deterministic(validation, tmp_path):
+    build_site(validation, tmp_path / "a" / "site")
+    build_site(validation, tmp_path / "b" / "site")
+    a, b = (
+        {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+        for root in (tmp_path / "a", tmp_path / "b")
+    )
+    assert a.keys() == b.keys() and a == b
+    index = (tmp_path / "a" / "site" / "index.html").read_text(encoding="utf-8")
+    assert "built without the data files" in index  # nothing to hash beside a bare site
+
+
+def test_text_is_escaped(pkg, tmp_path):
+    at, _ = find_row(pkg, "events", event_id="evt-0004")
+    set_cells(pkg, "events", at, summary='Tom & Jerry <b>bold</b> "q" <script>alert(1)</script>')
+    at, _ = find_row(pkg, "actors", actor_id="act-putin")
+    set_cells(pkg, "actors", at, name="Vladimir <i>Putin</i> & co")
+    v = validate(pkg)
+    assert v.valid, v.findings
+    build_site(v, tmp_path / "site")
+    for page in pages_of(tmp_path / "site"):
+        text = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in text and "<b>bold" not in text and "<i>Putin" not in text
+    events = (tmp_path / "site" / "events.html").read_text(encoding="utf-8")
+    assert "Tom &amp; Jerry &lt;b&gt;bold&lt;/b&gt; &quot;q&quot;" in events
+
+
+# --- in a browser ---------------------------------------------------------------------
+
+
+def _install_chromium() -> str | None:
+    """Install Debian's chromium once per machine (under a lock); a reason if it can't be."""
+    if CHROMIUM.exists():
+        return None
+    if not shutil.which("apt-get"):
+        return "no apt-get on this machine to install Debian's chromium"
+    if os.geteuid() != 0:
+        return "installing chromium needs root (apt-get install -y chromium)"
+    lock_path = Path(tempfile.gettempdir()) / "recruitment-chromium-install.lock"
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if CHROMIUM.exists():  # another test process installed it meanwhile
+            return None
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        log = []
+        for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
+            try:
+                done = subprocess.run(
+                    cmd, env=env, capture_output=True, text=True, timeout=1200, check=False
+                )
+            except (OSError, subprocess.TimeoutExpired) as err:
+                return f"{' '.join(cmd)} failed: {err}"
+            log.append(done.stdout[-400:] + done.stderr[-400:])
+            if done.returncode != 0:
+                return f"{' '.join(cmd)} exited {done.returncode}: {log[-1].strip()}"
+    return None if CHROMIUM.exists() else "apt-get ran but /usr/bin/chromium is still missing"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    sync_api = pytest.importorskip(
+        "playwright.sync_api",
+        reason="Playwright for Python is not installed (it is in the locked dev dependencies)",
+    )
+    reason = _install_chromium()
+    if reason:
+        pytest.skip(f"no headless Chromium for the browser tests: {reason}")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def served_site(tmp_path_factory) -> Path:
+    """The site folder under test: RECRUITMENT_SITE if set, else a fresh build."""
+    given = os.environ.get("RECRUITMENT_SITE")
+    if given:
+        path = Path(given).resolve()
+        assert (path / "index.html").is_file(), f"RECRUITMENT_SITE={given} holds no index.html"
+        return path
+    out = tmp_path_factory.mktemp("browser") / "dist"
+    assert export(ROOT, out, extra=[export_step]).valid
+    return out / "site"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest's output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(served_site):
+    """The publication folder (site/ and its downloads) over HTTP on 127.0.0.1 only."""
+    handler = functools.partial(_Quiet, directory=str(served_site.parent))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/{served_site.name}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+class Visit:
+    """A browser context that records every request, refuses those that leave the machine,
+    and collects console errors, page errors and failed or 4xx/5xx responses."""
+
+    def __init__(self, browser, base: str):
+        self.base_host = urlparse(base).netloc
+        self.requests: list[str] = []
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda err: self.errors.append(f"page error: {err}"))
+        self.page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url}"))
+        self.page.on(
+            "response", lambda r: r.status >= 400 and self.errors.append(f"{r.status}: {r.url}")
+        )
+
+    def _local(self, url: str) -> bool:
+        u = urlparse(url)
+        return u.scheme in ("file", "data", "about") or (
+            u.scheme == "http" and u.hostname == "127.0.0.1" and u.netloc == self.base_host
+        )
+
+    def _route(self, route):
+        url = route.request.url
+        self.requests.append(url)
+        if self._local(url):
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+    def goto(self, url: str):
+        response = self.page.goto(url, wait_until="load")
+        assert response is None or response.ok, f"{url}: {response.status}"
+        return self.page
+
+    def check(self):
+        assert not self.outside, f"requests left the machine: {self.outside}"
+        assert not self.errors, f"console errors or failed requests: {self.errors}"
+        assert self.requests, "no request was seen at all"
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def visit(chromium, server):
+    v = Visit(chromium, server)
+    yield v
+    v.close()
+
+
+def test_browser_overview_shows_charts_and_saves_a_screenshot(visit, server, served_site):
+    page = visit.goto(server + "index.html")
+    assert page.locator("svg.chart").count() == 4
+    for chart in page.locator("svg.chart").all():
+        box = chart.bounding_box()
+        assert box and box["width"] > 300 and box["height"] > 80
+    assert page.locator("text=up to 200,000").count() >= 1
+    assert page.locator("#downloads a[href='../csv/figures.csv']").count() == 1
+    shots = served_site / "screenshots"
+    shots.mkdir(exist_ok=True)
+    page.screenshot(path=str(shots / "overview.png"), full_page=True)
+    assert (shots / "overview.png").stat().st_size > 10_000
+    # A download link resolves on the server too.
+    assert page.request.get(server + "../csv/figures.csv").ok
+    visit.check()
+
+
+def test_browser_every_figure_id_and_working_sort_and_filter(visit, server, validation):
+    page = visit.goto(server + "figures.html")
+    ids = [r[0] for r in rows_of(validation, "figures", "figure_id")]
+    body = page.locator("table.data tbody").inner_text()
+    for fid in ids:
+        assert fid in body, fid
+    rows = page.locator("table.data tbody tr")
+    box = page.locator(".filter input")
+    box.fill("fig-0005")
+    assert [r.get_attribute("id") for r in rows.all() if r.is_visible()] == ["fig-0005"]
+    box.fill("")
+    assert sum(r.is_visible() for r in rows.all()) == len(ids)
+    page.locator("th button", has_text="value_high").click()
+    index = validation.package.resources["figures"].field_names.index("value_high")
+    keys = page.locator(f"table.data tbody tr td:nth-child({index + 1})").evaluate_all(
+        "cells => cells.map(c => c.dataset.sort)"
+    )
+    numbers = [int(k) for k in keys if k]
+    assert numbers == sorted(numbers) and keys[: len(numbers)] == [str(n) for n in numbers]
+    visit.check()
+
+
+def test_browser_provenance_links_highlight_the_quote(visit, server, served_site, validation):
+    quotes = {rid: (q, line) for t, rid, _, line, q in citing_rows(validation) if t == "figures"}
+    page = visit.goto(server + "figures.html")
+    hrefs = page.locator("table.data tbody tr td:first-child a").evaluate_all(
+        "links => links.map(a => a.href)"
+    )
+    assert len(hrefs) == len(quotes)
+    # Follow one by a real click, the rest by address.
+    page.locator("table.data tbody tr td:first-child a", has_text="fig-0005").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/prov/figures-fig-0005.html")
+    for href in hrefs:
+        fid = re.search(r"figures-(fig-\d+)\.html$", href).group(1)
+        quote, line = quotes[fid]
+        page = visit.goto(href)
+        marks = page.locator(f"ol.seed li#L{line}.cited mark")
+        assert marks.count() == 1 and marks.inner_text() == quote, fid
+        colour = marks.evaluate("m => getComputedStyle(m).backgroundColor")
+        line_colour = page.locator(f"ol.seed li#L{line}").evaluate(
+            "li => getComputedStyle(li).backgroundColor"
+        )
+        assert colour not in ("rgba(0, 0, 0, 0)", "transparent"), fid
+        assert line_colour not in ("rgba(0, 0, 0, 0)", "transparent"), fid
+        assert page.locator("blockquote.excerpt mark").inner_text() == quote
+    page = visit.goto(server + "prov/figures-fig-0005.html")
+    shots = served_site / "screenshots"
+    shots.mkdir(exist_ok=True)
+    page.screenshot(path=str(shots / "provenance-fig-0005.png"), full_page=True)
+    visit.check()
+
+
+def test_browser_every_page_loads_cleanly(visit, server, served_site):
+    """All pages: no console error, no failed request, nothing but 127.0.0.1 asked for."""
+    pages = pages_of(served_site)
+    assert len(pages) > 100
+    for path in pages:
+        visit.goto(urljoin(server, path.relative_to(served_site).as_posix()))
+    visit.check()
+    assert all(urlparse(u).hostname == "127.0.0.1" for u in visit.requests if u.startswith("http"))
+
+
+def test_browser_works_from_file_urls(chromium, served_site):
+    """Opened straight from the folder (file://), the overview and a table still work."""
+    v = Visit(chromium, "file:///")
+    try:
+        page = v.goto((served_site / "index.html").as_uri())
+        assert page.locator("svg.chart").count() == 4
+        page = v.goto((served_site / "events.html").as_uri())
+        assert page.locator(".filter input").count() == 1
+        v.check()
+        assert all(u.startswith(("file:", "data:")) for u in v.requests)
+    finally:
+        v.close()
