@@ -26,6 +26,15 @@ package_option = click.option(
     help="Folder holding datapackage.json.",
 )
 
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs, github for Actions annotations.",
+)
+
 
 def _emit(result, fmt: str) -> None:
     from .report import FORMATS
@@ -76,14 +85,7 @@ def main() -> None:
 
 @main.command()
 @package_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for programs, github for Actions annotations.",
-)
+@format_option
 def validate(root: Path, fmt: str) -> None:
     """Check the package: metadata, CSV structure, Table Schemas, rules, provenance.
 
@@ -103,14 +105,7 @@ def validate(root: Path, fmt: str) -> None:
 
 @main.command()
 @package_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="Output format, as for validate.",
-)
+@format_option
 def coverage(root: Path, fmt: str) -> None:
     """List every number or date in the seeds that no row records and no exclusion explains.
 

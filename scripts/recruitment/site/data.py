@@ -7,10 +7,10 @@ lists always come from the Table Schemas through the package model, never retype
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..export import sha256_of
 from ..package import Package, Resource
 from ..sqltypes import ident
 
@@ -116,14 +116,6 @@ def read_articles(con, data: SiteData) -> dict[str, Article]:
         title = src.get("title") or titles.get(rel) or rel
         out[sid] = Article(sid, rel, title, lines.get(sid, []))
     return out
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def find_downloads(pkg: Package, dist: Path) -> list[Download]:
