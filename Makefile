@@ -51,12 +51,12 @@ bench: $(STAMP) ## Time validate/export against frictionless at SIZES (see bench
 	$(BIN)/python bench/run.py --sizes "$(SIZES)"
 
 lint: $(STAMP) ## ruff lint and format check
-	$(BIN)/ruff check scripts tests
-	$(BIN)/ruff format --check scripts tests
+	$(BIN)/ruff check scripts tests bench
+	$(BIN)/ruff format --check scripts tests bench
 
 format: $(STAMP) ## ruff format and safe fixes
-	$(BIN)/ruff check --fix scripts tests
-	$(BIN)/ruff format scripts tests
+	$(BIN)/ruff check --fix scripts tests bench
+	$(BIN)/ruff format scripts tests bench
 
 clean: ## Remove dist/, .venv and caches
 	rm -rf dist .dist-* $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,441 @@
+"""Benchmark the pipeline at several sizes, and check its findings against known faults.
+
+For each size N: generate (or reuse) ``bench/work/<N>/`` with ``bench/generate.py``, then
+time whole processes, as a user runs them:
+
+* ``recruitment validate --format json`` on the clean package: every layer runs (the
+  coverage layer runs only when the others found nothing, so a faulty package would skip
+  it and time less than the real work),
+* ``recruitment export`` on the clean package (export refuses an invalid one),
+* ``frictionless validate --json`` on the faulty package, the reference.
+
+``recruitment validate`` also runs once, untimed, on the faulty package: its findings are
+the correctness check's input.
+
+Wall time is the median over the runs; peak memory is each child's own ``ru_maxrss`` from
+``os.wait4``. A command is repeated up to ``--runs`` times but stops once it has used
+REPEAT_BUDGET_S, and frictionless runs once from a million rows up, so ``make bench`` fits
+in 15 minutes on two cores. Results go to bench/results.md and bench/results.json.
+
+Correctness, at every size: the validator's findings must equal the injected set exactly
+(file, line, column, rule), each once, and every frictionless error (file, row, field)
+must be among them. Any failure makes the exit status 1.
+
+This script uses only the standard library, so ``python bench/run.py`` works with any
+Python 3.11; the package's own tools are run from ``.venv/bin``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+WORK = BENCH / "work"
+BIN = ROOT / ".venv" / "bin"
+REPEAT_BUDGET_S = 120.0
+"""Stop repeating a command once its runs have taken this long (after at least one)."""
+FRICTIONLESS_ONCE_FROM = 1_000_000
+"""From this many rows frictionless (about 50 s at 1M) runs once."""
+TARGETS = {
+    "validate_1m_s": 5.0,
+    "export_1m_s": 5.0,
+    "peak_1m_mib": 2048.0,
+    "real_validate_s": 1.5,
+    "linear_factor": 12.0,
+}
+
+
+@dataclass
+class Sample:
+    seconds: float
+    peak_kib: int
+    code: int
+
+
+@dataclass
+class Timing:
+    n: int
+    command: str
+    samples: list[Sample]
+
+    @property
+    def median_s(self) -> float:
+        return statistics.median(s.seconds for s in self.samples)
+
+    @property
+    def peak_mib(self) -> float:
+        return max(s.peak_kib for s in self.samples) / 1024
+
+    def as_json(self) -> dict:
+        return {
+            "n": self.n,
+            "command": self.command,
+            "median_s": round(self.median_s, 3),
+            "peak_mib": round(self.peak_mib, 1),
+            "runs": len(self.samples),
+            "seconds": [round(s.seconds, 3) for s in self.samples],
+        }
+
+
+class CommandFailed(Exception):
+    """A timed command exited with a status that means it did not do its job."""
+
+
+# --- running and timing -----------------------------------------------------------------------
+
+
+def run_once(argv: list[str], stdout: Path) -> Sample:
+    """Run ``argv`` to completion; wall time and the child's own peak RSS (KiB, Linux).
+
+    os.wait4 reports the rusage of exactly this child, so nothing else on the machine
+    (or an earlier run) leaks into the peak, as it would with RUSAGE_CHILDREN.
+    """
+    stdout.parent.mkdir(parents=True, exist_ok=True)
+    with stdout.open("wb") as out, stdout.with_suffix(".stderr").open("wb") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, cwd=ROOT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+    return Sample(seconds, usage.ru_maxrss, proc.returncode)
+
+
+def measure(n: int, command: str, argv: list[str], ok: set[int], runs: int, out: Path) -> Timing:
+    """Run a command up to ``runs`` times (within REPEAT_BUDGET_S), checking its exit code."""
+    samples: list[Sample] = []
+    while len(samples) < runs and sum(s.seconds for s in samples) < REPEAT_BUDGET_S:
+        sample = run_once(argv, out)
+        if sample.code not in ok:
+            tail = out.with_suffix(".stderr").read_text(errors="replace")[-2000:]
+            raise CommandFailed(f"{' '.join(argv)} exited {sample.code}:\n{tail}")
+        samples.append(sample)
+    timing = Timing(n, command, samples)
+    print(
+        f"  {command:<12} {timing.median_s:8.2f} s  {timing.peak_mib:8.1f} MiB  "
+        f"({len(samples)} run{'s' if len(samples) > 1 else ''})",
+        flush=True,
+    )
+    return timing
+
+
+def generate(n: int) -> Path:
+    """bench/work/<n>/ via generate.py (it skips the work when its cached copy is current)."""
+    work = WORK / str(n)
+    start = time.perf_counter()
+    subprocess.run(
+        [str(BIN / "python"), str(BENCH / "generate.py"), "--n", str(n), "--out", str(work)],
+        check=True,
+        cwd=ROOT,
+    )
+    print(f"  generate     {time.perf_counter() - start:8.2f} s", flush=True)
+    return work
+
+
+def bench_size(n: int, runs: int) -> tuple[list[Timing], list[str]]:
+    """Time the three commands at size ``n``; return the timings and correctness problems."""
+    print(f"n = {n:,}", flush=True)
+    work = generate(n)
+    faulty, clean = work / "faulty", work / "clean"
+    validate_out, frictionless_out = work / "validate.json", work / "frictionless.json"
+    validate = [str(BIN / "recruitment"), "validate", "--format", "json", "--package"]
+    timings = [
+        measure(n, "validate", [*validate, str(clean)], {0}, runs, work / "validate-clean.json"),
+        measure(
+            n,
+            "export",
+            [
+                str(BIN / "recruitment"),
+                "export",
+                "--package",
+                str(clean),
+                "--out",
+                str(work / "dist"),
+            ],
+            {0},
+            runs,
+            work / "export.txt",
+        ),
+        measure(
+            n,
+            "frictionless",
+            [str(BIN / "frictionless"), "validate", str(faulty / "datapackage.json"), "--json"],
+            {1},
+            1 if n >= FRICTIONLESS_ONCE_FROM else runs,
+            frictionless_out,
+        ),
+    ]
+    faulty_run = run_once([*validate, str(faulty)], validate_out)
+    print(f"  validate (faulty, untimed) {faulty_run.seconds:.2f} s", flush=True)
+    problems = correctness(work, validate_out, frictionless_out)
+    print(f"  correctness  {'PASS' if not problems else 'FAIL'}", flush=True)
+    for p in problems:
+        print(f"    {p}", flush=True)
+    return timings, problems
+
+
+# --- correctness ------------------------------------------------------------------------------
+
+
+def key(f: dict) -> tuple:
+    return (f["file"], f["line"], f["column"], f["rule"])
+
+
+def primary_key_columns(package: Path) -> dict[str, str]:
+    """Resource path -> first primary-key field: frictionless names no field for a
+    primary-key error, and our finding names the key's first column."""
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    out = {}
+    for res in descriptor["resources"]:
+        schema = json.loads((package / res["schema"]).read_text(encoding="utf-8"))
+        pk = schema.get("primaryKey") or []
+        out[res["path"]] = pk if isinstance(pk, str) else (pk[0] if pk else None)
+    return out
+
+
+def frictionless_locations(report: dict, package: Path) -> list[tuple]:
+    """(file, line, column) of every error in a ``frictionless validate --json`` report."""
+    pks = primary_key_columns(package)
+    out = []
+    for task in report.get("tasks", []):
+        for err in task.get("errors", []):
+            column = err.get("fieldName") or (err.get("fieldNames") or [None])[0]
+            if column is None and err.get("type") == "primary-key":
+                column = pks.get(task["place"])
+            out.append((task["place"], err.get("rowNumber"), column))
+    for err in report.get("errors", []):
+        out.append(("datapackage.json", err.get("rowNumber"), err.get("fieldName")))
+    return out
+
+
+def compare(expected: list[dict], findings: list[dict], frictionless: list[tuple]) -> list[str]:
+    """Every way the findings differ from the injected faults, and every frictionless error
+    our findings do not locate; empty when all agree."""
+    want = Counter(key(f) for f in expected)
+    got = Counter(key(f) for f in findings)
+    messages = {key(f): f.get("message", "") for f in findings}
+    problems = [f"missed: {k}" for k in sorted(want - got, key=repr)]
+    problems += [
+        f"unexpected: {k} {messages[k][:160]!r}"
+        for k in sorted(got - want, key=repr)
+        if k not in want
+    ]
+    problems += [
+        f"reported {got[k]} times, injected {want[k]}: {k}"
+        for k in sorted(got, key=repr)
+        if k in want and got[k] != want[k]
+    ]
+    located = {k[:3] for k in got}
+    problems += [
+        f"frictionless error not among our findings: {loc}"
+        for loc in sorted(set(frictionless), key=repr)
+        if loc not in located
+    ]
+    return problems
+
+
+def correctness(work: Path, validate_out: Path, frictionless_out: Path | None) -> list[str]:
+    """Compare a size's validate (and frictionless) output with its expected.json."""
+    expected = json.loads((work / "expected.json").read_text(encoding="utf-8"))
+    findings = json.loads(validate_out.read_text(encoding="utf-8"))["findings"]
+    reference = []
+    if frictionless_out is not None:
+        report = json.loads(frictionless_out.read_text(encoding="utf-8"))
+        reference = frictionless_locations(report, work / "faulty")
+    return compare(expected, findings, reference)
+
+
+# --- the report -------------------------------------------------------------------------------
+
+
+def source_fingerprint() -> str:
+    """Hash of the validator's code: the results say if it changed during the run."""
+    h = hashlib.sha256()
+    for path in sorted((ROOT / "scripts").rglob("*.py")):
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def memory_gib() -> float:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            return int(line.split()[1]) / 1024**2
+    return float("nan")
+
+
+def tool_version(name: str) -> str:
+    done = subprocess.run(
+        [str(BIN / name), "--version"], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    return (done.stdout or done.stderr).strip().splitlines()[-1] if done.returncode == 0 else "?"
+
+
+def target_rows(timings: list[Timing], real: Timing) -> list[tuple[str, str, str]]:
+    """(target, measured, met/missed/not measured) for each target of issue 4."""
+    by = {(t.n, t.command): t for t in timings}
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "**missed**"
+
+    rows = []
+    big = [by.get((1_000_000, c)) for c in ("validate", "export")]
+    for command in ("validate", "export"):
+        t, limit = by.get((1_000_000, command)), TARGETS[f"{command}_1m_s"]
+        name = f"1M rows: {command} median ≤ {limit:g} s"
+        rows.append(
+            (name, f"{t.median_s:.2f} s", verdict(t.median_s <= limit))
+            if t
+            else (name, "-", "not measured")
+        )
+    if all(big):
+        peak = max(t.peak_mib for t in big)
+        rows.append(
+            (
+                f"1M rows: peak memory ≤ {TARGETS['peak_1m_mib'] / 1024:g} GiB",
+                f"{peak:.0f} MiB",
+                verdict(peak <= TARGETS["peak_1m_mib"]),
+            )
+        )
+    rows.append(
+        (
+            f"real package: validate ≤ {TARGETS['real_validate_s']:g} s",
+            f"{real.median_s:.2f} s",
+            verdict(real.median_s <= TARGETS["real_validate_s"]),
+        )
+    )
+    for command in ("validate", "export"):
+        small, large = by.get((100_000, command)), by.get((1_000_000, command))
+        name = f"linear: {command} at 1M ≤ {TARGETS['linear_factor']:g}× 100k"
+        if small and large:
+            factor = large.median_s / small.median_s
+            rows.append((name, f"{factor:.1f}×", verdict(factor <= TARGETS["linear_factor"])))
+        else:
+            rows.append((name, "-", "not measured"))
+    return rows
+
+
+@dataclass
+class Context:
+    """What the run happened on: when, machine load, and which validator code."""
+
+    started: str
+    load: tuple[float, float]
+    code: tuple[str, str]
+
+
+def write_results(
+    timings: list[Timing], real: Timing, checks: dict[int, list[str]], ctx: Context
+) -> None:
+    """bench/results.json (the timings) and bench/results.md (table, machine, targets)."""
+    (BENCH / "results.json").write_text(
+        json.dumps([t.as_json() for t in timings], indent=1) + "\n", encoding="utf-8"
+    )
+    reference = {t.n: t.median_s for t in timings if t.command == "frictionless"}
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run {ctx.started} by `bench/run.py` on {os.cpu_count()} cores, "
+        f"{memory_gib():.1f} GiB memory ({platform.machine()}, Python "
+        f"{platform.python_version()}); load average {ctx.load[0]:.1f} before, "
+        f"{ctx.load[1]:.1f} after. Tools: {tool_version('recruitment')}; "
+        f"frictionless {tool_version('frictionless')}. Validator code "
+        + (
+            f"{ctx.code[0]}."
+            if ctx.code[0] == ctx.code[1]
+            else f"**changed during the run** ({ctx.code[0]} → {ctx.code[1]})."
+        ),
+        "",
+        "`validate` and `export` run on the clean package (so every layer, coverage too, "
+        "runs), `frictionless validate` on its faulty twin (about 0.1% of rows broken). "
+        "Median wall time of whole "
+        f"processes over `runs` (at most --runs, fewer once a command has used "
+        f"{REPEAT_BUDGET_S:g} s; frictionless once from {FRICTIONLESS_ONCE_FROM:,} rows); "
+        "peak is the process's own maximum RSS.",
+        "",
+        "| figure rows | command | runs | median (s) | peak (MiB) | × frictionless |",
+        "|---:|---|---:|---:|---:|---:|",
+    ]
+    for t in timings:
+        ratio = t.median_s / reference[t.n] if reference.get(t.n) else float("nan")
+        lines.append(
+            f"| {t.n:,} | {t.command} | {len(t.samples)} | {t.median_s:.2f} | "
+            f"{t.peak_mib:.0f} | {ratio:.2f} |"
+        )
+    lines += [
+        "",
+        f"Real package (`recruitment validate` in the repository): median {real.median_s:.2f} s "
+        f"over {len(real.samples)} runs, peak {real.peak_mib:.0f} MiB.",
+        "",
+        "## Targets",
+        "",
+        "| target | measured | |",
+        "|---|---:|---|",
+        *[
+            f"| {name} | {value} | {verdict} |"
+            for name, value, verdict in target_rows(timings, real)
+        ],
+        "",
+        "## Correctness",
+        "",
+        "Findings equal the injected faults exactly, and every frictionless error is among them:",
+        "",
+        *[
+            f"- {n:,} rows: {'pass' if not p else f'**FAIL** ({len(p)} problems)'}"
+            for n, p in checks.items()
+        ],
+        "",
+    ]
+    (BENCH / "results.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def parse_sizes(text: str) -> list[int]:
+    return [int(s.replace("_", "")) for s in text.replace(",", " ").split()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000 100000 1000000", help="figure rows per size")
+    parser.add_argument("--runs", type=int, default=3, help="timed runs per command (at most)")
+    args = parser.parse_args(argv)
+    started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    load_before, code_before = os.getloadavg()[0], source_fingerprint()
+    timings: list[Timing] = []
+    checks: dict[int, list[str]] = {}
+    try:
+        print("real package", flush=True)
+        real = measure(
+            0,
+            "validate",
+            [str(BIN / "recruitment"), "validate", "--package", str(ROOT), "--format", "json"],
+            {0, 1},
+            args.runs,
+            WORK / "real" / "validate.json",
+        )
+        for n in parse_sizes(args.sizes):
+            found, checks[n] = bench_size(n, args.runs)
+            timings += found
+    except CommandFailed as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    ctx = Context(started, (load_before, os.getloadavg()[0]), (code_before, source_fingerprint()))
+    write_results(timings, real, checks, ctx)
+    failed = [n for n, problems in checks.items() if problems]
+    print(f"wrote {BENCH / 'results.md'} and results.json")
+    print("correctness: " + (f"FAIL at {failed}" if failed else "PASS at every size"))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
