@@ -381,6 +381,19 @@ def _(pkg):
     return Expect("seeds/003_new.txt", None, None)
 
 
+@case("provenance/seed-encoding")
+def _(pkg):
+    import hashlib
+
+    seed = pkg / "seeds" / "003_latin1.txt"
+    seed.write_bytes("Le décret du président.\n".encode("latin-1"))
+    line = len((pkg / SRC).read_text().splitlines()) + 1
+    with (pkg / SRC).open("a", encoding="utf-8") as fh:
+        sha = hashlib.sha256(seed.read_bytes()).hexdigest()
+        fh.write(f"src-003,seeds/003_latin1.txt,{sha},,,,,,,,1,Le décret du président\n")
+    return Expect(SRC, line, "seed_file")
+
+
 @case("provenance/sha256")
 def _(pkg):
     _, row = find_row(pkg, "sources", source_id="src-002")

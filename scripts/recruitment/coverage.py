@@ -3,12 +3,14 @@
 A *span* is any run of seed text matching :data:`SPAN_PATTERN`: numerals (``400,000``,
 ``2023-03-30`` gives three), number words (``three``, ``thousands``), ordinals
 (``second``), month and weekday names, seasons, and relative dates (``last autumn``,
-``this year``, ``today``). A span is *covered* when it lies inside the words a row quotes
+``this year``, ``today``). A span is *covered* when a row citing the span's line quotes it
 in a ``*_text`` column (``value_text``, ``date_text``, ``period_text``, ``published_text``,
-an exclusion's ``span_text``) and that row cites the span's line.
+an exclusion's ``span_text``): the same pattern finds the span in those words. So
+``18-30`` covers ``18`` and ``30``, ``Su-24M`` covers ``24``, but ``a`` covers no ``March``
+and ``autumn`` does not cover ``last autumn``.
 
-The check is one SQL query: for each seed line, every covering text of the rows citing it
-is masked out (longest first, whole words only), and whatever spans remain are uncovered.
+The check is one SQL query: the spans of every seed line, anti-joined on (source, line,
+span) with the spans of the words that rows citing that line quote.
 """
 
 from __future__ import annotations
@@ -43,15 +45,6 @@ SPAN_PATTERN = "|".join(
 )
 """RE2 pattern of a number or date span; alternatives are tried in this order."""
 
-MASK = "\x01"
-_WHOLE_WORDS = (
-    r"CASE WHEN regexp_matches(t, '^\w') THEN '\b' ELSE '' END || regexp_escape(t) || "
-    r"CASE WHEN regexp_matches(t, '\w$') THEN '\b' ELSE '' END"
-)
-"""A covering text as a pattern that matches it only as whole words: 'a' covers the
-article 'a', never the 'a' inside 'March'."""
-
-
 def _covering_texts(pkg: Package, loaded: set[str]) -> str:
     parts = [
         f"SELECT source_id, line, {ident(col)} AS t FROM {ident(res.name)} "
@@ -68,26 +61,23 @@ def uncovered_spans(con, pkg: Package, loaded: set[str]) -> list[tuple[str, int,
         r.name not in loaded for r in pkg.resources.values() if r.has("source_id", "quote")
     ):
         return []  # a table that could not be read would make every span look uncovered
+    pattern = literal(SPAN_PATTERN)
     return con.execute(
         f"""
         WITH covers AS ({_covering_texts(pkg, loaded)}),
-        per_line AS (  -- longest first, so a text inside another one masks nothing extra
-            SELECT source_id, line, list(t ORDER BY length(t) DESC, t) AS ts
-            FROM (SELECT DISTINCT source_id, line, t FROM covers) GROUP BY ALL
+        covered AS (
+            SELECT DISTINCT source_id, line, unnest(regexp_extract_all(t, {pattern})) AS span
+            FROM covers
         ),
-        masked AS (
-            SELECT s.source_id, s.line,
-                   list_reduce(
-                       coalesce(p.ts, []),
-                       lambda acc, t: regexp_replace(
-                           acc, {_WHOLE_WORDS}, repeat({literal(MASK)}, length(t)), 'g'),
-                       s.text) AS text
-            FROM seed_lines s LEFT JOIN per_line p USING (source_id, line)
+        spans AS (
+            SELECT source_id, line, unnest(regexp_extract_all(text, {pattern})) AS span
+            FROM seed_lines
         )
-        SELECT src.seed_file, m.line, span
-        FROM masked m JOIN sources src USING (source_id),
-             unnest(regexp_extract_all(m.text, {literal(SPAN_PATTERN)})) AS u(span)
-        ORDER BY src.seed_file, m.line
+        SELECT src.seed_file, s.line, s.span
+        FROM spans s
+        ANTI JOIN covered c ON c.source_id = s.source_id AND c.line = s.line AND c.span = s.span
+        JOIN sources src ON src.source_id = s.source_id
+        ORDER BY src.seed_file, s.line
         """
     ).fetchall()
 

@@ -41,22 +41,7 @@ def _byte_findings(rel: str, data: bytes) -> tuple[list[Finding], bool]:
     if nul >= 0:
         out.append(Finding(rel, _line_of(data, nul), None, "csv/nul", "NUL byte; is it UTF-16?"))
         return out, False
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        bad = data[err.start : err.start + 4]
-        out.append(
-            Finding(
-                rel,
-                _line_of(data, err.start),
-                None,
-                "csv/encoding",
-                f"Bytes {bad!r} are not UTF-8 (Latin-1 or Windows-1252 text?).",
-            )
-        )
-        return out, False
-    lone_cr = data.replace(b"\r\n", b"").find(b"\r")
-    if lone_cr >= 0:
+    if b"\r" in data and data.replace(b"\r\n", b"").find(b"\r") >= 0:
         at = data.find(b"\r", 0)
         while data[at : at + 2] == b"\r\n":
             at = data.find(b"\r", at + 1)
@@ -83,6 +68,22 @@ def _byte_findings(rel: str, data: bytes) -> tuple[list[Finding], bool]:
             )
         )
     return out, True
+
+
+def encoding_finding(rel: str, data: bytes) -> Finding | None:
+    """Where the bytes stop being UTF-8, if they do (only called once pyarrow said so)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        bad = data[err.start : err.start + 4]
+        return Finding(
+            rel,
+            _line_of(data, err.start),
+            None,
+            "csv/encoding",
+            f"Bytes {bad!r} are not UTF-8 (Latin-1 or Windows-1252 text?).",
+        )
+    return None
 
 
 def _blank_lines(rel: str, data: bytes) -> list[Finding]:
@@ -129,7 +130,11 @@ def read_csv(root: Path, resource: Resource) -> CsvTable:
         return CsvTable(resource, None, findings)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    first = data.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8")
+    try:
+        first = data.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8")
+    except UnicodeDecodeError:
+        findings.append(encoding_finding(rel, data))
+        return CsvTable(resource, None, findings)
     if not first:
         findings.append(Finding(rel, 1, None, "csv/empty", "No header line."))
         return CsvTable(resource, None, findings)
@@ -184,6 +189,9 @@ def _parse(rel: str, data: bytes, resource: Resource):
                 ),
             )
         except pa.ArrowInvalid as err:
+            bad_bytes = encoding_finding(rel, data) if "UTF8" in str(err) else None
+            if bad_bytes:
+                return None, [bad_bytes]
             if "straddling" in str(err) and block < len(data) + 1:
                 block = len(data) + 1  # a very long line: read it in one block
                 invalid.clear()
@@ -198,8 +206,8 @@ def _parse(rel: str, data: bytes, resource: Resource):
         break
 
     findings = list(invalid)
-    breaks = [pc.any(pc.match_substring_regex(table[n], r"\r|\n")).as_py() for n in names]
-    if any(breaks):
+    one_line_each = data.count(b"\n") == table.num_rows + (1 if data.endswith(b"\n") else 0)
+    if not invalid and not one_line_each:  # some cell spans lines: find which
         joined = pc.binary_join_element_wise(*[table[m].fill_null("") for m in names], "")
         before = pc.subtract(
             pc.cumulative_sum(pc.count_substring(joined, "\n")), pc.count_substring(joined, "\n")

@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 from . import ddl, views
@@ -134,6 +135,14 @@ def write_duckdb(con, pkg: Package, path: Path) -> None:
 
 
 def sha256_of(path: Path) -> str:
+    """SHA-256 of a file, in hex. The descriptor and SHA256SUMS both need each file's hash,
+    so it is remembered for as long as the file's size and modification time stay the same."""
+    st = Path(path).stat()
+    return _sha256(Path(path), st.st_size, st.st_mtime_ns)
+
+
+@cache
+def _sha256(path: Path, size: int, mtime_ns: int) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):

@@ -233,6 +233,11 @@ RULES: dict[str, Rule] = {
                 "A seed file has no sources row",
                 "Add one row to data/sources.csv for the seed file.",
             ),
+            "seed-encoding": (
+                "Seed file is not UTF-8 text",
+                "Convert the article to UTF-8 before adding it (iconv -f latin1 -t utf-8), "
+                "then pin the new file's SHA-256.",
+            ),
             "sha256": (
                 "Seed file does not match its pinned SHA-256",
                 "Restore the seed byte for byte (seeds are never edited), or, for a new seed, "

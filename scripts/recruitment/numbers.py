@@ -102,7 +102,10 @@ def macro_sql() -> str:
                ELSE map_extract_value(MAP {{{scales}}}, regexp_extract(x, '\\s(\\S+)$', 1))
           END);
     CREATE OR REPLACE MACRO parse_number_text(text) AS (
-        list_transform(_number_parts(lower(trim(text))), lambda x: _number_single(x)));
+        CASE WHEN regexp_full_match(text, '{_NUMERAL}')  -- the common case, read directly
+             THEN [CAST(replace(text, ',', '') AS DOUBLE), CAST(replace(text, ',', '') AS DOUBLE)]
+             ELSE list_transform(_number_parts(lower(trim(text))), lambda x: _number_single(x))
+        END);
     """
 
 

@@ -51,10 +51,14 @@ def seed_files(root: Path) -> list[str]:
 
 
 def check_sources(con, pkg: Package, loaded: set[str]) -> list[Finding]:
-    """Seed files against the sources table, and the seed lines table the citations need."""
+    """Seed files against the sources table, and the seed lines table the citations need.
+
+    Python resolves each listed path (where symlinks point is a file-system question);
+    DuckDB reads, hashes and splits the files, so a large seed costs no Python objects.
+    """
     sources = pkg.resources.get("sources")
     if sources is None or "sources" not in loaded or not sources.has("seed_file", "sha256"):
-        _register_lines(con, [])
+        _register_lines(con, verified=False)
         return []
     root = pkg.root.resolve()
     seeds_root = (root / SEEDS_DIR).resolve()
@@ -63,7 +67,8 @@ def check_sources(con, pkg: Package, loaded: set[str]) -> list[Finding]:
         f"WHERE seed_file IS NOT NULL ORDER BY 1"
     ).fetchall()
     out: list[Finding] = []
-    lines: list[tuple[str, str]] = []
+    readable: list[tuple] = []
+    seen: set = set()
     for line, source_id, rel, pinned in rows:
 
         def bad(rule: str, msg: str, line=line) -> None:
@@ -80,98 +85,102 @@ def check_sources(con, pkg: Package, loaded: set[str]) -> list[Finding]:
         if not real.is_relative_to(seeds_root) or not real.is_file():
             bad("provenance/seed-path", f"{rel} resolves to {real}, outside seeds/.")
             continue
-        data = real.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        if pinned is not None and digest != pinned:
-            out.append(
-                Finding(
-                    sources.path,
-                    line,
-                    "sha256",
-                    "provenance/sha256",
-                    f"{rel} hashes to {digest}, not the pinned {pinned}.",
-                )
-            )
-            continue
-        if source_id is not None:
-            lines.append((source_id, data.decode("utf-8", errors="replace")))
+        if rel in seen or source_id in seen:
+            continue  # a repeated seed_file or source_id is a standard/unique finding
+        seen |= {rel, source_id}
+        digest = hashlib.sha256(real.read_bytes()).hexdigest()
+        readable.append((line, source_id, rel, str(real), pinned, digest))
+    out += _check_hashes(con, sources.path, readable)
     listed = {r[2] for r in rows}
     out += [
         Finding(f, None, None, "provenance/seed-unlisted", f"{f} has no row in {sources.path}.")
         for f in seed_files(pkg.root)
         if f not in listed
     ]
-    _register_lines(con, lines)
     return out
 
 
-def _register_lines(con, texts: list[tuple[str, str]]) -> None:
-    """Table seed_lines(source_id, line, text): every line of every verified seed."""
+def _check_hashes(con, sources_path: str, readable: list[tuple]) -> list[Finding]:
+    """Hash the readable seeds; register the lines of those that match their pin."""
     import pyarrow as pa
 
-    ids, nums, body = [], [], []
-    for source_id, text in texts:
-        parts = text.split("\n")
-        if parts and parts[-1] == "":
-            parts.pop()
-        ids += [source_id] * len(parts)
-        nums += range(1, len(parts) + 1)
-        body += parts
-    table = pa.table(
-        {
-            "source_id": pa.array(ids, pa.string()),
-            "line": pa.array(nums, pa.int64()),
-            "text": pa.array(body, pa.string()),
-        }
+    if not readable:
+        _register_lines(con, verified=False)
+        return []
+    names = ["csv_line", "source_id", "seed_file", "path", "pinned", "digest"]
+    table = pa.table({n: pa.array([r[i] for r in readable]) for i, n in enumerate(names)})
+    con.register("_seed_candidates", table)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _seeds AS "
+        "SELECT c.*, try(decode(b.content)) AS text "
+        "FROM _seed_candidates c JOIN read_blob(?) b ON b.filename = c.path",
+        [[r[3] for r in readable]],
     )
-    con.register("_seed_lines_arrow", table)
-    con.execute("CREATE OR REPLACE TABLE seed_lines AS SELECT * FROM _seed_lines_arrow")
-    con.unregister("_seed_lines_arrow")
+    con.unregister("_seed_candidates")
+    rows = con.execute(
+        "SELECT csv_line, seed_file, digest, pinned, text IS NULL FROM _seeds "
+        "WHERE (pinned IS NOT NULL AND digest <> pinned) OR text IS NULL ORDER BY 1"
+    ).fetchall()
+    _register_lines(con, verified=True)
+    con.execute("DROP TABLE _seeds")
+    return [
+        Finding(
+            sources_path,
+            line,
+            "sha256",
+            "provenance/sha256",
+            f"{rel} hashes to {digest}, not the pinned {pinned}.",
+        )
+        if digest != pinned
+        else Finding(
+            sources_path, line, "seed_file", "provenance/seed-encoding", f"{rel} is not UTF-8 text."
+        )
+        for line, rel, digest, pinned, _ in rows
+    ]
+
+
+def _register_lines(con, verified: bool) -> None:
+    """Table seed_lines(source_id, line, text): every line of every verified seed.
+
+    A final newline ends the last line rather than starting an empty one.
+    """
+    if verified:
+        con.execute(
+            """CREATE OR REPLACE TABLE seed_lines AS
+            SELECT source_id, CAST(generate_subscripts(parts, 1) AS BIGINT) AS line,
+                   unnest(parts) AS text
+            FROM (SELECT source_id,
+                         string_split(regexp_replace(text, '\n$', ''), chr(10)) AS parts
+                  FROM _seeds
+                  WHERE text IS NOT NULL AND (pinned IS NULL OR digest = pinned))"""
+        )
+    else:
+        con.execute(
+            "CREATE OR REPLACE TABLE seed_lines (source_id VARCHAR, line BIGINT, text VARCHAR)"
+        )
     con.execute("CREATE OR REPLACE TABLE seed_ids AS SELECT DISTINCT source_id FROM seed_lines")
 
 
 def check_citations(con, res: Resource) -> list[Finding]:
-    """Line, quote, quoted words and value_text of every row of ``res``, in SQL."""
+    """Line, quote, quoted words and value_text of every row of ``res``, in SQL.
+
+    One join of the rows with their seed lines classifies every citation; only the few
+    that fail are looked at again, to say where the seed ends or where the quote stands.
+    """
     t, ln = ident(res.name), ident(LINE_COLUMN)
-    base = (
-        f"FROM {t} c JOIN seed_ids USING (source_id) "
-        f"LEFT JOIN seed_lines s ON s.source_id = c.source_id AND s.line = c.line "
-        f"WHERE c.line IS NOT NULL"
-    )
-    out: list[Finding] = []
-    rows = con.execute(
-        f"SELECT c.{ln}, c.line, c.source_id, "
-        f"(SELECT max(line) FROM seed_lines m WHERE m.source_id = c.source_id) "
-        f"{base} AND s.line IS NULL ORDER BY 1"
+    failing = con.execute(
+        f"""SELECT * FROM (
+            SELECT c.{ln} AS csv_line, c.source_id, c.line, c.quote, s.text,
+                   CASE WHEN s.line IS NULL THEN 'line-range'
+                        WHEN trim(s.text) = '' THEN 'line-blank'
+                        WHEN c.quote IS NOT NULL AND NOT contains(s.text, c.quote)
+                        THEN 'quote' END AS problem
+            FROM {t} c JOIN seed_ids USING (source_id)
+            LEFT JOIN seed_lines s ON s.source_id = c.source_id AND s.line = c.line
+            WHERE c.line >= 1)  -- a line below 1 is already a standard/minimum finding
+        WHERE problem IS NOT NULL ORDER BY csv_line"""
     ).fetchall()
-    out += [
-        Finding(
-            res.path,
-            at,
-            "line",
-            "provenance/line-range",
-            f"Line {line} is past the end of {source_id}'s seed ({last} lines).",
-        )
-        for at, line, source_id, last in rows
-    ]
-    rows = con.execute(f"SELECT c.{ln}, c.line {base} AND trim(s.text) = '' ORDER BY 1").fetchall()
-    out += [
-        Finding(res.path, at, "line", "provenance/line-blank", f"Line {line} of the seed is blank.")
-        for at, line in rows
-    ]
-    rows = con.execute(
-        f"SELECT c.{ln}, c.source_id, c.line, c.quote, s.text, "
-        f"(SELECT list(o.line ORDER BY o.line) FROM seed_lines o "
-        f" WHERE o.source_id = c.source_id AND contains(o.text, c.quote)) "
-        f"{base} AND trim(s.text) <> '' AND c.quote IS NOT NULL "
-        f"AND NOT contains(s.text, c.quote) ORDER BY 1"
-    ).fetchall()
-    out += [
-        Finding(
-            res.path, at, "quote", "provenance/quote", _quote_message(*row, detail=i < DETAILED)
-        )
-        for i, (at, *row) in enumerate(rows)
-    ]
+    out = [_citation_finding(con, res, i, *row) for i, row in enumerate(failing)]
     for col in quoted_text_columns(res):
         rows = con.execute(
             f"SELECT {ln}, {ident(col)}, quote FROM {t} WHERE {ident(col)} IS NOT NULL "
@@ -192,14 +201,41 @@ def check_citations(con, res: Resource) -> list[Finding]:
     return out
 
 
+def _citation_finding(con, res, i, at, source_id, line, quote, text, problem) -> Finding:
+    if problem == "line-range":
+        (last,) = con.execute(
+            "SELECT max(line) FROM seed_lines WHERE source_id = ?", [source_id]
+        ).fetchone()
+        msg = f"Line {line} is past the end of {source_id}'s seed ({last} lines)."
+        return Finding(res.path, at, "line", "provenance/line-range", msg)
+    if problem == "line-blank":
+        msg = f"Line {line} of the seed is blank."
+        return Finding(res.path, at, "line", "provenance/line-blank", msg)
+    elsewhere = (
+        []
+        if i >= DETAILED
+        else [
+            n
+            for (n,) in con.execute(
+                "SELECT line FROM seed_lines WHERE source_id = ? AND contains(text, ?) ORDER BY 1",
+                [source_id, quote],
+            ).fetchall()
+        ]
+    )
+    msg = _quote_message(source_id, line, quote, text, elsewhere, detail=i < DETAILED)
+    return Finding(res.path, at, "quote", "provenance/quote", msg)
+
+
 def _check_value_text(con, res: Resource) -> list[Finding]:
     from .numbers import install
 
     install(con)
     rows = con.execute(
-        f"""SELECT {ident(LINE_COLUMN)}, value_text, qualifier, value, value_low, value_high, p
-        FROM (SELECT *, parse_number_text(value_text) AS p FROM {ident(res.name)}
-              WHERE value_text IS NOT NULL AND qualifier IS NOT NULL)
+        f"""WITH parsed AS MATERIALIZED (  -- the macro once per row, not once per reference
+            SELECT {ident(LINE_COLUMN)}, value_text, qualifier, value, value_low, value_high,
+                   parse_number_text(value_text) AS p
+            FROM {ident(res.name)} WHERE value_text IS NOT NULL AND qualifier IS NOT NULL)
+        SELECT * FROM parsed
         WHERE p[1] IS NULL OR p[2] IS NULL
            OR (qualifier = 'range' AND (p[1] IS DISTINCT FROM value_low
                                         OR p[2] IS DISTINCT FROM value_high))

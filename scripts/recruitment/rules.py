@@ -32,6 +32,10 @@ class RowRule:
     """Builds a polars expression, true (or null) where the row passes."""
     message: Callable[[dict], str]
 
+    def reads(self) -> set[str]:
+        """The columns the rule's expression reads (polars can tell)."""
+        return set(self.ok().meta.root_names())
+
 
 def date_groups(res: Resource) -> list[str]:
     """Prefixes p for which the schema declares p_start, p_end and p_precision."""
@@ -177,11 +181,13 @@ def check_rules(con, res: Resource, skip_lines: set[int] = frozenset()) -> list[
 
     from .sqltypes import ident
 
-    frame = con.sql(f"SELECT * FROM {ident(res.name)} ORDER BY {ident(LINE_COLUMN)}").pl()
+    needed = sorted(set().union(*(r.reads() for r in rules)))
+    cols = ", ".join(ident(c) for c in [LINE_COLUMN, *needed])
+    frame = con.sql(f"SELECT {cols} FROM {ident(res.name)} ORDER BY {ident(LINE_COLUMN)}").pl()
     if skip_lines:
         frame = frame.filter(~pl.col(LINE_COLUMN).is_in(list(skip_lines)))
     schema = pa.DataFrameSchema(
-        {name: pa.Column(nullable=True) for name in res.field_names},
+        {name: pa.Column(nullable=True) for name in needed},
         checks=[
             pa.Check(
                 lambda data, r=r: data.lazyframe.select(r.ok().fill_null(True)),

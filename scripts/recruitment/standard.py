@@ -30,8 +30,8 @@ def shown(value: object) -> str:
 class CellCheck:
     column: str
     rule: str
-    failing: str
-    """SQL condition, true where the cell fails; ``v`` is the raw text, ``t`` the typed value."""
+    failing: Callable[[str, str], str]
+    """SQL condition, true where the cell fails, given the raw text ``v`` and typed value ``t``."""
     message: Callable[[str], str]
 
 
@@ -52,13 +52,20 @@ def _field_checks(res: Resource, f: Field) -> list[CellCheck]:
     out: list[CellCheck] = []
     add = out.append
     if f.required or f.name in res.primary_key:
-        add(CellCheck(f.name, "standard/required", "v IS NULL", lambda v: "The cell is empty."))
+        add(
+            CellCheck(
+                f.name,
+                "standard/required",
+                lambda v, t: f"{v} IS NULL",
+                lambda v: "The cell is empty.",
+            )
+        )
     if f.type != "string":
         add(
             CellCheck(
                 f.name,
                 "standard/type",
-                "v IS NOT NULL AND t IS NULL",
+                lambda v, t: f"{v} IS NOT NULL AND {t} IS NULL",
                 lambda v, f=f: f"{shown(v)} is not {TYPE_HINT[f.type]}.",
             )
         )
@@ -67,7 +74,7 @@ def _field_checks(res: Resource, f: Field) -> list[CellCheck]:
             CellCheck(
                 f.name,
                 "text/whitespace",
-                f"regexp_matches(v, '^{WHITESPACE}|{WHITESPACE}$')",
+                lambda v, t: f"regexp_matches({v}, '^{WHITESPACE}|{WHITESPACE}$')",
                 lambda v: f"{shown(v)} starts or ends with white space.",
             )
         )
@@ -75,7 +82,7 @@ def _field_checks(res: Resource, f: Field) -> list[CellCheck]:
             CellCheck(
                 f.name,
                 "text/formula",
-                "regexp_matches(v, '^[=+\\-@\\t\\r]')",
+                lambda v, t: f"regexp_matches({v}, '^[=+\\-@\\t\\r]')",
                 lambda v: f"{shown(v)} would run as a formula in a spreadsheet.",
             )
         )
@@ -83,7 +90,7 @@ def _field_checks(res: Resource, f: Field) -> list[CellCheck]:
             CellCheck(
                 f.name,
                 "text/control",
-                "regexp_matches(v, '[\\x00-\\x1F\\x7F]')",
+                lambda v, t: f"regexp_matches({v}, '[\\x00-\\x1F\\x7F]')",
                 lambda v: f"{shown(v)} holds a control character.",
             )
         )
@@ -91,7 +98,7 @@ def _field_checks(res: Resource, f: Field) -> list[CellCheck]:
             CellCheck(
                 f.name,
                 "text/nfc",
-                "v <> nfc_normalize(v)",
+                lambda v, t: f"{v} <> nfc_normalize({v})",
                 lambda v: f"{shown(v)} has decomposed (NFD) characters.",
             )
         )
@@ -101,7 +108,7 @@ def _field_checks(res: Resource, f: Field) -> list[CellCheck]:
             CellCheck(
                 f.name,
                 "standard/enum",
-                f"v IS NOT NULL AND v NOT IN ({codes})",
+                lambda v, t, codes=codes: f"{v} IS NOT NULL AND {v} NOT IN ({codes})",
                 lambda v, f=f: (
                     f"{shown(v)} is not a code of {f.name}; codes: {', '.join(map(str, f.enum))}."
                 ),
@@ -112,7 +119,9 @@ def _field_checks(res: Resource, f: Field) -> list[CellCheck]:
             CellCheck(
                 f.name,
                 "standard/pattern",
-                f"v IS NOT NULL AND NOT regexp_full_match(v, {literal(c['pattern'])})",
+                lambda v, t: (
+                    f"{v} IS NOT NULL AND NOT regexp_full_match({v}, {literal(c['pattern'])})"
+                ),
                 lambda v, f=f: f"{shown(v)} does not match {c['pattern']} ({f.description})",
             )
         )
@@ -125,7 +134,7 @@ def _field_checks(res: Resource, f: Field) -> list[CellCheck]:
                 CellCheck(
                     f.name,
                     rule,
-                    f"t {op} {typed_literal(f, c[key])}",
+                    lambda v, t, op=op, key=key: f"{t} {op} {typed_literal(f, c[key])}",
                     lambda v, key=key: (
                         f"{shown(v)} is {'below' if key == 'minimum' else 'above'}"
                         f" the {key} {c[key]}."
@@ -141,7 +150,7 @@ def _field_checks(res: Resource, f: Field) -> list[CellCheck]:
                 CellCheck(
                     f.name,
                     rule,
-                    f"length(v) {op} {int(c[key])}",
+                    lambda v, t, op=op, key=key: f"length({v}) {op} {int(c[key])}",
                     lambda v, key=key: (
                         f"{shown(v)} has {len(v)} characters; "
                         f"{'at least' if key == 'minLength' else 'at most'} {c[key]} allowed."
@@ -152,23 +161,37 @@ def _field_checks(res: Resource, f: Field) -> list[CellCheck]:
 
 
 def check_cells(con, res: Resource) -> list[Finding]:
-    """Run every cell check of ``res`` in one query; return the findings in line order."""
+    """Run every cell check of ``res`` in one scan; return the findings in line order.
+
+    The scan keeps only rows where some check fails (all conditions OR-ed); those few
+    rows are then classified check by check.
+    """
     checks = cell_checks(res)
     if not checks:
         return []
-    parts = []
-    for i, chk in enumerate(checks):
-        f = res.field(chk.column)
-        v = ident(f.name)
-        parts.append(
-            f"SELECT {i} AS k, {ident(LINE_COLUMN)} AS line, v FROM "
-            f"(SELECT {ident(LINE_COLUMN)}, {v} AS v, {parse_expr(f, v)} AS t "
-            f"FROM {raw_table(res.name)}) WHERE {chk.failing}"
-        )
-    rows = con.execute(" UNION ALL ".join(parts) + " ORDER BY line, k").fetchall()
+    index = {f.name: i for i, f in enumerate(res.fields)}
+    typed = ", ".join(
+        f"{ident(f.name)} AS v{i}, {parse_expr(f, ident(f.name))} AS t{i}"
+        for i, f in enumerate(res.fields)
+    )
+    conds = [chk.failing(f"v{index[chk.column]}", f"t{index[chk.column]}") for chk in checks]
+    hits = ", ".join(f"CASE WHEN {c} THEN {k} END" for k, c in enumerate(conds))
+    raw = ", ".join(f"v{i}" for i in range(len(res.fields)))
+    rows = con.execute(
+        f"""SELECT line, unnest(list_filter([{hits}], lambda x: x IS NOT NULL)) AS k, {raw}
+        FROM (SELECT {ident(LINE_COLUMN)} AS line, {typed} FROM {raw_table(res.name)})
+        WHERE {" OR ".join(f"({c})" for c in conds)}
+        ORDER BY line, k"""
+    ).fetchall()
     return [
-        Finding(res.path, line, checks[k].column, checks[k].rule, checks[k].message(v))
-        for k, line, v in rows
+        Finding(
+            res.path,
+            line,
+            checks[k].column,
+            checks[k].rule,
+            checks[k].message(raw_values[index[checks[k].column]]),
+        )
+        for line, k, *raw_values in rows
     ]
 
 

@@ -46,13 +46,12 @@ def validate(root: Path) -> Validation:
         findings += csv.findings
         if csv.table is None:
             continue
-        con.register(f"_arrow_{res.name}", csv.table)
-        con.execute(
-            f"CREATE TABLE {standard.raw_table(res.name)} AS SELECT * FROM _arrow_{res.name}"
-        )
-        con.unregister(f"_arrow_{res.name}")
+        # The checks scan pyarrow's table in place; once typed, the strings are let go.
+        con.register(f"raw_{res.name}", csv.table)
         findings += standard.check_cells(con, res)
         standard.create_typed_table(con, res)
+        con.unregister(f"raw_{res.name}")
+        del csv
         findings += standard.check_unique(con, res)
         loaded.add(res.name)
     for res in pkg.in_dependency_order():
