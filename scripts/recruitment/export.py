@@ -22,6 +22,8 @@ from .sqltypes import ident
 from .validate import Validation, validate
 
 DUCKDB_FILE = "recruitment.duckdb"
+PARQUET_BATCH_ROWS = 262_144
+"""Rows per Parquet write (and row group): bounded memory, same bytes on every run."""
 
 
 def export(
@@ -112,11 +114,14 @@ def arrow_schema(con, pkg: Package, res: Resource):
 
 
 def write_parquet(con, pkg: Package, res: Resource, path: Path) -> None:
+    """Stream the table into Parquet in batches, so memory stays flat as tables grow."""
     import pyarrow.parquet as pq
 
     schema = arrow_schema(con, pkg, res)
-    table = con.sql(_select(res)).to_arrow_table().cast(schema)
-    pq.write_table(table, path, compression="zstd")
+    reader = con.sql(_select(res)).to_arrow_reader(batch_size=PARQUET_BATCH_ROWS)
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        for batch in reader:
+            writer.write_batch(batch.cast(schema))
 
 
 def write_duckdb(con, pkg: Package, path: Path) -> None:
