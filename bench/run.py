@@ -396,6 +396,9 @@ def write_results(
             for n, p in checks.items()
         ],
         "",
+        "Where a target is missed, [PROFILE.md](PROFILE.md) shows where the time goes and "
+        "what would fix it.",
+        "",
     ]
     (BENCH / "results.md").write_text("\n".join(lines), encoding="utf-8")
 

@@ -10,6 +10,8 @@ The DuckDB connection with the typed tables is kept, so ``export`` need not load
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,7 +41,7 @@ def validate(root: Path) -> Validation:
     pkg, findings = load_package(Path(root))
     if pkg is None:
         return Validation(None, sorted(findings))
-    con = duckdb.connect()
+    con = duckdb.connect(config=duckdb_config())
     loaded: set[str] = set()
     for res in pkg.in_dependency_order():
         csv = read_csv(pkg.root, res)
@@ -54,6 +56,7 @@ def validate(root: Path) -> Validation:
         del csv
         findings += standard.check_unique(con, res)
         loaded.add(res.name)
+    _release_arrow_memory()  # the CSV tables now live typed in DuckDB
     for res in pkg.in_dependency_order():
         if res.name in loaded:
             findings += standard.check_foreign_keys(con, pkg, res, loaded)
@@ -67,6 +70,26 @@ def validate(root: Path) -> Validation:
     if not findings:  # a broken row would make the spans it quotes look unrecorded
         findings += coverage.check_coverage(con, pkg, loaded)
     return Validation(pkg, sorted(findings, key=_order), con)
+
+
+MEMORY_LIMIT = "1GB"
+"""DuckDB's share of memory; beyond it DuckDB spills to a private temporary folder. It keeps
+a 1M-row export under 1.3 GiB without slowing it. RECRUITMENT_MEMORY_LIMIT overrides it."""
+
+
+def duckdb_config() -> dict:
+    spill = Path(tempfile.gettempdir()) / f"recruitment-duckdb-{os.getpid()}"
+    return {
+        "memory_limit": os.environ.get("RECRUITMENT_MEMORY_LIMIT", MEMORY_LIMIT),
+        "temp_directory": str(spill),
+    }
+
+
+def _release_arrow_memory() -> None:
+    """Hand the parsed CSVs' memory back to the system rather than keep it pooled."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def _order(f: Finding):
