@@ -45,6 +45,7 @@ SPAN_PATTERN = "|".join(
 )
 """RE2 pattern of a number or date span; alternatives are tried in this order."""
 
+
 def _covering_texts(pkg: Package, loaded: set[str]) -> str:
     parts = [
         f"SELECT source_id, line, {ident(col)} AS t FROM {ident(res.name)} "

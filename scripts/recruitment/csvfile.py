@@ -130,8 +130,9 @@ def read_csv(root: Path, resource: Resource) -> CsvTable:
         return CsvTable(resource, None, findings)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    end = data.find(b"\n")
     try:
-        first = data.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8")
+        first = data[: end if end >= 0 else len(data)].rstrip(b"\r").decode("utf-8")
     except UnicodeDecodeError:
         findings.append(encoding_finding(rel, data))
         return CsvTable(resource, None, findings)
@@ -142,7 +143,7 @@ def read_csv(root: Path, resource: Resource) -> CsvTable:
     findings += _header_findings(rel, header, resource.field_names)
     blanks = _blank_lines(rel, data)
     findings += blanks
-    if findings and any(f.rule in ("csv/header",) for f in findings):
+    if any(f.rule == "csv/header" for f in findings):
         return CsvTable(resource, None, findings)
     table, parse_findings = _parse(rel, data, resource)
     findings += parse_findings

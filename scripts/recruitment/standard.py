@@ -35,8 +35,13 @@ class CellCheck:
     message: Callable[[str], str]
 
 
+def raw_name(name: str) -> str:
+    """The name under which a resource's CSV strings are registered in DuckDB."""
+    return f"raw_{name}"
+
+
 def raw_table(name: str) -> str:
-    return ident(f"raw_{name}")
+    return ident(raw_name(name))
 
 
 def cell_checks(res: Resource) -> list[CellCheck]:

@@ -40,7 +40,7 @@ def validate(root: Path) -> Validation:
 
     pkg, findings = load_package(Path(root))
     if pkg is None:
-        return Validation(None, sorted(findings))
+        return Validation(None, sorted(findings, key=_order))
     con = duckdb.connect(config=duckdb_config())
     loaded: set[str] = set()
     for res in pkg.in_dependency_order():
@@ -49,10 +49,10 @@ def validate(root: Path) -> Validation:
         if csv.table is None:
             continue
         # The checks scan pyarrow's table in place; once typed, the strings are let go.
-        con.register(f"raw_{res.name}", csv.table)
+        con.register(standard.raw_name(res.name), csv.table)
         findings += standard.check_cells(con, res)
         standard.create_typed_table(con, res)
-        con.unregister(f"raw_{res.name}")
+        con.unregister(standard.raw_name(res.name))
         del csv
         findings += standard.check_unique(con, res)
         loaded.add(res.name)
