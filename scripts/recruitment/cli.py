@@ -26,6 +26,14 @@ package_option = click.option(
     help="Folder holding datapackage.json.",
 )
 
+out_option = click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="The publication folder: replaced whole, only once everything is written "
+    "(report writes OUT/site).",
+)
 format_option = click.option(
     "--format",
     "fmt",
@@ -137,13 +145,7 @@ def coverage(root: Path, fmt: str) -> None:
 
 @main.command()
 @package_option
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("dist"),
-    show_default=True,
-    help="Folder to publish into (replaced whole, only once everything is written).",
-)
+@out_option
 def export(root: Path, out: Path) -> None:
     """Validate, then write CSV, Parquet, DuckDB and checksums into dist/ (no site).
 
@@ -159,13 +161,7 @@ def export(root: Path, out: Path) -> None:
 
 @main.command()
 @package_option
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("dist"),
-    show_default=True,
-    help="Folder to publish into.",
-)
+@out_option
 def build(root: Path, out: Path) -> None:
     """Validate and publish everything: data files, DuckDB and the site (what `make` runs).
 
@@ -180,13 +176,7 @@ def build(root: Path, out: Path) -> None:
 
 @main.command()
 @package_option
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("dist"),
-    show_default=True,
-    help="The publication folder; the site goes into OUT/site.",
-)
+@out_option
 def report(root: Path, out: Path) -> None:
     """Rebuild only the browsable site, dist/site/, from a valid package.
 
