@@ -118,7 +118,7 @@ def _check_hashes(con, sources_path: str, readable: list[tuple]) -> list[Finding
     )
     con.unregister("_seed_candidates")
     rows = con.execute(
-        "SELECT csv_line, seed_file, digest, pinned, text IS NULL FROM _seeds "
+        "SELECT csv_line, seed_file, digest, pinned FROM _seeds "
         "WHERE (pinned IS NOT NULL AND digest <> pinned) OR text IS NULL ORDER BY 1"
     ).fetchall()
     _register_lines(con, verified=True)
@@ -131,11 +131,11 @@ def _check_hashes(con, sources_path: str, readable: list[tuple]) -> list[Finding
             "provenance/sha256",
             f"{rel} hashes to {digest}, not the pinned {pinned}.",
         )
-        if digest != pinned
+        if pinned is not None and digest != pinned
         else Finding(
             sources_path, line, "seed_file", "provenance/seed-encoding", f"{rel} is not UTF-8 text."
         )
-        for line, rel, digest, pinned, _ in rows
+        for line, rel, digest, pinned in rows
     ]
 
 
