@@ -46,3 +46,13 @@ def test_readme_row_counts_match_the_data(database):
         name: database.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in stated
     }
     assert stated == actual
+
+
+def test_version_is_the_same_in_descriptor_citation_and_changelog():
+    import json
+
+    version = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    citation = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    assert re.search(rf"^version: {re.escape(version)}$", citation, flags=re.M)
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert re.search(rf"^## {re.escape(version)} ", changelog, flags=re.M)
