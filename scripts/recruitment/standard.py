@@ -19,6 +19,10 @@ from .sqltypes import TYPE_HINT, ident, literal, parse_expr, typed_literal
 
 MAX_SHOWN = 60
 WHITESPACE = r"[\s\x{00A0}\x{1680}\x{2000}-\x{200B}\x{202F}\x{205F}\x{3000}\x{FEFF}]"
+TEXT_SCREEN = rf"^{WHITESPACE}|{WHITESPACE}$|^[=+\-@]|[\x00-\x1F\x7F]"
+"""One pattern that every white-space, formula or control-character problem matches: the
+scan tests it once per string instead of three patterns."""
+SCREENED = {"text/whitespace", "text/formula", "text/control"}
 
 
 def shown(value: object) -> str:
@@ -180,12 +184,15 @@ def check_cells(con, res: Resource) -> list[Finding]:
         for i, f in enumerate(res.fields)
     )
     conds = [chk.failing(f"v{index[chk.column]}", f"t{index[chk.column]}") for chk in checks]
+    screened = sorted({index[c.column] for c in checks if c.rule in SCREENED})
+    screen = [c for c, chk in zip(conds, checks, strict=True) if chk.rule not in SCREENED]
+    screen += [f"regexp_matches(v{i}, {literal(TEXT_SCREEN)})" for i in screened]
     hits = ", ".join(f"CASE WHEN {c} THEN {k} END" for k, c in enumerate(conds))
     raw = ", ".join(f"v{i}" for i in range(len(res.fields)))
     rows = con.execute(
         f"""SELECT line, unnest(list_filter([{hits}], lambda x: x IS NOT NULL)) AS k, {raw}
         FROM (SELECT {ident(LINE_COLUMN)} AS line, {typed} FROM {raw_table(res.name)})
-        WHERE {" OR ".join(f"({c})" for c in conds)}
+        WHERE {" OR ".join(f"({c})" for c in screen)}
         ORDER BY line, k"""
     ).fetchall()
     return [
