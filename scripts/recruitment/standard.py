@@ -30,6 +30,36 @@ def shown(value: object) -> str:
     return repr(text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…")
 
 
+BOUNDS = (
+    # constraint, rule, SQL true where the cell breaks it, what the message says
+    (
+        "minimum",
+        "standard/minimum",
+        lambda v, t, f, limit: f"{t} < {typed_literal(f, limit)}",
+        lambda v, limit: f"is below the minimum {limit}.",
+    ),
+    (
+        "maximum",
+        "standard/maximum",
+        lambda v, t, f, limit: f"{t} > {typed_literal(f, limit)}",
+        lambda v, limit: f"is above the maximum {limit}.",
+    ),
+    (
+        "minLength",
+        "standard/min-length",
+        lambda v, t, f, limit: f"length({v}) < {int(limit)}",
+        lambda v, limit: f"has {len(v)} characters; at least {limit} allowed.",
+    ),
+    (
+        "maxLength",
+        "standard/max-length",
+        lambda v, t, f, limit: f"length({v}) > {int(limit)}",
+        lambda v, limit: f"has {len(v)} characters; at most {limit} allowed.",
+    ),
+)
+"""The Table Schema's bound constraints: on the typed value, or on the text's length."""
+
+
 @dataclass(frozen=True)
 class CellCheck:
     column: str
@@ -134,36 +164,14 @@ def _field_checks(res: Resource, f: Field) -> list[CellCheck]:
                 lambda v, f=f: f"{shown(v)} does not match {c['pattern']} ({f.description})",
             )
         )
-    for key, rule, op in (
-        ("minimum", "standard/minimum", "<"),
-        ("maximum", "standard/maximum", ">"),
-    ):
+    for key, rule, failing, says in BOUNDS:
         if key in c:
             add(
                 CellCheck(
                     f.name,
                     rule,
-                    lambda v, t, op=op, key=key: f"{t} {op} {typed_literal(f, c[key])}",
-                    lambda v, key=key: (
-                        f"{shown(v)} is {'below' if key == 'minimum' else 'above'}"
-                        f" the {key} {c[key]}."
-                    ),
-                )
-            )
-    for key, rule, op in (
-        ("minLength", "standard/min-length", "<"),
-        ("maxLength", "standard/max-length", ">"),
-    ):
-        if key in c:
-            add(
-                CellCheck(
-                    f.name,
-                    rule,
-                    lambda v, t, op=op, key=key: f"length({v}) {op} {int(c[key])}",
-                    lambda v, key=key: (
-                        f"{shown(v)} has {len(v)} characters; "
-                        f"{'at least' if key == 'minLength' else 'at most'} {c[key]} allowed."
-                    ),
+                    lambda v, t, failing=failing, key=key: failing(v, t, f, c[key]),
+                    lambda v, says=says, key=key: f"{shown(v)} {says(v, c[key])}",
                 )
             )
     return out
