@@ -22,7 +22,6 @@ LINE_COLUMN = "__line"
 
 @dataclass
 class CsvTable:
-    resource: Resource
     table: object | None
     """A pyarrow Table of strings with :data:`LINE_COLUMN`, or None when rows cannot be checked."""
     findings: list[Finding]
@@ -127,7 +126,7 @@ def read_csv(root: Path, resource: Resource) -> CsvTable:
     data = (root / rel).read_bytes()
     findings, parsable = _byte_findings(rel, data)
     if not parsable:
-        return CsvTable(resource, None, findings)
+        return CsvTable(None, findings)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     end = data.find(b"\n")
@@ -135,21 +134,21 @@ def read_csv(root: Path, resource: Resource) -> CsvTable:
         first = data[: end if end >= 0 else len(data)].rstrip(b"\r").decode("utf-8")
     except UnicodeDecodeError:
         findings.append(encoding_finding(rel, data))
-        return CsvTable(resource, None, findings)
+        return CsvTable(None, findings)
     if not first:
         findings.append(Finding(rel, 1, None, "csv/empty", "No header line."))
-        return CsvTable(resource, None, findings)
+        return CsvTable(None, findings)
     header = next(csv.reader([first]))
     findings += _header_findings(rel, header, resource.field_names)
     blanks = _blank_lines(rel, data)
     findings += blanks
     if any(f.rule == "csv/header" for f in findings):
-        return CsvTable(resource, None, findings)
+        return CsvTable(None, findings)
     table, parse_findings = _parse(rel, data, resource)
     findings += parse_findings
     if blanks or parse_findings or table is None:
-        return CsvTable(resource, None, findings)
-    return CsvTable(resource, table, findings)
+        return CsvTable(None, findings)
+    return CsvTable(table, findings)
 
 
 def _parse(rel: str, data: bytes, resource: Resource):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem, located as precisely as the input allows."""
 
@@ -280,7 +280,3 @@ RULES.update(
         },
     )
 )
-
-
-def rule_ids() -> list[str]:
-    return sorted(RULES)

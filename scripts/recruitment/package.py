@@ -149,7 +149,6 @@ def load_package(root: Path) -> tuple[Package | None, list[Finding]]:
         return None, [Finding(DESCRIPTOR, None, None, "package/descriptor", "No resources.")]
 
     pkg = Package(root, descriptor)
-    schemas: dict[str, dict] = {}
     for i, res in enumerate(resources_in):
         if not isinstance(res, dict):
             findings.append(
@@ -185,7 +184,6 @@ def load_package(root: Path) -> tuple[Package | None, list[Finding]]:
         errors = _frictionless_findings(schema_path, Schema.validate_descriptor(schema))
         findings += errors
         if not errors:
-            schemas[name] = schema
             pkg.resources[name] = _resource(res, schema)
 
     declared = {r.get("name") for r in resources_in if isinstance(r, dict)}
