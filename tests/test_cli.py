@@ -38,7 +38,7 @@ def test_json_format_is_stable(pkg):
     result = run("validate", "--package", str(pkg), "--format", "json")
     assert result.exit_code == 1
     doc = json.loads(result.output)
-    assert set(doc) == {"valid", "package", "version", "counts", "findings"}
+    assert set(doc) == {"valid", "package", "version", "counts", "total", "listed", "findings"}
     assert doc["valid"] is False and doc["counts"] == {"standard/enum": 1}
     (finding,) = doc["findings"]
     assert finding["file"] == "data/figures.csv" and finding["line"] == 3

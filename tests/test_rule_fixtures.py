@@ -8,6 +8,7 @@ must produce. Findings of other rules are allowed only where a case lists them i
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -262,7 +263,12 @@ def _(pkg):
 def _(pkg):
     _, first = find_row(pkg, "sources", source_id="src-000")
     line = set_cells(pkg, "sources", 3, seed_file=first["seed_file"])
-    return Expect(SRC, line, "seed_file", also={"provenance/sha256", "provenance/seed-unlisted"})
+    return Expect(
+        SRC,
+        line,
+        "seed_file",
+        also={"provenance/sha256", "provenance/seed-unlisted", "provenance/unverified"},
+    )
 
 
 @case("standard/primary-key")
@@ -361,7 +367,7 @@ def _(pkg):
         SRC,
         set_cells(pkg, "sources", 2, seed_file="/etc/hostname"),
         "seed_file",
-        also={"provenance/seed-unlisted"},
+        also={"provenance/seed-unlisted", "provenance/unverified"},
     )
 
 
@@ -371,7 +377,7 @@ def _(pkg):
         SRC,
         set_cells(pkg, "sources", 2, seed_file="seeds/gone.txt"),
         "seed_file",
-        also={"provenance/seed-unlisted"},
+        also={"provenance/seed-unlisted", "provenance/unverified"},
     )
 
 
@@ -399,7 +405,7 @@ def _(pkg):
     _, row = find_row(pkg, "sources", source_id="src-002")
     edit_bytes(pkg, row["seed_file"], lambda b: b.replace(b"160,000", b"160,001", 1))
     line, _ = find_row(pkg, "sources", source_id="src-002")
-    return Expect(SRC, line, "sha256")
+    return Expect(SRC, line, "sha256", also={"provenance/unverified"})
 
 
 @case("provenance/line-range")
@@ -443,6 +449,126 @@ def _(pkg):
         "value_text",
         contains="reads as",
     )
+
+
+@case("provenance/unverified")
+def _(pkg):
+    _, row = find_row(pkg, "sources", source_id="src-002")
+    edit_bytes(pkg, row["seed_file"], lambda b: b.replace(b"160,000", b"160,001", 1))
+    line, _ = find_row(pkg, "figures", source_id="src-002")
+    return Expect(FIG, line, "source_id", also={"provenance/sha256"}, contains="not checked")
+
+
+# --- what the pipeline honours, and the files it will open ---------------------------------
+@case("package/unsupported")
+def _(pkg):
+    edit_json(pkg, "datapackage.json", lambda d: d["resources"][2]["dialect"].update(delimiter=";"))
+    return Expect("datapackage.json", None, None, contains="dialect.delimiter")
+
+
+@case("package/unsupported", "missing-values")
+def _(pkg):
+    edit_json(pkg, "schemas/events.json", lambda d: d.update(missingValues=["", "NA"]))
+    return Expect("schemas/events.json", None, None, contains="missingValues")
+
+
+@case("package/unsupported", "remote-profile")
+def _(pkg):
+    edit_json(pkg, "datapackage.json", lambda d: d.update({"$schema": "http://127.0.0.1:9/x"}))
+    return Expect("datapackage.json", None, None, contains="nothing is fetched")
+
+
+@case("package/constraint")
+def _(pkg):
+    edit_json(
+        pkg,
+        "schemas/figures.json",
+        lambda d: schema_field(d, "value")["constraints"].update(minimum="abc"),
+    )
+    return Expect("schemas/figures.json", None, "value", contains="not a valid integer")
+
+
+@case("package/constraint", "invalid-regex")
+def _(pkg):
+    edit_json(
+        pkg,
+        "schemas/events.json",
+        lambda d: schema_field(d, "event_id")["constraints"].update(pattern="evt-[0-9"),
+    )
+    return Expect("schemas/events.json", None, "event_id", contains="RE2")
+
+
+@case("package/citation")
+def _(pkg):
+    edit_json(
+        pkg,
+        "schemas/events.json",
+        lambda d: schema_field(d, "quote")["constraints"].pop("required"),
+    )
+    return Expect("schemas/events.json", None, "quote", contains="not required")
+
+
+@case("package/reserved")
+def _(pkg):
+    edit_json(pkg, "datapackage.json", lambda d: d["resources"][4].update(name="seed_lines"))
+    return Expect("datapackage.json", None, None, also={"package/key", "package/citation"})
+
+
+@case("package/version")
+def _(pkg):
+    edit_json(pkg, "datapackage.json", lambda d: d.update(version="1.0"))
+    return Expect("datapackage.json", None, "version")
+
+
+@case("package/publish")
+def _(pkg):
+    """A field the published views read (figures.claim_key) is dropped from schema and CSV."""
+    edit_json(
+        pkg,
+        "schemas/figures.json",
+        lambda d: d.update(fields=[f for f in d["fields"] if f["name"] != "claim_key"]),
+    )
+    import csv
+    import io
+
+    path = pkg / FIG
+    records = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    at = records[0].index("claim_key")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([r[:at] + r[at + 1 :] for r in records])
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return Expect("datapackage.json", None, None, contains="claim_key")
+
+
+@case("file/type")
+def _(pkg):
+    (pkg / "data" / "exclusions.csv").unlink()
+    os.mkfifo(pkg / "data" / "exclusions.csv")
+    return Expect("data/exclusions.csv", None, None)
+
+
+@case("file/size")
+def _(pkg, monkeypatch):
+    from recruitment import limits
+
+    size = (pkg / "data" / "sources.csv").stat().st_size
+    monkeypatch.setattr(limits, "CSV_MAX_BYTES", size - 1)
+    return Expect("data/sources.csv", None, None, contains="the limit is")
+
+
+@case("text/invisible")
+def _(pkg):
+    return Expect(EVT, set_cells(pkg, "events", 3, place="\u2060\u200d"), "place")
+
+
+@case("text/control", "line-separator")
+def _(pkg):
+    return Expect(EVT, set_cells(pkg, "events", 3, summary="first\u2028::error::second"), "summary")
+
+
+@case("text/control", "c1-next-line")
+def _(pkg):
+    return Expect(EVT, set_cells(pkg, "events", 3, summary="first\u0085second"), "summary")
 
 
 # --- coverage ------------------------------------------------------------------------------

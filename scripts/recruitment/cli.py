@@ -44,16 +44,23 @@ format_option = click.option(
 )
 
 
-def _emit(result, fmt: str) -> None:
+def _emit(result, fmt: str, **extra) -> None:
     from .report import FORMATS
 
     pkg = result.package
     name = pkg.name if pkg else ""
     if fmt == "json":
-        text = FORMATS[fmt](result.findings, name, pkg.version if pkg else "")
+        text = FORMATS[fmt](result.findings, name, pkg.version if pkg else "", **extra)
     else:
         text = FORMATS[fmt](result.findings, name)
     click.echo(text, nl=False)
+
+
+def _say(message: str, err: bool = False) -> None:
+    """Print one line whose text may quote a contributor's strings (paths, names, errors)."""
+    from .report import clean, guard
+
+    click.echo(guard(clean(message)), err=err)
 
 
 def _run(fn, *args):
@@ -61,18 +68,24 @@ def _run(fn, *args):
 
     Set RECRUITMENT_DEBUG=1 to see the traceback of an unexpected error.
     """
+    from .outdir import OutRefused
+
     try:
         return fn(*args)
     except PackageNotFound as err:
-        raise click.UsageError(f"{err}. Run from the package folder or pass --package.") from err
+        _say(f"error: {err}. Run from the package folder or pass --package.", err=True)
+        sys.exit(EXIT_USAGE)
+    except OutRefused as err:
+        _say(f"error: --out refused: {err}", err=True)
+        sys.exit(EXIT_USAGE)
     except OSError as err:
-        click.echo(f"error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), err=True)
+        _say(f"error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), err=True)
         sys.exit(EXIT_USAGE)
     except Exception as err:  # noqa: BLE001 - the last line of defence against tracebacks
         if os.environ.get("RECRUITMENT_DEBUG"):
             raise
-        click.echo(
-            f"error: unexpected {type(err).__name__}: {err}\n"
+        _say(f"error: unexpected {type(err).__name__}: {err}", err=True)
+        _say(
             "This is a bug in the pipeline, not in your data; please report it with the "
             "command you ran (RECRUITMENT_DEBUG=1 shows the traceback).",
             err=True,
@@ -131,15 +144,20 @@ def coverage(root: Path, fmt: str) -> None:
     outstanding = [f for f in result.findings if f.rule.startswith("coverage/")]
     others = len(result.findings) - len(outstanding)
     result.findings = outstanding
-    if result.package is not None and not outstanding and fmt == "text":
+    if fmt == "json":
+        _emit(result, fmt, other_problems=others)
+    elif fmt == "text" and not outstanding and not others:
         click.echo("coverage: every number and date in the seeds is recorded or excluded.")
-    else:
+    elif outstanding or not others:
         _emit(result, fmt)
     if others:
-        click.echo(
-            f"note: {others} other problem(s) make coverage incomplete; run recruitment validate.",
-            err=True,
+        note = (
+            f"coverage incomplete: {others} other problem(s) stop the coverage check; "
+            "run recruitment validate."
         )
+        if fmt == "github":
+            click.echo(f"::error title=coverage incomplete::{note}")
+        click.echo(f"note: {note}", err=True)
     sys.exit(EXIT_INVALID if outstanding or others else 0)
 
 
@@ -187,16 +205,20 @@ def report(root: Path, out: Path) -> None:
     Example:
       recruitment report && xdg-open dist/site/index.html
     """
-    from .export import replace_folder
+    from .outdir import check_out, replace_folder
     from .site import build_site
     from .validate import validate as run
 
+    _run(check_out, root, out)
+    if not (out / "datapackage.json").is_file():
+        _say(f"error: {out} holds no export yet; run recruitment build first.", err=True)
+        sys.exit(EXIT_USAGE)
     result = _run(run, root)
     if not result.valid:
         _emit(result, "text")
         sys.exit(EXIT_INVALID)
     _run(replace_folder, out / "site", lambda tmp: build_site(result, tmp))
-    click.echo(f"site written to {out / 'site'}/index.html")
+    _say(f"site written to {out / 'site'}/index.html")
 
 
 @main.command()
@@ -211,7 +233,7 @@ def codebook(root: Path) -> None:
     from .codebook import write
 
     path = _run(write, root)
-    click.echo(f"wrote {path}")
+    _say(f"wrote {path}")
 
 
 def _publish(root: Path, out: Path, extra: list | None = None) -> None:
@@ -228,7 +250,7 @@ def _publish(root: Path, out: Path, extra: list | None = None) -> None:
         for n in result.package.resources
     )
     site = f", {out}/site/index.html" if extra else ""
-    click.echo(f"valid: exported {counts} to {out}/ (csv, parquet, recruitment.duckdb{site})")
+    _say(f"valid: exported {counts} to {out}/ (csv, parquet, recruitment.duckdb{site})")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -141,5 +141,18 @@ def write(root: Path) -> Path:
         raise ValueError(f"the schemas cannot be read, so no codebook is written: {problems}")
     path = root / CODEBOOK
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(package), encoding="utf-8", newline="\n")
+    inside(root, path)
+    text = render(package)
+    # Written beside, then renamed over: a symlinked codebook.md is replaced, never followed.
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    with open(tmp, "x", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+    tmp.replace(path)
     return path
+
+
+def inside(root: Path, path: Path) -> None:
+    """Refuse to write ``path`` unless its folder resolves inside the package ``root``."""
+    if not path.parent.resolve().is_relative_to(Path(root).resolve()):
+        raise OSError(f"{path.parent} resolves outside the package; nothing was written")

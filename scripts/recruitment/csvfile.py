@@ -10,11 +10,14 @@ then not checked further (a contributor fixes the structure first). Byte-level p
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import limits
 from .findings import Finding
-from .package import Resource
+from .package import Resource, refusal_finding
+from .paths import Refusal, confine, read_bounded
 
 LINE_COLUMN = "__line"
 """Column added to every loaded table: the physical CSV line of the row (header is line 1)."""
@@ -94,19 +97,31 @@ def _blank_lines(rel: str, data: bytes) -> list[Finding]:
     return out
 
 
+HEADER_NAMES_SHOWN = 10
+
+
+def _listed(names: list[str], show=str) -> str:
+    """At most HEADER_NAMES_SHOWN names, then how many more: a 100,000-column header stays short."""
+    shown = ", ".join(show(n[:60]) for n in names[:HEADER_NAMES_SHOWN])
+    more = len(names) - HEADER_NAMES_SHOWN
+    return shown + (f" and {more:,} more" if more > 0 else "")
+
+
 def _header_findings(rel: str, header: list[str], expected: list[str]) -> list[Finding]:
+    """Compare the header with the schema's fields in linear time, however wide it is."""
     if header == expected:
         return []
     parts = []
-    missing = [n for n in expected if n not in header]
-    unknown = [n for n in header if n not in expected]
-    twice = sorted({n for n in header if header.count(n) > 1})
+    have, want = set(header), set(expected)
+    missing = [n for n in expected if n not in have]
+    unknown = [n for n in header if n not in want]
+    twice = sorted(n for n, k in Counter(header).items() if k > 1)
     if missing:
-        parts.append(f"missing {', '.join(missing)}")
+        parts.append(f"missing {_listed(missing)}")
     if unknown:
-        parts.append(f"unknown {', '.join(repr(n) for n in unknown)}")
+        parts.append(f"unknown {_listed(unknown, repr)}")
     if twice:
-        parts.append(f"repeated {', '.join(twice)}")
+        parts.append(f"repeated {_listed(twice, repr)}")
     if not parts:
         parts.append("columns are in another order")
     return [
@@ -123,7 +138,10 @@ def _header_findings(rel: str, header: list[str], expected: list[str]) -> list[F
 def read_csv(root: Path, resource: Resource) -> CsvTable:
     """Parse ``resource``'s CSV into strings; empty cells become null."""
     rel = resource.path
-    data = (root / rel).read_bytes()
+    real = confine(root, rel, limits.CSV_MAX_BYTES)
+    if isinstance(real, Refusal):
+        return CsvTable(None, [refusal_finding(rel, real)])
+    data = read_bounded(real, limits.CSV_MAX_BYTES)
     findings, parsable = _byte_findings(rel, data)
     if not parsable:
         return CsvTable(None, findings)
@@ -138,7 +156,11 @@ def read_csv(root: Path, resource: Resource) -> CsvTable:
     if not first:
         findings.append(Finding(rel, 1, None, "csv/empty", "No header line."))
         return CsvTable(None, findings)
-    header = next(csv.reader([first]))
+    try:
+        header = next(csv.reader([first]))
+    except csv.Error as err:
+        findings.append(Finding(rel, 1, None, "csv/header", f"The header cannot be read: {err}."))
+        return CsvTable(None, findings)
     findings += _header_findings(rel, header, resource.field_names)
     blanks = _blank_lines(rel, data)
     findings += blanks

@@ -1,7 +1,8 @@
 """Publish a valid package to dist/: CSV, Parquet, one DuckDB file, a descriptor and checksums.
 
 Everything is written into a fresh temporary folder beside ``dist/`` and swapped in only
-when complete, so a failure at any step leaves the previous ``dist/`` as it was. CSV and
+when complete (see :mod:`recruitment.outdir`), so a failure or a kill at any step leaves
+the previous ``dist/`` as it was. CSV and
 Parquet are byte-reproducible: rows sorted by primary key, no timestamps, fixed options.
 """
 
@@ -9,14 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 from . import ddl, views
+from .outdir import MARKER, MARKER_TEXT, check_out, replace_folder
 from .package import Package, Resource
 from .sqltypes import ident
 from .validate import Validation, validate
@@ -31,9 +30,11 @@ def export(
 ) -> Validation:
     """Validate ``root`` and, if valid, publish it to ``out``; return the validation.
 
-    ``extra`` steps (``build`` adds the static site) write into the temporary folder after
-    the data files and before the checksums and the swap.
+    ``out`` must be a previous export or not exist (:func:`outdir.check_out`). ``extra``
+    steps (``build`` adds the static site) write into the temporary folder after the data
+    files and before the marker, the checksums and the swap.
     """
+    check_out(Path(root), Path(out))
     result = validate(Path(root))
     if not result.valid:
         return result
@@ -42,23 +43,11 @@ def export(
         write_all(result, tmp)
         for step in extra or ():
             step(result, tmp)
+        (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         write_checksums(tmp)
 
     replace_folder(Path(out), write)
     return result
-
-
-def replace_folder(out: Path, write: Callable[[Path], None]) -> None:
-    """Run ``write`` on a fresh folder beside ``out`` and swap it in only if it succeeds."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
-    tmp.chmod(0o755)
-    try:
-        write(tmp)
-        swap(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
 def write_all(result: Validation, tmp: Path) -> None:
@@ -217,14 +206,3 @@ def write_checksums(tmp: Path) -> None:
     files = sorted(p for p in tmp.rglob("*") if p.is_file() and p.name != "SHA256SUMS")
     lines = [f"{sha256_of(p)}  {p.relative_to(tmp).as_posix()}\n" for p in files]
     (tmp / "SHA256SUMS").write_text("".join(lines), encoding="utf-8")
-
-
-def swap(tmp: Path, out: Path) -> None:
-    """Put ``tmp`` in place of ``out``: the old folder is moved aside, then removed."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}-old-{os.getpid()}")
-        out.rename(old)
-    tmp.rename(out)
-    if old is not None:
-        shutil.rmtree(old)

@@ -83,6 +83,50 @@ RULES: dict[str, Rule] = {
                 "An enum and its enumDescriptions disagree",
                 "Give every enum code exactly one description in enumDescriptions, and no more.",
             ),
+            "unsupported": (
+                "A setting this pipeline does not honour",
+                "Remove it: data is read as UTF-8 CSV with a header, comma-separated, "
+                "double-quoted, empty cells missing, types in their default formats, and only "
+                "standard profiles (nothing is fetched).",
+            ),
+            "constraint": (
+                "A constraint is malformed",
+                "Give the constraint a value of the right kind: minimum/maximum of the field's "
+                "type, lengths as whole numbers, enum as distinct strings, pattern as a valid "
+                "RE2 regular expression, required/unique as true or false.",
+            ),
+            "citation": (
+                "A table does not carry the citation every row needs",
+                "Keep source_id (string, foreign key to sources), line (integer, minimum 1) "
+                "and quote (string) required in every table, and seed_file and sha256 in "
+                "sources.",
+            ),
+            "reserved": (
+                "A resource name is taken by the pipeline's own tables or views",
+                "Choose another name (not seed_lines, meta, a view's name, raw_* or duckdb_*).",
+            ),
+            "version": (
+                "The package version is not MAJOR.MINOR.PATCH",
+                'Write "version" as a string such as "1.2.0" (see CHANGELOG.md).',
+            ),
+            "publish": (
+                "The published database cannot be built from these schemas",
+                "Correct the schema the message names; the DuckDB file and its views are built "
+                "from the Table Schemas.",
+            ),
+        },
+    ),
+    **_rules(
+        "file",
+        {
+            "type": (
+                "Not a regular file",
+                "Replace the FIFO, device, folder or link with the regular file itself.",
+            ),
+            "size": (
+                "File is larger than the pipeline reads",
+                "Split or shorten the file; the limits are listed in README.md (Limits).",
+            ),
         },
     ),
     **_rules(
@@ -180,8 +224,13 @@ RULES: dict[str, Rule] = {
                 "Re-type the accented characters, or normalise the file to NFC.",
             ),
             "control": (
-                "Text holds a control character",
-                "Remove the control character (tab, form feed, ...).",
+                "Text holds a control character or line separator",
+                "Remove the control character (tab, form feed, C1 controls, U+0085, U+2028, "
+                "U+2029, ...).",
+            ),
+            "invisible": (
+                "Text shows nothing",
+                "Write visible text, or leave the cell empty where the column allows it.",
             ),
         },
     ),
@@ -242,6 +291,11 @@ RULES: dict[str, Rule] = {
                 "Seed file does not match its pinned SHA-256",
                 "Restore the seed byte for byte (seeds are never edited), or, for a new seed, "
                 "record the hash that sha256sum prints.",
+            ),
+            "unverified": (
+                "The row cites a seed that could not be verified",
+                "Fix the finding on the cited source's seed (in data/sources.csv) first; until "
+                "then this row's quote cannot be checked.",
             ),
             "line-range": (
                 "Cited line is not in the seed file",

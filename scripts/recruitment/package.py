@@ -9,11 +9,17 @@ plain identifiers, keys must name real tables and fields, and every enum needs a
 from __future__ import annotations
 
 import json
+import math
+import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
+from . import limits
 from .findings import Finding
+from .paths import Refusal, confine, read_bounded, safe_relative
+
+__all__ = ["safe_relative"]  # re-exported: provenance checks seed paths with it
 
 DESCRIPTOR = "datapackage.json"
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,62}")
@@ -102,31 +108,78 @@ class Package:
         return list(done.values())
 
 
+REFUSAL_RULE = {
+    "url": "package/path",
+    "path": "package/path",
+    "outside": "package/path",
+    "missing": "package/missing-file",
+    "type": "file/type",
+    "size": "file/size",
+}
+"""The rule a refused descriptor, schema or data path is reported under."""
+
+
+def refusal_finding(rel: str, refusal: Refusal) -> Finding:
+    """A refused path is reported on itself when it exists, else on the descriptor naming it."""
+    exists = safe_relative(rel) and refusal.kind not in ("missing", "url", "path")
+    file = rel if exists else DESCRIPTOR
+    return Finding(file, None, None, REFUSAL_RULE[refusal.kind], refusal.message)
+
+
+class _BadConstant(ValueError):
+    pass
+
+
+def _no_constant(name: str):
+    raise _BadConstant(f"{name} is not valid JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _BadConstant(f"the number {text[:40]} is too large for a double")
+    return value
+
+
+def _depth(value, limit: int) -> int:
+    """Nesting depth of a parsed JSON value, counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, d = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, d)
+            if deepest > limit:
+                return deepest
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((c, d + 1) for c in children)
+    return deepest
+
+
 def _read_json(root: Path, rel: str) -> tuple[dict | None, list[Finding]]:
-    path = root / rel
+    """Read a descriptor or schema: confined, bounded, strict JSON (no NaN), bounded depth."""
+    real = confine(root, rel, limits.JSON_MAX_BYTES)
+    if isinstance(real, Refusal):
+        return None, [refusal_finding(rel, real)]
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None, [Finding(rel, None, None, "package/missing-file", f"{rel} does not exist.")]
+        text = read_bounded(real, limits.JSON_MAX_BYTES).decode("utf-8")
     except UnicodeDecodeError as err:
         return None, [Finding(rel, None, None, "package/json", f"{rel} is not UTF-8 ({err}).")]
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
     except json.JSONDecodeError as err:
         return None, [
             Finding(rel, err.lineno, None, "package/json", f"{err.msg} at column {err.colno}.")
         ]
+    except _BadConstant as err:
+        return None, [Finding(rel, None, None, "package/json", f"{err}.")]
+    except RecursionError:
+        return None, [Finding(rel, None, None, "package/json", "Nested too deeply to read.")]
     if not isinstance(data, dict):
         return None, [Finding(rel, 1, None, "package/json", "The top level must be a JSON object.")]
+    if _depth(data, limits.JSON_MAX_DEPTH) > limits.JSON_MAX_DEPTH:
+        msg = f"Objects and arrays nest deeper than {limits.JSON_MAX_DEPTH} levels."
+        return None, [Finding(rel, None, None, "package/json", msg)]
     return data, []
-
-
-def safe_relative(rel: object) -> bool:
-    """A path we may join to the root: relative, POSIX, and never climbing out with '..'."""
-    if not isinstance(rel, str) or not rel or "\\" in rel or re.match(r"[A-Za-z]:", rel):
-        return False
-    p = PurePosixPath(rel)
-    return not p.is_absolute() and ".." not in p.parts
 
 
 def _frictionless_findings(rel: str, report) -> list[Finding]:
@@ -139,16 +192,21 @@ def _frictionless_findings(rel: str, report) -> list[Finding]:
 def load_package(root: Path) -> tuple[Package | None, list[Finding]]:
     """Load and check the descriptor and schemas; return no package if they are unusable."""
     root = Path(root)
-    if not (root / DESCRIPTOR).is_file():
+    if not os.path.lexists(root / DESCRIPTOR):
         raise PackageNotFound(f"no {DESCRIPTOR} in {root}")
     descriptor, findings = _read_json(root, DESCRIPTOR)
     if descriptor is None:
         return None, findings
+    findings += check_descriptor(descriptor)
     resources_in = descriptor.get("resources")
     if not isinstance(resources_in, list) or not resources_in:
-        return None, [Finding(DESCRIPTOR, None, None, "package/descriptor", "No resources.")]
+        return None, [
+            *findings,
+            Finding(DESCRIPTOR, None, None, "package/descriptor", "No resources."),
+        ]
 
     pkg = Package(root, descriptor)
+    names: list[str] = []
     for i, res in enumerate(resources_in):
         if not isinstance(res, dict):
             findings.append(
@@ -163,35 +221,374 @@ def load_package(root: Path) -> tuple[Package | None, list[Finding]]:
                 Finding(DESCRIPTOR, None, None, "package/name", f"Resource name {name!r}.")
             )
             continue
+        if name in names:
+            findings.append(
+                Finding(
+                    DESCRIPTOR, None, None, "package/name", f"Resource {name} is declared twice."
+                )
+            )
+            continue
+        names.append(name)
+        if reserved(name):
+            findings.append(
+                Finding(
+                    DESCRIPTOR,
+                    None,
+                    None,
+                    "package/reserved",
+                    f"Resource name {name} is taken by the pipeline's own tables and views.",
+                )
+            )
+            continue
+        errors = check_resource_settings(name, res)
+        findings += errors
+        if errors:
+            continue
         path, schema_path = res.get("path"), res.get("schema")
         for key, rel in (("path", path), ("schema", schema_path)):
             if not safe_relative(rel):
+                what = "a URL" if isinstance(rel, str) and "://" in rel else repr(rel)
                 findings.append(
-                    Finding(DESCRIPTOR, None, None, "package/path", f"{name}.{key} is {rel!r}.")
+                    Finding(DESCRIPTOR, None, None, "package/path", f"{name}.{key} is {what}.")
                 )
         if not (safe_relative(path) and safe_relative(schema_path)):
             continue
-        if not (root / path).is_file():
-            findings.append(
-                Finding(DESCRIPTOR, None, None, "package/missing-file", f"{path} does not exist.")
-            )
+        data = confine(root, path, limits.CSV_MAX_BYTES)
+        if isinstance(data, Refusal):
+            findings.append(refusal_finding(path, data))
         schema, errors = _read_json(root, schema_path)
         findings += errors
         if schema is None:
             continue
-        from frictionless import Schema  # imported here: only metadata checks need it
-
-        errors = _frictionless_findings(schema_path, Schema.validate_descriptor(schema))
-        findings += errors
+        errors = check_schema(schema_path, schema)
         if not errors:
+            from frictionless import Schema  # imported here: only metadata checks need it
+
+            errors = _frictionless_findings(schema_path, Schema.validate_descriptor(schema))
+        findings += errors
+        if not errors and not isinstance(data, Refusal):
             pkg.resources[name] = _resource(res, schema)
 
-    declared = {r.get("name") for r in resources_in if isinstance(r, dict)}
+    declared = set(names)
     for res in pkg.resources.values():
         findings += _check_resource(pkg, res, declared)
+    findings += check_citation_contract(pkg, declared)
     if findings:
         return None, findings
     return pkg, []
+
+
+# --- what the pipeline honours, checked before anything else reads the metadata ----------
+
+PROFILES = {
+    "https://specs.frictionlessdata.io/schemas/data-package.json",
+    "https://specs.frictionlessdata.io/schemas/tabular-data-package.json",
+    "https://specs.frictionlessdata.io/schemas/table-schema.json",
+    "https://datapackage.org/profiles/2.0/datapackage.json",
+    "https://datapackage.org/profiles/2.0/dataresource.json",
+    "https://datapackage.org/profiles/2.0/tableschema.json",
+    "https://datapackage.org/profiles/2.0/tabledialect.json",
+    "data-package",
+    "tabular-data-package",
+    "tabular-data-resource",
+    "data-resource",
+    "table-schema",
+}
+"""The only ``$schema``/``profile`` values accepted: standard ones, never fetched by anyone."""
+
+VERSION = re.compile(r"(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})")
+
+RESOURCE_KEYS = {
+    "name", "path", "schema", "title", "description", "format", "mediatype", "encoding",
+    "dialect", "type", "$schema", "profile", "licenses", "sources",
+}  # fmt: skip
+RESOURCE_VALUES = {"format": "csv", "mediatype": "text/csv", "type": "table"}
+DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True}
+"""The CSV dialect the pipeline reads; a dialect may restate these values, and nothing else."""
+
+SCHEMA_KEYS = {
+    "$schema", "profile", "fields", "primaryKey", "foreignKeys", "missingValues", "title",
+    "description",
+}  # fmt: skip
+FIELD_KEYS = {
+    "name", "type", "title", "description", "constraints", "enumDescriptions", "format",
+    "example",
+}  # fmt: skip
+CONSTRAINTS = {
+    "required": ("string", "integer", "number", "date", "boolean"),
+    "unique": ("string", "integer", "number", "date", "boolean"),
+    "enum": ("string",),
+    "pattern": ("string",),
+    "minLength": ("string",),
+    "maxLength": ("string",),
+    "minimum": ("integer", "number", "date"),
+    "maximum": ("integer", "number", "date"),
+}
+"""Constraints the pipeline enforces, and the field types each may be declared on."""
+
+RESERVED = {
+    "seed_lines", "seed_ids", "sources_seeds", "figures_cited", "timeline", "claims",
+    "happenings", "meta", "main", "memory", "pub", "temp", "system", "information_schema",
+    "pg_catalog",
+}  # fmt: skip
+"""Names of the pipeline's own tables, views and databases; resources may not take them."""
+
+
+def reserved(name: str) -> bool:
+    from .views import VIEWS
+
+    return name in RESERVED or name in VIEWS or name.startswith(("raw_", "duckdb_", "_"))
+
+
+def _unsupported(file: str, where: str, keys) -> list[Finding]:
+    return [
+        Finding(
+            file,
+            None,
+            None,
+            "package/unsupported",
+            f"{where} sets {key!r}, which this pipeline does not honour.",
+        )
+        for key in sorted(map(str, keys))
+    ]
+
+
+def _profile_findings(file: str, where: str, doc: dict) -> list[Finding]:
+    return [
+        Finding(
+            file,
+            None,
+            None,
+            "package/unsupported",
+            f"{where} {key} {doc[key]!r} is not a standard profile (nothing is fetched).",
+        )
+        for key in ("$schema", "profile")
+        if key in doc and (not isinstance(doc[key], str) or doc[key] not in PROFILES)
+    ]
+
+
+def check_descriptor(descriptor: dict) -> list[Finding]:
+    """The package-level properties the pipeline reads: version, profile."""
+    out = _profile_findings(DESCRIPTOR, "The package", descriptor)
+    version = descriptor.get("version")
+    if not isinstance(version, str) or not VERSION.fullmatch(version):
+        out.append(
+            Finding(
+                DESCRIPTOR,
+                None,
+                "version",
+                "package/version",
+                f"version is {str(version)[:40]!r}, not MAJOR.MINOR.PATCH.",
+            )
+        )
+    return out
+
+
+def check_resource_settings(name: str, res: dict) -> list[Finding]:
+    """Every resource setting is one the pipeline honours exactly (CSV, UTF-8, the dialect)."""
+    where = f"Resource {name}"
+    out = _unsupported(DESCRIPTOR, where, set(res) - RESOURCE_KEYS)
+    out += _profile_findings(DESCRIPTOR, where, res)
+    for key, value in RESOURCE_VALUES.items():
+        if key in res and res[key] != value:
+            out += _unsupported(DESCRIPTOR, where, [f"{key}: {str(res[key])[:40]}"])
+    encoding = res.get("encoding", "utf-8")
+    if not isinstance(encoding, str) or encoding.lower() not in ("utf-8", "utf8"):
+        out += _unsupported(DESCRIPTOR, where, [f"encoding: {str(encoding)[:40]}"])
+    dialect = res.get("dialect", {})
+    if not isinstance(dialect, dict):
+        out += _unsupported(DESCRIPTOR, where, ["dialect (not an object)"])
+    else:
+        out += _unsupported(
+            DESCRIPTOR,
+            where,
+            [
+                f"dialect.{k}: {str(v)[:40]}"
+                for k, v in dialect.items()
+                if k not in DIALECT or DIALECT[k] != v or type(DIALECT[k]) is not type(v)
+            ],
+        )
+    return out
+
+
+def check_schema(rel: str, schema: dict) -> list[Finding]:
+    """What the pipeline reads from a Table Schema is well formed and honoured exactly."""
+    out = _unsupported(rel, "The schema", set(schema) - SCHEMA_KEYS)
+    out += _profile_findings(rel, "The schema", schema)
+    missing = schema.get("missingValues", [""])
+    if missing != [""]:
+        out += _unsupported(rel, "The schema", [f"missingValues: {str(missing)[:40]}"])
+    fields = schema.get("fields")
+    if not isinstance(fields, list) or not fields:
+        return [*out, Finding(rel, None, None, "package/descriptor", "fields is not a list.")]
+    if len(fields) > limits.MAX_COLUMNS:
+        msg = f"{len(fields):,} fields; at most {limits.MAX_COLUMNS:,} are supported."
+        return [*out, Finding(rel, None, None, "package/descriptor", msg)]
+    for i, f in enumerate(fields):
+        if not isinstance(f, dict) or not isinstance(f.get("name"), str):
+            out.append(Finding(rel, None, None, "package/descriptor", f"fields[{i}] has no name."))
+            continue
+        out += _field_findings(rel, f)
+    for key in ("primaryKey",):
+        if key in schema and not _names(schema[key]):
+            out.append(Finding(rel, None, None, "package/key", f"{key} is not a field name list."))
+    fks = schema.get("foreignKeys", [])
+    if not isinstance(fks, list) or not all(
+        isinstance(fk, dict)
+        and _names(fk.get("fields"))
+        and isinstance(fk.get("reference"), dict)
+        and isinstance(fk["reference"].get("resource", ""), str)
+        and _names(fk["reference"].get("fields"))
+        for fk in fks
+    ):
+        out.append(Finding(rel, None, None, "package/key", "foreignKeys are not well formed."))
+    return out
+
+
+def _names(value) -> bool:
+    return isinstance(value, str) or (
+        isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
+    )
+
+
+def _field_findings(rel: str, f: dict) -> list[Finding]:
+    name, kind = f["name"], f.get("type", "string")
+    where = f"Field {name[:40]!r}"
+    out = _unsupported(rel, where, set(f) - FIELD_KEYS)
+    if f.get("format", "default") != "default":
+        out += _unsupported(rel, where, [f"format: {str(f['format'])[:40]}"])
+    if kind not in SUPPORTED_TYPES:
+        return out  # reported as package/field-type once the schema loads
+
+    def bad(message: str) -> None:
+        out.append(Finding(rel, None, name, "package/constraint", f"{where}: {message}"))
+
+    c = f.get("constraints", {})
+    if not isinstance(c, dict):
+        bad("constraints is not an object.")
+        return out
+    out += _unsupported(rel, where, [f"constraints.{k}" for k in set(c) - set(CONSTRAINTS)])
+    for key, value in c.items():
+        if key in CONSTRAINTS and kind not in CONSTRAINTS[key]:
+            bad(f"{key} does not apply to a {kind} field.")
+        elif key in ("required", "unique") and not isinstance(value, bool):
+            bad(f"{key} must be true or false, not {value!r}.")
+        elif key in ("minLength", "maxLength") and (
+            not isinstance(value, int) or isinstance(value, bool) or value < 0
+        ):
+            bad(f"{key} must be a whole number >= 0, not {str(value)[:40]!r}.")
+        elif key in ("minimum", "maximum") and not _is_value(kind, value):
+            bad(f"{key} {str(value)[:40]!r} is not a valid {kind}.")
+        elif key == "pattern" and (problem := _pattern_problem(value)):
+            bad(f"pattern {str(value)[:80]!r} {problem}")
+        elif key == "enum" and (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(v, str) for v in value)
+            or len(set(value)) != len(value)
+        ):
+            bad("enum must be a non-empty list of distinct strings.")
+    descriptions = f.get("enumDescriptions", {})
+    if not isinstance(descriptions, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in descriptions.items()
+    ):
+        bad("enumDescriptions must map each enum code to a text.")
+    return out
+
+
+def _is_value(kind: str, value) -> bool:
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**63
+    if kind == "number":
+        return (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and (math.isfinite(value) and abs(value) < 2**63)
+        )
+    if kind == "date":
+        import datetime as dt
+
+        try:
+            return (
+                isinstance(value, str)
+                and bool(dt.date.fromisoformat(value))
+                and (re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value) is not None)
+            )
+        except ValueError:
+            return False
+    return False
+
+
+def _pattern_problem(pattern) -> str | None:
+    """Why RE2 (the engine every pattern runs on, in linear time) rejects ``pattern``."""
+    if not isinstance(pattern, str):
+        return "is not a string."
+    if len(pattern) > 1000:
+        return "is longer than 1000 characters."
+    from .numbers import _connection  # one DuckDB connection for such look-ups
+
+    try:
+        _connection().execute("SELECT regexp_full_match('', ?)", [pattern]).fetchone()
+    except Exception as err:  # noqa: BLE001 - DuckDB reports RE2's complaint
+        return f"is not a valid RE2 regular expression ({str(err).splitlines()[0][:120]})."
+    return None
+
+
+CITATION = {"source_id": "string", "line": "integer", "quote": "string"}
+"""Every table is evidence: each row cites a seed line with a quote, whatever the schema says."""
+SEED_PIN = {"seed_file": "string", "sha256": "string"}
+
+
+def check_citation_contract(pkg: Package, declared: set) -> list[Finding]:
+    """The columns the provenance checks rely on exist, with their types, and are required."""
+    out: list[Finding] = []
+    if "sources" not in declared:
+        out.append(
+            Finding(
+                DESCRIPTOR,
+                None,
+                None,
+                "package/citation",
+                "No sources resource: every row must cite a seed article listed in sources.",
+            )
+        )
+    for res in pkg.resources.values():
+        want = {**CITATION, **(SEED_PIN if res.name == "sources" else {})}
+        for name, kind in want.items():
+            f = next((f for f in res.fields if f.name == name), None)
+            problem = (
+                "is missing"
+                if f is None
+                else f"has type {f.type}, not {kind}"
+                if f.type != kind
+                else "is not required"
+                if not (f.required or [name] == res.primary_key)
+                else "needs minimum 1"
+                if name == "line" and f.constraints.get("minimum") != 1
+                else None
+            )
+            if problem:
+                out.append(
+                    Finding(
+                        res.schema_path,
+                        None,
+                        name,
+                        "package/citation",
+                        f"{res.name}.{name} {problem}; the citation needs it.",
+                    )
+                )
+        targets = {fk.resource for fk in res.foreign_keys if fk.fields == ["source_id"]}
+        if res.name != "sources" and (not targets or (targets & declared) - {"sources"}):
+            out.append(
+                Finding(
+                    res.schema_path,
+                    None,
+                    "source_id",
+                    "package/citation",
+                    f"{res.name}.source_id has no foreign key to sources.source_id.",
+                )
+            )
+    return out
 
 
 def _resource(res: dict, schema: dict) -> Resource:
@@ -265,4 +662,13 @@ def _check_resource(pkg: Package, res: Resource, declared: set) -> list[Finding]
                 bad("package/key", f"foreignKey references unknown field {fk.resource}.{ref}.")
         if len(fk.fields) != len(fk.reference_fields):
             bad("package/key", "foreignKey fields and reference fields differ in number.")
+        unique = [target.primary_key] + [
+            [f.name] for f in target.fields if f.constraints.get("unique") is True
+        ]
+        if fk.reference_fields not in unique:
+            bad(
+                "package/key",
+                f"foreignKey references {fk.resource}.{', '.join(fk.reference_fields)}, "
+                "which is neither its primary key nor unique.",
+            )
     return out

@@ -15,9 +15,11 @@ import os
 import unicodedata
 from pathlib import Path
 
+from . import limits
 from .csvfile import LINE_COLUMN
 from .findings import Finding
-from .package import Package, Resource, safe_relative
+from .package import Package, Resource
+from .paths import Refusal, confine, confined_dir, read_bounded, safe_relative
 from .sqltypes import ident
 from .standard import shown
 
@@ -40,33 +42,56 @@ def quoted_text_columns(res: Resource) -> list[str]:
 
 
 def seed_files(root: Path) -> list[str]:
-    base = root / SEEDS_DIR
-    if not base.is_dir():
+    """Every file under seeds/ (symlinks included, never followed into folders), sorted.
+
+    A seeds/ that resolves outside the package is not listed (check_sources reports it).
+    """
+    base = confined_dir(root, SEEDS_DIR)
+    if isinstance(base, Refusal):
         return []
-    return sorted(
-        p.relative_to(root).as_posix()
-        for p in base.rglob("*")
-        if (p.is_file() or p.is_symlink()) and not p.name.startswith(".")
-    )
+    found: list[str] = []
+    stack = [(base, SEEDS_DIR)]
+    while stack and len(found) < limits.MAX_SEED_FILES:
+        folder, rel = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((Path(entry.path), f"{rel}/{entry.name}"))
+                else:
+                    found.append(f"{rel}/{entry.name}")
+    return sorted(found)
+
+
+SEED_REFUSAL_RULE = {
+    "url": "provenance/seed-path",
+    "path": "provenance/seed-path",
+    "outside": "provenance/seed-path",
+    "missing": "provenance/seed-missing",
+    "type": "file/type",
+    "size": "file/size",
+}
 
 
 def check_sources(con, pkg: Package, loaded: set[str]) -> list[Finding]:
     """Seed files against the sources table, and the seed lines table the citations need.
 
-    Python resolves each listed path (where symlinks point is a file-system question);
-    DuckDB reads, hashes and splits the files, so a large seed costs no Python objects.
+    Python resolves, confines and reads each listed seed as that exact file (never as a
+    pattern), and hashes it; DuckDB decodes and splits the bytes into lines.
     """
     sources = pkg.resources.get("sources")
     if sources is None or "sources" not in loaded or not sources.has("seed_file", "sha256"):
-        _register_lines(con, verified=False)
+        _register_lines(con, [])
         return []
-    root = pkg.root.resolve()
-    seeds_root = (root / SEEDS_DIR).resolve()
+    seeds_dir = confined_dir(pkg.root, SEEDS_DIR)
+    out: list[Finding] = []
+    if isinstance(seeds_dir, Refusal) and seeds_dir.kind != "missing":
+        out.append(Finding(SEEDS_DIR, None, None, "provenance/seed-path", seeds_dir.message))
     rows = con.execute(
         f"SELECT {ident(LINE_COLUMN)}, source_id, seed_file, sha256 FROM sources "
         f"WHERE seed_file IS NOT NULL ORDER BY 1"
     ).fetchall()
-    out: list[Finding] = []
     readable: list[tuple] = []
     seen: set = set()
     for line, source_id, rel, pinned in rows:
@@ -77,19 +102,18 @@ def check_sources(con, pkg: Package, loaded: set[str]) -> list[Finding]:
         if not safe_relative(rel) or not rel.startswith(SEEDS_DIR + "/"):
             bad("provenance/seed-path", f"{shown(rel)} is not a relative path inside seeds/.")
             continue
-        path = root / rel
-        if not os.path.lexists(path):
-            bad("provenance/seed-missing", f"{rel} does not exist.")
+        real = confine(pkg.root, rel, limits.SEED_MAX_BYTES)
+        if isinstance(real, Refusal):
+            bad(SEED_REFUSAL_RULE[real.kind], real.message)
             continue
-        real = path.resolve()
-        if not real.is_relative_to(seeds_root) or not real.is_file():
-            bad("provenance/seed-path", f"{rel} resolves to {real}, outside seeds/.")
+        if isinstance(seeds_dir, Refusal) or not real.is_relative_to(seeds_dir):
+            bad("provenance/seed-path", f"{rel} resolves outside seeds/.")
             continue
-        if rel in seen or source_id in seen:
-            continue  # a repeated seed_file or source_id is a standard/unique finding
-        seen |= {rel, source_id}
-        digest = hashlib.sha256(real.read_bytes()).hexdigest()
-        readable.append((line, source_id, rel, str(real), pinned, digest))
+        if source_id in seen:
+            continue  # a repeated source_id is a standard/primary-key finding
+        seen.add(source_id)
+        data = read_bounded(real, limits.SEED_MAX_BYTES)
+        readable.append((line, source_id, rel, pinned, hashlib.sha256(data).hexdigest(), data))
     out += _check_hashes(con, sources.path, readable)
     listed = {r[2] for r in rows}
     out += [
@@ -101,27 +125,22 @@ def check_sources(con, pkg: Package, loaded: set[str]) -> list[Finding]:
 
 
 def _check_hashes(con, sources_path: str, readable: list[tuple]) -> list[Finding]:
-    """Hash the readable seeds; register the lines of those that match their pin."""
+    """Register the lines of the seeds that match their pin; report those that do not."""
     import pyarrow as pa
 
-    if not readable:
-        _register_lines(con, verified=False)
-        return []
-    names = ["csv_line", "source_id", "seed_file", "path", "pinned", "digest"]
-    table = pa.table({n: pa.array([r[i] for r in readable]) for i, n in enumerate(names)})
-    con.register("_seed_candidates", table)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _seeds AS "
-        "SELECT c.*, try(decode(b.content)) AS text "
-        "FROM _seed_candidates c JOIN read_blob(?) b ON b.filename = c.path",
-        [[r[3] for r in readable]],
+    names = ["csv_line", "source_id", "seed_file", "pinned", "digest", "content"]
+    types = [pa.int64(), pa.string(), pa.string(), pa.string(), pa.string(), pa.large_binary()]
+    table = pa.table(
+        {
+            n: pa.array([r[i] for r in readable], type=t)
+            for i, (n, t) in enumerate(zip(names, types, strict=True))
+        }
     )
-    con.unregister("_seed_candidates")
+    _register_lines(con, table)
     rows = con.execute(
         "SELECT csv_line, seed_file, digest, pinned FROM _seeds "
-        "WHERE (pinned IS NOT NULL AND digest <> pinned) OR text IS NULL ORDER BY 1"
+        "WHERE text IS NULL OR digest <> pinned ORDER BY 1"
     ).fetchall()
-    _register_lines(con, verified=True)
     con.execute("DROP TABLE _seeds")
     return [
         Finding(
@@ -139,12 +158,24 @@ def _check_hashes(con, sources_path: str, readable: list[tuple]) -> list[Finding
     ]
 
 
-def _register_lines(con, verified: bool) -> None:
+def _register_lines(con, seeds) -> None:
     """Table seed_lines(source_id, line, text): every line of every verified seed.
 
-    A final newline ends the last line rather than starting an empty one.
+    ``seeds`` is an Arrow table of the read seeds (or [] for none); a seed is verified when
+    its bytes are UTF-8 and hash to the pinned SHA-256. A final newline ends the last line
+    rather than starting an empty one.
     """
-    if verified:
+    if len(seeds) == 0:
+        con.execute(
+            "CREATE OR REPLACE TABLE seed_lines (source_id VARCHAR, line BIGINT, text VARCHAR)"
+        )
+    else:
+        con.register("_seed_bytes", seeds)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _seeds AS SELECT * EXCLUDE (content), "
+            "try(decode(content)) AS text FROM _seed_bytes"
+        )
+        con.unregister("_seed_bytes")
         con.execute(
             """CREATE OR REPLACE TABLE seed_lines AS
             SELECT source_id, CAST(generate_subscripts(parts, 1) AS BIGINT) AS line,
@@ -152,16 +183,12 @@ def _register_lines(con, verified: bool) -> None:
             FROM (SELECT source_id,
                          string_split(regexp_replace(text, '\n$', ''), chr(10)) AS parts
                   FROM _seeds
-                  WHERE text IS NOT NULL AND (pinned IS NULL OR digest = pinned))"""
-        )
-    else:
-        con.execute(
-            "CREATE OR REPLACE TABLE seed_lines (source_id VARCHAR, line BIGINT, text VARCHAR)"
+                  WHERE text IS NOT NULL AND digest = pinned)"""
         )
     con.execute("CREATE OR REPLACE TABLE seed_ids AS SELECT DISTINCT source_id FROM seed_lines")
 
 
-def check_citations(con, res: Resource) -> list[Finding]:
+def check_citations(con, res: Resource, sources_path: str = "data/sources.csv") -> list[Finding]:
     """Line, quote, quoted words and value_text of every row of ``res``, in SQL.
 
     One join of the rows with their seed lines classifies every citation; only the few
@@ -181,6 +208,22 @@ def check_citations(con, res: Resource) -> list[Finding]:
         WHERE problem IS NOT NULL ORDER BY csv_line"""
     ).fetchall()
     out = [_citation_finding(con, res, i, *row) for i, row in enumerate(failing)]
+    if res.name != "sources":  # a sources row's seed problem is reported on that row itself
+        out += [
+            Finding(
+                res.path,
+                at,
+                "source_id",
+                "provenance/unverified",
+                f"{source_id}'s seed could not be verified ({sources_path} line {src_line}), "
+                "so this row's quote was not checked.",
+            )
+            for at, source_id, src_line in con.execute(
+                f"""SELECT c.{ln}, c.source_id, s.{ln} FROM {t} c
+                JOIN sources s USING (source_id) ANTI JOIN seed_ids USING (source_id)
+                ORDER BY 1"""
+            ).fetchall()
+        ]
     for col in quoted_text_columns(res):
         rows = con.execute(
             f"SELECT {ln}, {ident(col)}, quote FROM {t} WHERE {ident(col)} IS NOT NULL "

@@ -2,51 +2,106 @@
 
 The JSON shape is stable and documented in README.md::
 
-    {"valid": bool, "package": str, "version": str, "counts": {rule: n},
-     "findings": [{"file", "line", "column", "rule", "title", "message", "fix"}]}
+    {"valid": bool, "package": str, "version": str, "counts": {rule: n}, "total": n,
+     "listed": n, "findings": [{"file", "line", "column", "rule", "title", "message", "fix"}]}
+
+Every string a contribution controls (paths, cells, names, library messages quoting them)
+goes through :func:`clean` before it is printed, and every line this module prints goes
+through :func:`guard`, so no output line can start a GitHub workflow command (``::…``) or
+a legacy one (``##[…``), in any format. At most :data:`limits.MAX_LISTED` findings are
+listed; the rest are counted by rule, so the counts stay exact.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from itertools import groupby
 
 from .findings import Finding
+from .limits import MAX_LISTED
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_RAW_IN_JSON = re.compile(r"[\x7f-\x9f\u2028\u2029]")
+
+
+def _escape(match: re.Match) -> str:
+    ch = match.group()
+    return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch) or (
+        f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+    )
+
+
+def clean(text: object) -> str:
+    """``text`` on one line: control characters and line separators shown as escapes."""
+    return _UNSAFE.sub(_escape, str(text)).replace("##[", "##\\[")
+
+
+def guard(line: str) -> str:
+    """A printed line that would read as a workflow command is prefixed so it cannot."""
+    return f"| {line}" if line.lstrip().startswith(("::", "##[")) else line
+
+
+def _lines(lines: list[str]) -> str:
+    """Lines whose contributor parts are already clean(ed), each guarded."""
+    return "".join(guard(clean(line)) + "\n" for line in lines)
+
+
+def _left_out(findings: list[Finding]) -> tuple[list[Finding], str | None]:
+    """The findings to list, and a sentence counting the others by rule (None if none)."""
+    if len(findings) <= MAX_LISTED:
+        return findings, None
+    rest = Counter(f.rule for f in findings[MAX_LISTED:])
+    by_rule = ", ".join(f"{rule} {n:,}" for rule, n in sorted(rest.items()))
+    return findings[:MAX_LISTED], (
+        f"{len(findings) - MAX_LISTED:,} more finding(s) not listed ({by_rule}); "
+        f"the first {MAX_LISTED:,} are shown. Fix these and run again."
+    )
 
 
 def as_text(findings: list[Finding], package: str = "") -> str:
     if not findings:
-        return f"valid: {package or 'the package'} passed every check.\n"
+        return _lines([f"valid: {package or 'the package'} passed every check."])
+    listed, rest = _left_out(findings)
     out = []
-    for file, group in groupby(findings, key=lambda f: f.file):
+    for file, group in groupby(listed, key=lambda f: f.file):
         items = list(group)
-        out.append(f"{file}: {len(items)} problem(s)")
+        out.append(f"{clean(file)}: {len(items)} problem(s)")
         for f in items:
             where = f"line {f.line}" if f.line else "file"
-            col = f", column {f.column}" if f.column else ""
+            col = f", column {clean(f.column)}" if f.column else ""
             out.append(f"  {where}{col}: [{f.rule}] {f.title}")
-            out.append(f"      {f.message}")
+            out.append(f"      {clean(f.message)}")
             out.append(f"      fix: {f.fix}")
+    if rest:
+        out.append(f"\n... {rest}")
     total = len(findings)
     files = len({f.file for f in findings})
     out.append(f"\ninvalid: {total} problem(s) in {files} file(s).")
-    return "\n".join(out) + "\n"
+    return _lines("\n".join(out).split("\n"))
 
 
-def as_json(findings: list[Finding], package: str = "", version: str = "") -> str:
+def as_json(findings: list[Finding], package: str = "", version: str = "", **extra) -> str:
+    listed, _ = _left_out(findings)
     doc = {
-        "valid": not findings,
+        "valid": not findings and not extra.get("other_problems"),
         "package": package,
         "version": version,
         "counts": dict(sorted(Counter(f.rule for f in findings).items())),
-        "findings": [f.to_dict() for f in findings],
+        "total": len(findings),
+        "listed": len(listed),
+        **extra,
+        "findings": [f.to_dict() for f in listed],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(doc, indent=2, ensure_ascii=False)
+    # json escapes C0 controls but leaves C1 controls and U+2028/U+2029 raw; escaped, the
+    # document reads the same and no string can break a line.
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return clean(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
@@ -55,14 +110,17 @@ def _escape_property(text: str) -> str:
 
 def as_github(findings: list[Finding], package: str = "") -> str:
     """One ``::error`` workflow command per finding, escaped as @actions/core escapes them."""
+    listed, rest = _left_out(findings)
     lines = []
-    for f in findings:
+    for f in listed:
         props = [f"file={_escape_property(f.file)}"]
         if f.line:
             props.append(f"line={f.line}")
         title = f"{f.rule}" + (f" ({f.column})" if f.column else "") + f": {f.title}"
         props.append(f"title={_escape_property(title)}")
         lines.append(f"::error {','.join(props)}::{_escape_data(f'{f.message} Fix: {f.fix}')}")
+    if rest:
+        lines.append(f"::error title=more findings::{_escape_data(rest)}")
     if not findings:
         lines.append(f"::notice title=valid::{_escape_data(package)} passed every check.")
     return "\n".join(lines) + "\n"

@@ -24,10 +24,17 @@ _LEXICAL = {
     "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
 }
 
+_REPRESENTABLE = {
+    "integer": "{} IS NOT NULL",
+    "number": "isfinite({})",
+    "date": "{} BETWEEN DATE '0001-01-01' AND DATE '9999-12-31'",
+}
+"""Values every consumer can hold (Python, Arrow, Parquet, R): finite doubles, years 1-9999."""
+
 TYPE_HINT = {
     "integer": "an integer: digits only, no separators (134500, not 134,500 or 134.500)",
-    "number": "a number with a point for decimals (1.5), no separators, no NaN or inf",
-    "date": "a date as YYYY-MM-DD (2023-03-30)",
+    "number": "a finite number with a point for decimals (1.5), no separators, no NaN or inf",
+    "date": "a real date as YYYY-MM-DD (2023-03-30), years 0001 to 9999",
     "boolean": "true or false",
     "string": "text",
 }
@@ -61,9 +68,10 @@ def parse_expr(field: Field, cell: str) -> str:
             f"CASE WHEN {cell} IN ('true','True','TRUE','1') THEN TRUE "
             f"WHEN {cell} IN ('false','False','FALSE','0') THEN FALSE END"
         )
+    value = f"TRY_CAST({cell} AS {DUCKDB_TYPE[kind]})"
     return (
         f"CASE WHEN regexp_full_match({cell}, {literal(_LEXICAL[kind])}) "
-        f"THEN TRY_CAST({cell} AS {DUCKDB_TYPE[kind]}) END"
+        f"AND {_REPRESENTABLE[kind].format(value)} THEN {value} END"
     )
 
 

@@ -19,10 +19,16 @@ from .sqltypes import TYPE_HINT, ident, literal, parse_expr, typed_literal
 
 MAX_SHOWN = 60
 WHITESPACE = r"[\s\x{00A0}\x{1680}\x{2000}-\x{200B}\x{202F}\x{205F}\x{3000}\x{FEFF}]"
-TEXT_SCREEN = rf"^{WHITESPACE}|{WHITESPACE}$|^[=+\-@]|[\x00-\x1F\x7F]"
-"""One pattern that every white-space, formula or control-character problem matches: the
-scan tests it once per string instead of three patterns."""
-SCREENED = {"text/whitespace", "text/formula", "text/control"}
+CONTROL = r"[\x00-\x1F\x7F-\x9F\x{2028}\x{2029}]"
+"""C0 and C1 controls (NEL, U+0085, among them), DEL, and the Unicode line and paragraph
+separators: anything a terminal or a CI log could read as a line break or a command."""
+INVISIBLE = r"[\p{Cf}\p{Z}\p{Mn}\p{Me}\x{115F}\x{1160}\x{3164}\x{FFA0}\x{2800}]+"
+"""Text made only of characters that show nothing: format characters (zero-width joiners,
+U+2060, U+FEFF), spaces, lone combining marks, Hangul and Braille fillers."""
+TEXT_SCREEN = rf"^{WHITESPACE}|{WHITESPACE}$|^[=+\-@]|{CONTROL}|^{INVISIBLE}$"
+"""One pattern that every white-space, formula, control-character or invisible-text problem
+matches: the scan tests it once per string instead of four patterns."""
+SCREENED = {"text/whitespace", "text/formula", "text/control", "text/invisible"}
 
 
 def shown(value: object) -> str:
@@ -129,8 +135,19 @@ def _field_checks(res: Resource, f: Field) -> list[CellCheck]:
             CellCheck(
                 f.name,
                 "text/control",
-                lambda v, t: f"regexp_matches({v}, '[\\x00-\\x1F\\x7F]')",
-                lambda v: f"{shown(v)} holds a control character.",
+                lambda v, t: f"regexp_matches({v}, {literal(CONTROL)})",
+                lambda v: f"{shown(v)} holds a control character or line separator.",
+            )
+        )
+        add(
+            CellCheck(
+                f.name,
+                "text/invisible",
+                lambda v, t: (
+                    f"regexp_full_match({v}, {literal(INVISIBLE)}) "
+                    f"AND NOT regexp_matches({v}, '^{WHITESPACE}|{WHITESPACE}$')"
+                ),
+                lambda v: f"{shown(v)} holds only characters that show nothing.",
             )
         )
         add(

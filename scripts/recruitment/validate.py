@@ -11,13 +11,12 @@ The DuckDB connection with the typed tables is kept, so ``export`` need not load
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .csvfile import read_csv
 from .findings import Finding
-from .package import Package, load_package
+from .package import DESCRIPTOR, Package, load_package
 
 
 @dataclass
@@ -41,7 +40,10 @@ def validate(root: Path) -> Validation:
     pkg, findings = load_package(Path(root))
     if pkg is None:
         return Validation(None, sorted(findings, key=_order))
-    con = duckdb.connect(config=duckdb_config())
+    findings += check_publishable(pkg)
+    if findings:
+        return Validation(None, sorted(findings, key=_order))
+    con = duckdb.connect(config=duckdb_config(pkg.root))
     loaded: set[str] = set()
     for res in pkg.in_dependency_order():
         csv = read_csv(pkg.root, res)
@@ -66,7 +68,7 @@ def validate(root: Path) -> Validation:
             findings += rules.check_rules(con, res, mistyped)
     findings += provenance.check_sources(con, pkg, loaded)
     for res in provenance.citing_resources(pkg, loaded):
-        findings += provenance.check_citations(con, res)
+        findings += provenance.check_citations(con, res, pkg.resources["sources"].path)
     if not findings:  # a broken row would make the spans it quotes look unrecorded
         findings += coverage.check_coverage(con, pkg, loaded)
     return Validation(pkg, sorted(findings, key=_order), con)
@@ -76,13 +78,51 @@ MEMORY_LIMIT = "1GB"
 """DuckDB's share of memory; beyond it DuckDB spills to a private temporary folder. It keeps
 a 1M-row export under 1.3 GiB without slowing it. RECRUITMENT_MEMORY_LIMIT overrides it."""
 
+WORK_DIR = ".recruitment"
+"""The package's own ignored folder for DuckDB's spill files (see .gitignore)."""
 
-def duckdb_config() -> dict:
-    spill = Path(tempfile.gettempdir()) / f"recruitment-duckdb-{os.getpid()}"
+
+def duckdb_config(root: Path) -> dict:
+    """No extension is installed or loaded behind our back, and spills stay in the package."""
     return {
         "memory_limit": os.environ.get("RECRUITMENT_MEMORY_LIMIT", MEMORY_LIMIT),
-        "temp_directory": str(spill),
+        "temp_directory": str(spill_dir(root)),
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
     }
+
+
+def spill_dir(root: Path) -> Path:
+    """ROOT/.recruitment/duckdb-<pid>: inside the package, refused if .recruitment is a link."""
+    work = Path(root).resolve() / WORK_DIR
+    if work.is_symlink() or (work.exists() and not work.is_dir()):
+        raise OSError(f"{WORK_DIR} in the package is not a folder of ours; remove it")
+    work.mkdir(exist_ok=True)
+    return work / f"duckdb-{os.getpid()}"
+
+
+def check_publishable(pkg: Package) -> list[Finding]:
+    """Build the published database's tables and views, empty, from the schemas.
+
+    Whatever the metadata checks let through must also give a DuckDB file: a schema that
+    DuckDB refuses (or that lacks a column a view reads) is a finding here, not an error
+    after a green validate.
+    """
+    import duckdb
+
+    from . import ddl, views
+
+    con = duckdb.connect(config={"autoload_known_extensions": False})
+    try:
+        for stmt in ddl.create_statements(pkg):
+            con.execute(stmt)
+        views.create(con)
+    except (duckdb.Error, KeyError) as err:
+        message = str(err).splitlines()[0][:300]
+        return [Finding(DESCRIPTOR, None, None, "package/publish", message)]
+    finally:
+        con.close()
+    return []
 
 
 def _release_arrow_memory() -> None:

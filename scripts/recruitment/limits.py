@@ -1,0 +1,27 @@
+"""The limits that keep validation bounded in time and memory, whatever a contribution holds.
+
+Each is documented in README.md ("Limits"); a file over its limit is a finding, never read.
+"""
+
+from __future__ import annotations
+
+CSV_MAX_BYTES = 2 * 1024**3
+"""Largest data/*.csv file read (2 GiB: about 6 million figure rows)."""
+
+SEED_MAX_BYTES = 8 * 1024**2
+"""Largest seed article read (8 MiB; a long news article is under 100 KiB)."""
+
+JSON_MAX_BYTES = 4 * 1024**2
+"""Largest datapackage.json or Table Schema read (4 MiB)."""
+
+JSON_MAX_DEPTH = 32
+"""Deepest nesting of objects and arrays accepted in a descriptor or schema."""
+
+MAX_COLUMNS = 1_000
+"""Most fields a Table Schema may declare (and so most columns a header may have)."""
+
+MAX_SEED_FILES = 100_000
+"""Most files looked at under seeds/ when listing them."""
+
+MAX_LISTED = 1_000
+"""Findings listed in full by a report; the rest are counted, by rule, never dropped silently."""

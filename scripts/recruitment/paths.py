@@ -1,0 +1,115 @@
+"""Paths are data, not trust: every file the package names is checked before it is opened.
+
+A contributor controls every path in the package (resource and schema paths, seed files)
+and can turn any file or folder into a symlink, a FIFO or a device. So a path is first
+read as text (relative, POSIX, no '..', no URL), then resolved with symlinks followed and
+confined to the package root, then checked to be a regular file under its size limit, and
+only then opened, with a bounded read. Nothing here hands a path to anything that expands
+globs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://|[A-Za-z][A-Za-z0-9+.-]*:[^/]")
+
+
+def is_url(rel: object) -> bool:
+    return isinstance(rel, str) and bool(_URL.match(rel))
+
+
+def safe_relative(rel: object) -> bool:
+    """A path we may join to the root: relative, POSIX, and never climbing out with '..'."""
+    if not isinstance(rel, str) or not rel or "\\" in rel or "\x00" in rel or is_url(rel):
+        return False
+    if re.match(r"[A-Za-z]:", rel):
+        return False
+    p = PurePosixPath(rel)
+    return not p.is_absolute() and ".." not in p.parts
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a path was not opened: ``kind`` is one of url, path, missing, outside, type, size."""
+
+    kind: str
+    message: str
+
+
+def confine(root: Path, rel: object, max_bytes: int) -> Path | Refusal:
+    """The real path of ``rel`` under ``root``, or why it may not be opened.
+
+    ``root`` is resolved here; the path must resolve (symlinks followed) inside it, be a
+    regular file (not a FIFO, device or folder) and hold at most ``max_bytes``.
+    """
+    if is_url(rel):
+        return Refusal("url", f"{shown_path(rel)} is a URL; the package only reads its own files.")
+    if not safe_relative(rel):
+        return Refusal("path", f"{shown_path(rel)} is not a relative path inside the package.")
+    real_root = Path(root).resolve()
+    path = real_root / str(rel)
+    if not os.path.lexists(path):
+        return Refusal("missing", f"{rel} does not exist.")
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # a dangling or looping symlink
+        return Refusal("outside", f"{rel} is a symlink that leads nowhere.")
+    if not real.is_relative_to(real_root):
+        return Refusal("outside", f"{rel} resolves outside the package.")
+    try:
+        st = os.stat(real)
+    except OSError as err:
+        return Refusal("missing", f"{rel} cannot be read ({err.strerror}).")
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+        return Refusal("type", f"{rel} is {kind} (FIFO, device or folder), not a file.")
+    if st.st_size > max_bytes:
+        return Refusal("size", f"{rel} has {st.st_size:,} bytes; the limit is {max_bytes:,} bytes.")
+    return real
+
+
+def confined_dir(root: Path, rel: str) -> Path | Refusal:
+    """The real path of the folder ``rel`` (e.g. seeds), which must resolve inside ``root``."""
+    real_root = Path(root).resolve()
+    path = real_root / rel
+    if not os.path.lexists(path):
+        return Refusal("missing", f"{rel}/ does not exist.")
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return Refusal("outside", f"{rel}/ is a symlink that leads nowhere.")
+    if not real.is_relative_to(real_root):
+        return Refusal("outside", f"{rel}/ resolves outside the package.")
+    if not real.is_dir():
+        return Refusal("type", f"{rel} is not a folder.")
+    return real
+
+
+def read_bounded(real: Path, max_bytes: int) -> bytes:
+    """Read a confined file, never more than ``max_bytes`` (+1 to notice growth)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(real, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{real.name} is not a regular file")
+        chunks, left = [], max_bytes + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 24))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def shown_path(rel: object, limit: int = 120) -> str:
+    """A contributor's path as printed: repr, so control characters show as escapes."""
+    text = repr(rel) if not isinstance(rel, str) else repr(rel)
+    return text if len(text) <= limit else text[:limit] + "…'"
