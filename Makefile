@@ -59,5 +59,5 @@ format: $(STAMP) ## ruff format and safe fixes
 	$(BIN)/ruff format scripts tests bench
 
 clean: ## Remove dist/, .venv and caches
-	rm -rf dist .dist-* $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf dist .dist-* .recruitment $(VENV) .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -82,5 +82,46 @@ def schema_field(doc: dict, name: str) -> dict:
     return next(f for f in doc["fields"] if f["name"] == name)
 
 
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` with its bytes: compared before and after a bad export."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """A dist/ built from the good package, to be left untouched by every bad export."""
+    from recruitment.export import export
+
+    base = tmp_path_factory.mktemp("published")
+    out = base / "dist"
+    assert export(copy_package(base / "good"), out).valid
+    return out
+
+
 def located(findings) -> set[tuple]:
     return {(f.file, f.line, f.column, f.rule) for f in findings}
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Fail any test that opens a network connection; loopback and local sockets stay open
+    (the browser tests serve the site on 127.0.0.1 and talk to Chromium over a pipe)."""
+    import ipaddress
+    import socket
+
+    real_connect = socket.socket.connect
+
+    def guarded(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            host = address[0]
+            try:
+                loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+            except ValueError:
+                loopback = False
+            if not loopback:
+                raise OSError(f"tests make no network requests (tried {host})")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)

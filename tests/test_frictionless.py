@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
+import types
+
+import frictionless.schema.field as fl_field
 import pytest
+import re2
 from frictionless import validate as fl_validate
 
 from conftest import ROOT, find_row, set_cells
 from recruitment.validate import validate
+
+
+@pytest.fixture(autouse=True)
+def linear_patterns(monkeypatch):
+    """frictionless matches schema patterns with Python's re, exponential on some patterns a
+    contribution could declare; here it matches them with RE2, in linear time."""
+    monkeypatch.setattr(fl_field, "re", types.SimpleNamespace(compile=re2.compile))
+
+
+def test_frictionless_matches_patterns_with_re2(pkg):
+    """(a+)+ on 'aaa…b' would take Python's re hours; with RE2 it is one pattern finding."""
+    import json
+
+    path = pkg / "schemas" / "actors.json"
+    doc = json.loads(path.read_text())
+    next(f for f in doc["fields"] if f["name"] == "aliases")["constraints"]["pattern"] = "(a+)+"
+    path.write_text(json.dumps(doc))
+    set_cells(pkg, "actors", 2, aliases="a" * 60 + "b")
+    assert any(line == 2 and col == "aliases" for _, line, col in frictionless_cells(pkg))
 
 
 def frictionless_cells(root) -> set[tuple]:

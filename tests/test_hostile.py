@@ -15,9 +15,8 @@ from dataclasses import dataclass
 import pytest
 from click.testing import CliRunner
 
-from conftest import at_line, copy_package, edit_bytes, edit_json, find_row, schema_field, set_cells
+from conftest import at_line, edit_bytes, edit_json, find_row, schema_field, set_cells, snapshot
 from recruitment.cli import main
-from recruitment.export import export
 
 FIG, EVT, SRC, ACT = "data/figures.csv", "data/events.csv", "data/sources.csv", "data/actors.csv"
 
@@ -355,21 +354,6 @@ def no_datapackage_at_all(pkg):
 
 
 # --- the harness --------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    """A dist/ built from the good package, to be left untouched by every bad export."""
-    base = tmp_path_factory.mktemp("hostile")
-    out = base / "dist"
-    assert export(copy_package(base / "good"), out).valid
-    return out
-
-
-def snapshot(folder):
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
-
-
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_hostile_input(name, pkg, published):
     expect = CASES[name](pkg)

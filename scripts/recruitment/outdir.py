@@ -104,20 +104,26 @@ def exchange(new: Path, out: Path) -> None:
     if not os.path.lexists(out):
         os.rename(new, out)
         return
-    libc = ctypes.CDLL(None, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is not None:
-        if renameat2(_AT_FDCWD, os.fsencode(new), _AT_FDCWD, os.fsencode(out), _RENAME_EXCHANGE):
-            code = ctypes.get_errno()
-            if code not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
-                raise OSError(code, os.strerror(code), str(out))
-        else:
-            return
+    if atomic_exchange(new, out):
+        return
     # No atomic exchange on this system: two renames; clean_leftovers repairs a kill between.
     aside = out.with_name(f".{out.name}-old-{os.getpid()}")
     out.rename(aside)
     new.rename(out)
     aside.rename(new)
+
+
+def atomic_exchange(a: Path, b: Path) -> bool:
+    """Swap two paths with renameat2(RENAME_EXCHANGE); False where the system cannot."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
 
 
 def replace_folder(out: Path, write: Callable[[Path], None]) -> None:

@@ -158,6 +158,8 @@ def _depth(value, limit: int) -> int:
 def _read_json(root: Path, rel: str) -> tuple[dict | None, list[Finding]]:
     """Read a descriptor or schema: confined, bounded, strict JSON (no NaN), bounded depth."""
     real = confine(root, rel, limits.JSON_MAX_BYTES)
+    if isinstance(real, Refusal) and real.kind == "missing":
+        return None, [Finding(rel, None, None, "package/missing-file", real.message)]
     if isinstance(real, Refusal):
         return None, [refusal_finding(rel, real)]
     try:

@@ -137,6 +137,8 @@ def _check_hashes(con, sources_path: str, readable: list[tuple]) -> list[Finding
         }
     )
     _register_lines(con, table)
+    if not readable:
+        return []
     rows = con.execute(
         "SELECT csv_line, seed_file, digest, pinned FROM _seeds "
         "WHERE text IS NULL OR digest <> pinned ORDER BY 1"
@@ -188,11 +190,14 @@ def _register_lines(con, seeds) -> None:
     con.execute("CREATE OR REPLACE TABLE seed_ids AS SELECT DISTINCT source_id FROM seed_lines")
 
 
-def check_citations(con, res: Resource, sources_path: str = "data/sources.csv") -> list[Finding]:
+def check_citations(con, res: Resource, sources_path: str | None) -> list[Finding]:
     """Line, quote, quoted words and value_text of every row of ``res``, in SQL.
 
     One join of the rows with their seed lines classifies every citation; only the few
     that fail are looked at again, to say where the seed ends or where the quote stands.
+    A row citing a source whose seed was not verified is a finding of its own.
+    ``sources_path`` is the sources CSV when that table loaded (if it did not, the findings
+    that stopped it cover the rows citing it).
     """
     t, ln = ident(res.name), ident(LINE_COLUMN)
     failing = con.execute(
@@ -208,7 +213,7 @@ def check_citations(con, res: Resource, sources_path: str = "data/sources.csv") 
         WHERE problem IS NOT NULL ORDER BY csv_line"""
     ).fetchall()
     out = [_citation_finding(con, res, i, *row) for i, row in enumerate(failing)]
-    if res.name != "sources":  # a sources row's seed problem is reported on that row itself
+    if res.name != "sources" and sources_path:  # a sources row's own seed finding covers it
         out += [
             Finding(
                 res.path,

@@ -68,7 +68,8 @@ def validate(root: Path) -> Validation:
             findings += rules.check_rules(con, res, mistyped)
     findings += provenance.check_sources(con, pkg, loaded)
     for res in provenance.citing_resources(pkg, loaded):
-        findings += provenance.check_citations(con, res, pkg.resources["sources"].path)
+        sources_path = pkg.resources["sources"].path if "sources" in loaded else None
+        findings += provenance.check_citations(con, res, sources_path)
     if not findings:  # a broken row would make the spans it quotes look unrecorded
         findings += coverage.check_coverage(con, pkg, loaded)
     return Validation(pkg, sorted(findings, key=_order), con)

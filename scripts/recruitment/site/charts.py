@@ -226,7 +226,7 @@ def timeline(events: Sequence[Row], href: Callable[[Row], str]) -> str:
         return ""
     first = min(r.get("date_start") for r in events)
     last = max(r.get("date_end") for r in events)
-    start, end = date(first.year, 1, 1), date(last.year + 1, 1, 1)
+    start, end = date(first.year, 1, 1), _day_after(date(last.year, 12, 31))
     label_w, plot_w, right, row_h, top = 250, 640, 20, 20, 26
     width = label_w + plot_w + right
     height = top + row_h * len(events) + 26
@@ -266,7 +266,7 @@ def timeline(events: Sequence[Row], href: Callable[[Row], str]) -> str:
         if prec == "day" and ds == de:
             out.append(f'<circle class="day" cx="{x(ds) + 0.5}" cy="{mid}" r="4.5"/>')
         else:
-            x1, x2 = x(ds), x(de + timedelta(days=1))
+            x1, x2 = x(ds), x(_day_after(de))
             out.append(
                 f'<rect class="span" x="{x1}" y="{mid - 5}" width="{max(x2 - x1, 2)}" '
                 f'height="10" rx="2"/>'
@@ -291,3 +291,8 @@ TIMELINE_LEGEND = (
     '<text x="430" y="18">year: the event lies somewhere in the span</text></g>'
     "</svg>"
 )
+
+
+def _day_after(day: date) -> date:
+    """The next day; 9999-12-31, the last date Python holds (and validate accepts), stays."""
+    return day if day == date.max else day + timedelta(days=1)
