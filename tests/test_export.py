@@ -109,6 +109,52 @@ def test_duckdb_has_keys_comments_and_views(dist):
         assert text[start:end] == quote
 
 
+def test_duckdb_meta_seed_lines_and_quote_context(dist):
+    import subprocess
+
+    with duckdb.connect(str(dist / "recruitment.duckdb"), read_only=True) as con:
+        meta = {
+            k: (v, n) for k, v, n in con.execute("SELECT key, value, bytes FROM meta").fetchall()
+        }
+        lines = con.execute("SELECT source_id, line, text FROM seed_lines ORDER BY ALL").fetchall()
+        seeds = dict(con.execute("SELECT source_id, seed_file FROM sources").fetchall())
+        context = con.execute(
+            "SELECT f.figure_id, f.line, c.line, c.cited, c.text "
+            "FROM figures f, quote_context(f.figure_id) c ORDER BY ALL"
+        ).fetchall()
+        enums = con.execute(
+            "SELECT count(*) FROM duckdb_columns() WHERE table_name IN "
+            "(SELECT view_name FROM duckdb_views()) AND data_type LIKE 'ENUM%'"
+        ).fetchone()[0]
+    assert meta["package"] == (PKG.name, None) and meta["version"] == (PKG.version, None)
+    git = subprocess.run(
+        ["git", "-C", str(ROOT), "log", "-1", "--format=%H %cI"], capture_output=True, text=True
+    )
+    if git.returncode == 0:
+        commit, created = git.stdout.split()
+        assert meta["build_commit"] == (commit, None) and meta["created"] == (created, None)
+    files = sorted(p.relative_to(dist).as_posix() for p in dist.glob("*/*.*"))
+    assert sorted(k for k in meta if "/" in k) == files
+    for rel in files:
+        data = (dist / rel).read_bytes()
+        assert meta[rel] == (f"sha256:{hashlib.sha256(data).hexdigest()}", len(data)), rel
+    expected = []
+    for sid, rel in sorted(seeds.items()):
+        text = (ROOT / rel).read_text(encoding="utf-8").removesuffix("\n").split("\n")
+        expected += [(sid, n, t) for n, t in enumerate(text, start=1)]
+    assert lines == expected
+    text = {(sid, n): t for sid, n, t in lines}
+    for _fid, line, at, cited, body in context:
+        assert abs(at - line) <= 2 and cited == (at == line) and body is not None
+    cited = {(fid, body) for fid, _, _, c, body in context if c}
+    with duckdb.connect(str(dist / "recruitment.duckdb"), read_only=True) as con:
+        quotes = con.execute("SELECT figure_id, source_id, line, quote FROM figures").fetchall()
+    assert {fid for fid, _ in cited} == {q[0] for q in quotes}
+    for fid, sid, line, quote in quotes:
+        assert (fid, text[(sid, line)]) in cited and quote in text[(sid, line)]
+    assert enums == 0, "views give codes as text"
+
+
 def test_dist_descriptor_validates_and_checksums_match(dist):
     from frictionless import validate
 
@@ -119,7 +165,12 @@ def test_dist_descriptor_validates_and_checksums_match(dist):
         assert hashlib.sha256((dist / rel).read_bytes()).hexdigest() == digest
     doc = json.loads((dist / "datapackage.json").read_text())
     assert doc["version"] == PKG.version
-    assert all(r["hash"].startswith("sha256:") and r["bytes"] > 0 for r in doc["resources"])
+    for r in doc["resources"]:
+        assert r["hash"] == f"sha256:{hashlib.sha256((dist / r['path']).read_bytes()).hexdigest()}"
+        # frictionless cannot count a Parquet file's bytes, so they are declared for the rest
+        assert r.get("bytes") == (
+            None if r["format"] == "parquet" else (dist / r["path"]).stat().st_size
+        )
 
 
 def test_export_is_byte_reproducible(dist, tmp_path):

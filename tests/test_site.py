@@ -134,9 +134,10 @@ def test_tables_show_every_row_and_every_schema_column(site, validation):
         key = res.primary_key[0]
         for (rid,) in rows_of(validation, table, key):
             assert f'<tr id="{html.escape(rid)}">' in text, (table, rid)
-        head = r'<th scope="col" data-type="[a-z]+" title="[^"]*">([a-z_0-9]+)</th>'
-        heads = re.findall(head, text)
-        assert heads == res.field_names, table
+        # Each column says which fields it shows; the last ("more") folds the rest.
+        shown = " ".join(re.findall(r'<th scope="col"[^>]* data-fields="([a-z_0-9 ]+)"', text))
+        assert sorted(shown.split()) == sorted(res.field_names), table
+        assert re.search(r'<th scope="col"[^>]*>' + res.primary_key[0] + "</th>", text)
 
 
 def test_every_provenance_page_marks_its_quote_on_the_cited_line(site, validation):
@@ -303,6 +304,54 @@ def test_text_is_escaped(pkg, tmp_path):
     assert "Tom &amp; Jerry &lt;b&gt;bold&lt;/b&gt; &quot;q&quot;" in events
 
 
+def test_timeline_rows_are_labelled_with_their_summary(site, validation):
+    from recruitment.site.charts import _label
+
+    text = (site / "timeline.html").read_text(encoding="utf-8")
+    for eid, summary, start in validation.con.execute(
+        "SELECT event_id, summary, date_start FROM events ORDER BY 1"
+    ).fetchall():
+        mark = re.search(rf'<a href="prov/events-{eid}\.html" class="event .*?</a>', text).group(0)
+        label = re.search(r'<text class="label"[^>]*>(.*?)</text>', mark).group(1)
+        assert label == html.escape(_label(summary)) and len(label) > len(eid), eid
+        section = text[: text.index(mark)].rsplit('<section class="year" id="y', 1)[1]
+        assert section.startswith(f"{start.year}"), eid
+
+
+def test_provenance_pages_format_numbers_and_name_actors(site, validation):
+    res = validation.package.resources["figures"]
+    fk = next(fk for fk in res.foreign_keys if fk.resource == "actors")
+    names = dict(validation.con.execute("SELECT actor_id, name FROM actors").fetchall())
+    numbers = [f.name for f in res.fields if f.type == "integer" and f.name != "line"]
+    cols = ", ".join(["figure_id", fk.fields[0], *numbers])
+    checked = 0
+    for fid, actor, *values in rows_of(validation, "figures", *cols.split(", ")):
+        text = (site / prov_href_for("figures", fid)).read_text(encoding="utf-8")
+        for v in values:
+            if v is not None:
+                assert f'<span class="n">{v:,}</span>' in text, (fid, v)
+                checked += v >= 1000
+        if actor is not None:
+            link = f'<a href="../actors.html#{actor}">{html.escape(names[actor])}</a>'
+            assert f'{link} <small class="id">{actor}</small>' in text, fid
+    assert checked, "no number of four digits or more was checked"
+
+
+def test_codebook_page_replaces_the_link_to_docs(site, validation):
+    from recruitment.codebook import anchor
+
+    codebook = site / "codebook.html"
+    ids = parse(codebook).ids
+    for res in validation.package.resources.values():
+        assert anchor(res) in ids
+        for f in res.fields:
+            assert f"<code>{f.name}</code>" in codebook.read_text(encoding="utf-8")
+    for page in pages_of(site):
+        assert "docs/codebook.md" not in page.read_text(encoding="utf-8"), page
+    figures = (site / "figures.html").read_text(encoding="utf-8")
+    assert f'href="codebook.html#{anchor(validation.package.resources["figures"])}"' in figures
+
+
 # --- in a browser ---------------------------------------------------------------------
 
 
@@ -383,12 +432,12 @@ class Visit:
     """A browser context that records every request, refuses those that leave the machine,
     and collects console errors, page errors and failed or 4xx/5xx responses."""
 
-    def __init__(self, browser, base: str):
+    def __init__(self, browser, base: str, width: int = 1280):
         self.base_host = urlparse(base).netloc
         self.requests: list[str] = []
         self.outside: list[str] = []
         self.errors: list[str] = []
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.context = browser.new_context(viewport={"width": width, "height": 900})
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
@@ -463,9 +512,8 @@ def test_browser_every_figure_id_and_working_sort_and_filter(visit, server, vali
     assert [r.get_attribute("id") for r in rows.all() if r.is_visible()] == ["fig-0005"]
     box.fill("")
     assert sum(r.is_visible() for r in rows.all()) == len(ids)
-    page.locator("th button", has_text="value_high").click()
-    index = validation.package.resources["figures"].field_names.index("value_high")
-    keys = page.locator(f"table.data tbody tr td:nth-child({index + 1})").evaluate_all(
+    page.locator("th button", has_text=re.compile("^value$")).click()
+    keys = page.locator("table.data tbody tr td[data-label=value]").evaluate_all(
         "cells => cells.map(c => c.dataset.sort)"
     )
     numbers = [int(k) for k in keys if k]
@@ -526,3 +574,106 @@ def test_browser_works_from_file_urls(chromium, served_site):
         assert all(u.startswith(("file:", "data:")) for u in v.requests)
     finally:
         v.close()
+
+
+WIDTHS = (1280, 390)
+
+
+def _screenshot(page, served_site: Path, name: str) -> None:
+    shots = served_site / "screenshots"
+    shots.mkdir(exist_ok=True)
+    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+    assert (shots / f"{name}.png").stat().st_size > 10_000
+
+
+def _no_page_scroll(page) -> None:
+    width = page.evaluate("document.documentElement.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_browser_figures_table_fits_the_screen(chromium, server, served_site, validation, width):
+    """Key, measure, value with bounds, claimant, period and quote are in view without any
+    horizontal scrolling; the other columns (notes among them) are folded under "more"."""
+    v = Visit(chromium, server, width)
+    try:
+        page = v.goto(server + "figures.html")
+        _no_page_scroll(page)
+        wrap = page.locator(".table-wrap").first
+        assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth")
+        res = validation.package.resources["figures"]
+        wanted = ["figure_id", "measure", "value", "claimed_by", "period", "quote"]
+        wanted += ["subject"] if res.has("subject") else []
+        first = page.locator("table.data tbody tr").first
+        for label in wanted:
+            box = first.locator(f"td[data-label={label}]").bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, label
+        names = dict(validation.con.execute("SELECT actor_id, name FROM actors").fetchall())
+        for fid, actor in rows_of(validation, "figures", "figure_id", "claimed_by"):
+            if actor is not None:
+                claimant = page.locator(f"tr[id='{fid}'] td[data-label=claimed_by] a")
+                assert claimant.inner_text() == names[actor], fid
+        fid, notes = rows_of(validation, "figures WHERE notes IS NOT NULL", "figure_id", "notes")[0]
+        row = page.locator(f"tr[id='{fid}']")
+        folded = row.locator("td.more dd", has_text=notes[:30])
+        assert not folded.is_visible()
+        row.locator("td.more summary").click()
+        assert folded.is_visible()
+        _screenshot(page, served_site, f"figures-{width}")
+        v.check()
+    finally:
+        v.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_browser_timeline_labels_are_readable(chromium, server, served_site, validation, width):
+    """Every row's label (its summary) lies whole inside its chart: none is cut off."""
+    v = Visit(chromium, server, width)
+    try:
+        page = v.goto(server + "timeline.html")
+        _no_page_scroll(page)
+        labels = page.locator("svg.timeline a.event text.label")
+        assert labels.count() == len(rows_of(validation, "events", "event_id"))
+        clipped = page.evaluate(
+            """() => [...document.querySelectorAll('svg.timeline')].flatMap(svg => {
+                const left = svg.getBoundingClientRect().left;
+                return [...svg.querySelectorAll('text.label')]
+                  .filter(t => t.getBoundingClientRect().left < left - 0.5)
+                  .map(t => t.textContent);
+            })"""
+        )
+        assert clipped == []
+        _screenshot(page, served_site, f"timeline-{width}")
+        v.check()
+    finally:
+        v.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_browser_provenance_and_codebook_pages(chromium, server, served_site, width):
+    v = Visit(chromium, server, width)
+    try:
+        page = v.goto(server + "prov/figures-fig-0005.html")
+        _no_page_scroll(page)
+        assert page.locator("blockquote.excerpt mark").is_visible()
+        _screenshot(page, served_site, f"provenance-fig-0005-{width}")
+        page = v.goto(server + "codebook.html")
+        _no_page_scroll(page)
+        assert page.locator(".codebook h2").count() >= 5
+        _screenshot(page, served_site, f"codebook-{width}")
+        v.check()
+    finally:
+        v.close()
+
+
+def test_browser_downloads_work_when_only_dist_is_served(visit, server):
+    """The server serves the publication folder alone: every download and the codebook
+    link of the site answer 200."""
+    page = visit.goto(server + "index.html")
+    hrefs = page.locator("#downloads a").evaluate_all("links => links.map(a => a.href)")
+    assert len(hrefs) > 10
+    page = visit.goto(server + "figures.html")
+    hrefs += page.locator(".hint a").evaluate_all("links => links.map(a => a.href)")
+    for href in hrefs:
+        assert page.request.get(href).status == 200, href
+    visit.check()

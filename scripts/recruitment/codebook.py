@@ -108,9 +108,7 @@ def render_resource(res: Resource) -> str:
 def render(package: Package) -> str:
     """The whole codebook as Markdown: tables in descriptor order, codes in schema order."""
     d = package.descriptor
-    toc = [
-        f"- [`{r.name}`](#{r.name}-{_slug(r.title)}): {r.title}" for r in package.resources.values()
-    ]
+    toc = [f"- [`{r.name}`](#{anchor(r)}): {r.title}" for r in package.resources.values()]
     head = [
         f"<!-- Generated from schemas/*.json by `{REGENERATE}`; do not edit by hand. -->",
         "",
@@ -126,7 +124,12 @@ def render(package: Package) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _slug(text: str) -> str:
+def anchor(res: Resource) -> str:
+    """The anchor of a table's section (GitHub's, and the site's codebook.html)."""
+    return f"{res.name}-{slug(res.title)}"
+
+
+def slug(text: str) -> str:
     """GitHub's heading anchor for the part after the backticked name."""
     keep = "".join(ch for ch in text.lower() if ch.isalnum() or ch in " -_")
     return keep.replace(" ", "-")

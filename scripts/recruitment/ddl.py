@@ -4,9 +4,16 @@ Each field becomes a typed column with NOT NULL, CHECK (pattern, minimum, maximu
 and an ENUM type for enum fields; keys become PRIMARY KEY, UNIQUE and FOREIGN KEY; every
 description becomes a COMMENT (enum comments carry the codebook). Citing tables also get the
 citation expanded: the seed file and the code-point span of the quote in its line.
+
+Two tables that are not resources of the package are published beside them, described
+here once: ``seed_lines`` (every line of every seed, so a row's context is one join away)
+and ``meta`` (what was built, from which commit, and the SHA-256 of every data file).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from .package import Field, Package, Resource
 from .sqltypes import duckdb_type, ident, literal, typed_literal
@@ -25,6 +32,100 @@ CITATION_EXTRAS = {
         "Code-point offset (exclusive) where the quote ends in the cited line.",
     ),
 }
+
+
+@dataclass(frozen=True)
+class ExtraTable:
+    """A published table that no Table Schema defines: its columns, key and comments."""
+
+    name: str
+    comment: str
+    columns: tuple[tuple[str, str, str], ...]
+    """(name, DuckDB type, comment) of each column, all NOT NULL unless the comment allows."""
+    primary_key: tuple[str, ...]
+    nullable: tuple[str, ...] = ()
+
+
+SEED_LINES = ExtraTable(
+    "seed_lines",
+    "Every line of every seed article, numbered as citations count them: join on "
+    "(source_id, line) to read the line a row cites, or use quote_context(id) for the "
+    "lines around it.",
+    (
+        ("source_id", "VARCHAR", "The seed article (sources.source_id)."),
+        ("line", "BIGINT", "1-based line number in the seed file (a final newline ends a line)."),
+        ("text", "VARCHAR", "The text of the line, without its line end."),
+    ),
+    ("source_id", "line"),
+)
+
+META = ExtraTable(
+    "meta",
+    "How this database was built: package, version, build commit, creation time and the "
+    "SHA-256 of every published data file (key = its path relative to the download folder).",
+    (
+        (
+            "key",
+            "VARCHAR",
+            "package, version, build_commit, created, duckdb_storage_version, or the path of a "
+            "published data file (csv/<table>.csv, parquet/<table>.parquet).",
+        ),
+        (
+            "value",
+            "VARCHAR",
+            "The value; for a data file its hash as sha256:<hex>; NULL for build_commit and "
+            "created when the package was not built from a git checkout.",
+        ),
+        ("bytes", "BIGINT", "Size of a data file in bytes; NULL for the other keys."),
+    ),
+    ("key",),
+    nullable=("value", "bytes"),
+)
+
+
+def extra_table_statements(table: ExtraTable, foreign_keys: Sequence[str] = ()) -> list[str]:
+    """CREATE TABLE and COMMENT statements of an :class:`ExtraTable`."""
+    cols = [
+        f"{ident(name)} {kind}" + ("" if name in table.nullable else " NOT NULL")
+        for name, kind, _ in table.columns
+    ]
+    cols.append(f"PRIMARY KEY ({', '.join(map(ident, table.primary_key))})")
+    cols += list(foreign_keys)
+    out = [f"CREATE TABLE {ident(table.name)} (\n  " + ",\n  ".join(cols) + "\n)"]
+    out.append(f"COMMENT ON TABLE {ident(table.name)} IS {literal(table.comment)}")
+    out += [
+        f"COMMENT ON COLUMN {ident(table.name)}.{ident(name)} IS {literal(text)}"
+        for name, _, text in table.columns
+    ]
+    return out
+
+
+def seed_lines_statements(pkg: Package, source: str = "memory.main") -> list[str]:
+    """The published ``seed_lines`` table, keyed to the resource whose key is source_id."""
+    fks = [
+        f"FOREIGN KEY ({ident('source_id')}) REFERENCES {ident(res.name)} ({ident('source_id')})"
+        for res in pkg.resources.values()
+        if res.primary_key == ["source_id"]
+    ]
+    cols = ", ".join(ident(name) for name, _, _ in SEED_LINES.columns)
+    return [
+        *extra_table_statements(SEED_LINES, fks),
+        f"INSERT INTO {ident(SEED_LINES.name)} SELECT {cols} FROM {source}.seed_lines "
+        "ORDER BY source_id, line",
+    ]
+
+
+def meta_statements(values: dict[str, tuple[str | None, int | None]]) -> list[str]:
+    """The published ``meta`` table holding ``values`` (key → (value, bytes)) in order."""
+
+    def sql(v: object) -> str:
+        return "NULL" if v is None else literal(v)
+
+    rows = ", ".join(f"({literal(k)}, {sql(v)}, {sql(n)})" for k, (v, n) in values.items())
+    return [
+        *extra_table_statements(META),
+        f"INSERT INTO {ident(META.name)} VALUES {rows}",
+    ]
 
 
 def enum_type(res: Resource, f: Field) -> str:

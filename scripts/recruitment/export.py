@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -21,6 +22,12 @@ from .sqltypes import ident
 from .validate import Validation, validate
 
 DUCKDB_FILE = "recruitment.duckdb"
+DUCKDB_STORAGE_VERSION = "v1.1.0"
+"""Storage format of the published DuckDB file. DuckDB 2.0 writes format 69 by default, which
+no DuckDB 1.x opens; v1.1.0 (format 64) keeps every feature published (keys, CHECKs, ENUMs,
+comments, views, macros) and opens in DuckDB 1.1.0 and newer. Older choices do not help:
+DuckDB 1.0 cannot read the primary-key indexes DuckDB 2.0 writes, whatever the version."""
+DUCKDB_OLDEST_READER = "1.1.0"
 PARQUET_BATCH_ROWS = 262_144
 """Rows per Parquet write (and row group): bounded memory, same bytes on every run."""
 
@@ -75,8 +82,38 @@ def write_csv(con, res: Resource, path: Path) -> None:
     )
 
 
+PANDAS_TYPE = {
+    "integer": ("int64", "Int64"),
+    "boolean": ("bool", "boolean"),
+    "number": ("float64", "float64"),
+    "date": ("date", "object"),
+    "string": ("unicode", "object"),
+}
+"""Table Schema type -> (pandas_type, numpy_type) in the Parquet file's pandas metadata.
+
+pandas (and frictionless, which reads Parquet through pandas) turns a nullable int64
+column into float with NaN unless that metadata names the nullable "Int64" dtype; with
+it, pd.read_parquet keeps integers as integers even without dtype_backend="pyarrow"."""
+
+
+def pandas_metadata(res: Resource) -> str:
+    """The ``pandas`` key of the Parquet schema metadata, as pyarrow writes it."""
+    columns = [
+        {
+            "name": f.name,
+            "field_name": f.name,
+            "pandas_type": PANDAS_TYPE[f.type][0],
+            "numpy_type": PANDAS_TYPE[f.type][1],
+            "metadata": None,
+        }
+        for f in res.fields
+    ]
+    return json.dumps({"index_columns": [], "column_indexes": [], "columns": columns})
+
+
 def arrow_schema(con, pkg: Package, res: Resource):
-    """The Parquet schema: DuckDB's Arrow types, nullability from the Table Schema's required."""
+    """The Parquet schema: DuckDB's Arrow types, nullability from the Table Schema's required,
+    and the pandas metadata that keeps nullable integers integers (see PANDAS_TYPE)."""
     import pyarrow as pa
 
     empty = con.sql(f"{_select(res)} LIMIT 0").to_arrow_table()
@@ -98,7 +135,12 @@ def arrow_schema(con, pkg: Package, res: Resource):
         )
     return pa.schema(
         fields,
-        metadata={"package": pkg.name, "version": pkg.version, "resource": res.name},
+        metadata={
+            "package": pkg.name,
+            "version": pkg.version,
+            "resource": res.name,
+            "pandas": pandas_metadata(res),
+        },
     )
 
 
@@ -113,16 +155,64 @@ def write_parquet(con, pkg: Package, res: Resource, path: Path) -> None:
             writer.write_batch(batch.cast(schema))
 
 
+def data_files(pkg: Package) -> list[str]:
+    """The published CSV and Parquet files, relative to the publication folder."""
+    return [f"csv/{res.name}.csv" for res in pkg.in_dependency_order()] + [
+        f"parquet/{res.name}.parquet" for res in pkg.in_dependency_order()
+    ]
+
+
+def build_info(root: Path) -> tuple[str | None, str | None]:
+    """(commit, commit date in ISO 8601) of the git checkout holding ``root``, else Nones.
+
+    The date is the commit's, not the clock's, so building one commit twice gives the same
+    metadata.
+    """
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "log", "-1", "--format=%H%n%cI"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None, None
+    lines = done.stdout.split()
+    if done.returncode != 0 or len(lines) != 2:
+        return None, None
+    return lines[0], lines[1]
+
+
 def write_duckdb(con, pkg: Package, path: Path) -> None:
+    """The DuckDB file, in a storage format DuckDB 1.x reads (see DUCKDB_STORAGE_VERSION).
+
+    Holds the tables with their keys, constraints and comments, seed_lines, the views and
+    the quote_context macro, and ``meta`` with the hashes of the data files beside ``path``
+    (written before it).
+    """
     target = str(path).replace("'", "''")
-    con.execute(f"ATTACH '{target}' AS pub")
+    con.execute(f"ATTACH '{target}' AS pub (STORAGE_VERSION '{DUCKDB_STORAGE_VERSION}')")
+    commit, created = build_info(pkg.root)
+    meta: dict[str, tuple[str | None, int | None]] = {
+        "package": (pkg.name, None),
+        "version": (pkg.version, None),
+        "build_commit": (commit, None),
+        "created": (created, None),
+        "duckdb_storage_version": (DUCKDB_STORAGE_VERSION, None),
+    }
+    for rel in data_files(pkg):
+        file = path.parent / rel
+        meta[rel] = (f"sha256:{sha256_of(file)}", file.stat().st_size)
     try:
         con.execute("USE pub")
         for stmt in ddl.create_statements(pkg):
             con.execute(stmt)
         for res in pkg.in_dependency_order():
             con.execute(ddl.insert_statement(res))
-        views.create(con)
+        for stmt in ddl.seed_lines_statements(pkg) + ddl.meta_statements(meta):
+            con.execute(stmt)
+        views.create(con, pkg)
     finally:
         con.execute("USE memory")
         con.execute("DETACH pub")
@@ -144,22 +234,38 @@ def _sha256(path: Path, size: int, mtime_ns: int) -> str:
     return h.hexdigest()
 
 
+DATA_PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+"""The Data Package profile dist/datapackage.json follows (vendored in schemas/profiles/)."""
+
+
 def write_descriptor(pkg: Package, tmp: Path) -> None:
-    """dist/datapackage.json: the package metadata, describing the exported files."""
+    """dist/datapackage.json: the package metadata, describing the exported files.
+
+    A Data Package 2.0 descriptor: CSV and Parquet files are tables with their Table
+    Schema; the DuckDB file is a plain resource (no type: the standard defines only
+    "table"). Every resource has its ``hash`` as ``sha256:<hex>`` and, except the Parquet
+    tables, its ``bytes``: frictionless 5.21 reads Parquet through pyarrow and never counts
+    its bytes, so a declared size fails ``frictionless validate`` ("actual is None"); the
+    Parquet sizes are in the ``meta`` table of the DuckDB file instead. ``created`` is the
+    build commit's date, so the descriptor does not change between builds of one commit.
+    """
     meta = {k: v for k, v in pkg.descriptor.items() if k != "resources"}
+    meta["$schema"] = DATA_PACKAGE_PROFILE
+    _, created = build_info(pkg.root)
+    if created:
+        meta["created"] = created
     resources = []
 
-    def describe(rel: str, **entry) -> dict:
+    def describe(rel: str, count_bytes: bool = True, **entry) -> dict:
         path = tmp / rel
-        return {
-            **entry,
-            "path": rel,
-            "bytes": path.stat().st_size,
-            "hash": f"sha256:{sha256_of(path)}",
-        }
+        size = {"bytes": path.stat().st_size} if count_bytes else {}
+        return {**entry, "path": rel, **size, "hash": f"sha256:{sha256_of(path)}"}
 
+    schemas = {
+        res.name: json.loads((pkg.root / res.schema_path).read_text(encoding="utf-8"))
+        for res in pkg.in_dependency_order()
+    }
     for res in pkg.in_dependency_order():
-        schema = json.loads((pkg.root / res.schema_path).read_text(encoding="utf-8"))
         resources.append(
             describe(
                 f"csv/{res.name}.csv",
@@ -170,30 +276,35 @@ def write_descriptor(pkg: Package, tmp: Path) -> None:
                 format="csv",
                 mediatype="text/csv",
                 encoding="utf-8",
-                schema=schema,
+                schema=schemas[res.name],
             )
         )
-    # Parquet and DuckDB files are described as files (typed by their own schemas), so a
-    # plain `frictionless validate` checks their bytes and hashes without a Parquet reader.
     for res in pkg.in_dependency_order():
         resources.append(
             describe(
                 f"parquet/{res.name}.parquet",
+                count_bytes=False,
                 name=f"{res.name}-parquet",
-                type="file",
+                type="table",
                 title=f"{res.title} (Parquet)",
+                description=f"{res.description} The same rows as csv/{res.name}.csv, typed.",
                 format="parquet",
                 mediatype="application/vnd.apache.parquet",
+                schema=schemas[res.name],
             )
         )
     resources.append(
         describe(
             DUCKDB_FILE,
             name="recruitment-duckdb",
-            type="file",
             title="All tables, keys, comments and views in one DuckDB database",
+            description=(
+                "Every table with its primary and foreign keys, constraints, ENUM types and "
+                "comments, plus seed_lines, meta, the views figures_cited, timeline, claims "
+                "and citations, and the quote_context macro. Opens in DuckDB "
+                f"{DUCKDB_OLDEST_READER} or newer (storage version {DUCKDB_STORAGE_VERSION})."
+            ),
             format="duckdb",
-            mediatype="application/vnd.duckdb",
         )
     )
     meta["resources"] = resources

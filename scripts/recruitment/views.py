@@ -1,59 +1,113 @@
-"""Views an analyst wants first in the published DuckDB file, with their comments."""
+"""Views and a macro an analyst wants first in the published DuckDB file, with their comments.
+
+The views give ENUM columns as text (``::VARCHAR``), so printed results, pandas frames and
+comparisons read as plain words; the tables keep the ENUM types, where a misspelt code in a
+WHERE clause is an error rather than an empty result. Column lists are derived from the
+Table Schemas, so a column added to a schema appears in the views that copy a table.
+"""
 
 from __future__ import annotations
 
-VIEWS: dict[str, tuple[str, str]] = {
-    "figures_cited": (
-        """
-        SELECT f.figure_id, f.measure, f.value, f.value_low, f.value_high, f.qualifier,
-               f.unit, f.value_text, f.period_start, f.period_end, f.claimed_by,
-               a.name AS claimant, f.event_id, f.claim_key, f.source_id, f.seed_file, f.line,
-               f.quote, f.char_start, f.char_end
-        FROM figures f LEFT JOIN actors a ON a.actor_id = f.claimed_by
-        ORDER BY f.figure_id
-        """,
-        "Each figure with its measure, bounds, the name of the actor who claims it, and the "
-        "seed file, line and quote it stands on.",
-    ),
-    "timeline": (
-        """
-        SELECT 'event' AS kind, e.event_id AS id, e.date_start, e.date_end,
-               e.date_precision::VARCHAR AS precision, e.event_type::VARCHAR AS what,
-               e.summary AS description, e.source_id, e.line
-        FROM events e
-        UNION ALL
-        SELECT 'figure', f.figure_id, f.period_start, f.period_end,
-               f.period_precision::VARCHAR, f.measure::VARCHAR,
-               f.value_text || ' (' || f.qualifier::VARCHAR || ', ' || f.unit::VARCHAR || ')',
-               f.source_id, f.line
-        FROM figures f WHERE f.period_start IS NOT NULL
-        ORDER BY date_start, date_end, kind, id
-        """,
-        "Events and dated figures in date order; date_start/date_end bound each entry and "
-        "precision says how exactly it is known.",
-    ),
-    "claims": (
-        """
-        SELECT f.claim_key, any_value(f.measure) AS measure,
-               count(DISTINCT f.source_id) AS sources,
-               list(DISTINCT f.source_id ORDER BY f.source_id) AS source_ids,
-               list(f.figure_id ORDER BY f.figure_id) AS figure_ids,
-               min(f.value) AS value_min, max(f.value) AS value_max,
-               string_agg(DISTINCT a.name, '; ' ORDER BY a.name) AS claimants
-        FROM figures f LEFT JOIN actors a ON a.actor_id = f.claimed_by
-        GROUP BY f.claim_key
-        ORDER BY sources DESC, f.claim_key
-        """,
-        "Each claim (figures sharing a claim_key) with the number of distinct seed articles "
-        "that report it: sources > 1 means the articles corroborate each other.",
-    ),
-}
+from .package import Package, Resource
+from .sqltypes import ident, literal
+
+CITING = ("source_id", "line", "quote")
+
+
+def _cols(res: Resource, alias: str, after: dict[str, str] | None = None) -> list[str]:
+    """Every column of ``res`` (ENUMs as text), each followed by any ``after`` expression."""
+    out = []
+    for f in res.fields:
+        col = f"{alias}.{ident(f.name)}"
+        out.append(f"{col}::VARCHAR AS {ident(f.name)}" if f.enum else col)
+        if after and f.name in after:
+            out.append(after[f.name])
+    return out
+
+
+def _row_id(res: Resource, alias: str) -> str:
+    keys = [f"{alias}.{ident(k)}::VARCHAR" for k in res.primary_key]
+    return keys[0] if len(keys) == 1 else f"concat_ws('_', {', '.join(keys)})"
+
+
+def view_sql(pkg: Package) -> dict[str, tuple[str, str]]:
+    """{view name: (SELECT, comment)} for the views this package supports."""
+    out: dict[str, tuple[str, str]] = {}
+    res = pkg.resources
+    if "figures" in res and "actors" in res:
+        cols = _cols(res["figures"], "f", {"claimed_by": "a.name AS claimant"})
+        cols += ["f.seed_file", "f.char_start", "f.char_end"]
+        out["figures_cited"] = (
+            f"SELECT {', '.join(cols)}\n"
+            "FROM figures f LEFT JOIN actors a ON a.actor_id = f.claimed_by\n"
+            "ORDER BY f.figure_id",
+            "Each figure with every column (codes as text), the name of the actor who claims "
+            "it, and the seed file, line and quote it stands on.",
+        )
+    if "figures" in res and "events" in res:
+        out["timeline"] = (
+            """SELECT 'event' AS kind, e.event_id AS id, e.date_start, e.date_end,
+       e.date_precision::VARCHAR AS precision, e.event_type::VARCHAR AS what,
+       e.summary AS description, e.source_id, e.line
+FROM events e
+UNION ALL
+SELECT 'figure', f.figure_id, f.period_start, f.period_end,
+       f.period_precision::VARCHAR, f.measure::VARCHAR,
+       f.value_text || ' (' || f.qualifier::VARCHAR || ', ' || f.unit::VARCHAR || ')',
+       f.source_id, f.line
+FROM figures f WHERE f.period_start IS NOT NULL
+ORDER BY date_start, date_end, kind, id""",
+            "Events and dated figures in date order; date_start/date_end bound each entry and "
+            "precision says how exactly it is known.",
+        )
+    if "figures" in res and "actors" in res:
+        out["claims"] = (
+            """SELECT f.claim_key, any_value(f.measure)::VARCHAR AS measure,
+       count(DISTINCT f.source_id) AS sources,
+       list(DISTINCT f.source_id ORDER BY f.source_id) AS source_ids,
+       list(f.figure_id ORDER BY f.figure_id) AS figure_ids,
+       min(f.value) AS value_min, max(f.value) AS value_max,
+       string_agg(DISTINCT a.name, '; ' ORDER BY a.name) AS claimants
+FROM figures f LEFT JOIN actors a ON a.actor_id = f.claimed_by
+GROUP BY f.claim_key
+ORDER BY sources DESC, f.claim_key""",
+            "Each claim (figures sharing a claim_key) with the number of distinct seed articles "
+            "that report it: sources > 1 means the articles corroborate each other.",
+        )
+    citing = [r for r in pkg.in_dependency_order() if r.has(*CITING) and r.primary_key]
+    if citing:
+        out["citations"] = (
+            "\nUNION ALL\n".join(
+                f"SELECT {literal(r.name)} AS table_name, {_row_id(r, 't')} AS id, "
+                f"t.source_id, t.line, t.quote FROM {ident(r.name)} t"
+                for r in citing
+            )
+            + "\nORDER BY source_id, line, table_name, id",
+            "Every row of every table that cites a seed: its table, key, seed article, line "
+            "and quote. quote_context(id) shows the lines around any of them.",
+        )
+    return out
+
+
+CONTEXT_MACRO = (
+    "quote_context",
+    """(row_id, around := 2) AS TABLE
+SELECT c.table_name, c.id, s.line, s.line = c.line AS cited, s.text
+FROM citations c
+JOIN seed_lines s ON s.source_id = c.source_id
+ AND s.line BETWEEN c.line - around AND c.line + around
+WHERE c.id = row_id
+ORDER BY s.line""",
+    "quote_context(id, around := 2): the lines of the seed article around the line a row "
+    "cites (cited = true on that line), e.g. SELECT * FROM quote_context('fig-0005').",
+)
 
 
 COMPUTED_COLUMNS = {
     "claimant": "Name of the actor who claims the figure (actors.name of claimed_by).",
     "kind": "'event' for a row of events, 'figure' for a dated row of figures.",
-    "id": "event_id or figure_id of the row.",
+    "id": "Primary key of the row (event_id, figure_id, ...).",
+    "table_name": "The table the row belongs to.",
     "precision": "How exactly date_start..date_end is known (day, week, month, season, year).",
     "what": "The event_type of an event, or the measure of a figure.",
     "description": "The event's summary, or the figure's words with qualifier and unit.",
@@ -68,14 +122,12 @@ COMPUTED_COLUMNS = {
 """Descriptions of view columns that are not copied from a table column."""
 
 
-def create(con) -> None:
-    """Create the views and their comments in ``con``'s current database, after the tables.
+def create(con, pkg: Package) -> None:
+    """Create the views, the macro and their comments in ``con``'s current database.
 
-    A view column that is a table column keeps that column's comment; the others are
-    described in :data:`COMPUTED_COLUMNS`.
+    Run after the tables and seed_lines. A view column that is a table column keeps that
+    column's comment; the others are described in :data:`COMPUTED_COLUMNS`.
     """
-    from .sqltypes import ident, literal
-
     comments = {
         (t, c): text
         for t, c, text in con.execute(
@@ -83,8 +135,9 @@ def create(con) -> None:
             "WHERE database_name = current_database() AND comment IS NOT NULL"
         ).fetchall()
     }
-    for name, (sql, comment) in VIEWS.items():
-        con.execute(f"CREATE VIEW {ident(name)} AS {sql.strip()}")
+    defined = view_sql(pkg)
+    for name, (sql, comment) in defined.items():
+        con.execute(f"CREATE VIEW {ident(name)} AS {sql}")
         con.execute(f"COMMENT ON VIEW {ident(name)} IS {literal(comment)}")
         for (column,) in con.execute(
             "SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
@@ -98,3 +151,7 @@ def create(con) -> None:
             if text is None:
                 raise KeyError(f"view {name} column {column} has no description")
             con.execute(f"COMMENT ON COLUMN {ident(name)}.{ident(column)} IS {literal(text)}")
+    if "citations" in defined:
+        name, body, comment = CONTEXT_MACRO
+        con.execute(f"CREATE MACRO {ident(name)}{body}")
+        con.execute(f"COMMENT ON MACRO TABLE {ident(name)} IS {literal(comment)}")

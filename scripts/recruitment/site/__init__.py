@@ -12,6 +12,7 @@ Layout of ``out_dir``::
     index.html              overview, charts, downloads with SHA-256, licence, citation
     timeline.html           events over the interval each date may lie in
     figures.html, ...       one sortable, filterable table per table of the package
+    codebook.html           every table, column and code (docs/codebook.md, from the schemas)
     articles/index.html     the seed articles
     articles/<source>.html  one article, every cited line highlighted, every citing row listed
     prov/<table>-<id>.html  one row: its quote marked (<mark>) on its line in the article
@@ -40,6 +41,7 @@ def render(data: SiteData) -> dict[str, str]:
     for table in pages.TABLE_PAGES:
         if table in data.package.resources:
             files[f"{table}.html"] = pages.table_page(data, table)
+    files["codebook.html"] = pages.codebook_page(data)
     files["articles/index.html"] = pages.articles_index(data)
     for article in data.articles.values():
         files[pages.article_href(article.source_id)] = pages.article_page(data, article)

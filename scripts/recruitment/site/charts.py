@@ -216,31 +216,47 @@ def _x_of(start: date, end: date, x0: float, width: float) -> Callable[[date], f
     return x
 
 
-def timeline(events: Sequence[Row], href: Callable[[Row], str]) -> str:
+YEAR_WIDTH = 560
+"""Pixels per year on every timeline section, so spans compare across sections."""
+
+
+def _label(text: str, limit: int = 52) -> str:
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def timeline(events: Sequence[Row], href: Callable[[Row], str], chart_id: str = "timeline") -> str:
     """Events as marks on a time axis: a day as a dot, anything coarser as the span it may be.
 
-    A month-precise event covers the whole interval date_start..date_end (both inclusive,
-    so the span ends at the end of date_end); the precision also sets the colour.
+    Each row is labelled with the event's summary (the id, type and full text are in its
+    tooltip). A month-precise event covers the whole interval date_start..date_end (both
+    inclusive, so the span ends at the end of date_end); the precision also sets the colour.
+    The axis runs over whole years at YEAR_WIDTH pixels a year.
     """
     if not events:
         return ""
     first = min(r.get("date_start") for r in events)
     last = max(r.get("date_end") for r in events)
     start, end = date(first.year, 1, 1), _day_after(date(last.year, 12, 31))
-    label_w, plot_w, right, row_h, top = 250, 640, 20, 20, 26
+    label_w, right, row_h, top = 400, 20, 20, 26
+    plot_w = YEAR_WIDTH * (end.year - start.year)
     width = label_w + plot_w + right
     height = top + row_h * len(events) + 26
     x = _x_of(start, end, label_w, plot_w)
     base = top + row_h * len(events)
     out = [
-        f'<svg class="chart timeline" role="img" aria-labelledby="timeline-t" '
+        f'<svg class="chart timeline" role="img" aria-labelledby="{chart_id}-t" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
-        '<title id="timeline-t">Timeline of the events, with the span each date may cover</title>',
+        f'<title id="{chart_id}-t">Timeline of the events, with the span each date may cover'
+        "</title>",
     ]
     for year in range(start.year, end.year + 1):
         xx = x(date(year, 1, 1))
         out.append(f'<line class="grid year" x1="{xx}" y1="{top - 6}" x2="{xx}" y2="{base}"/>')
         if year < end.year:
+            for month in (4, 7, 10):
+                xm = x(date(year, month, 1))
+                out.append(f'<line class="grid" x1="{xm}" y1="{top}" x2="{xm}" y2="{base}"/>')
             mid = x(date(year, 7, 1))
             out.append(
                 f'<text class="tick" x="{mid}" y="{top - 10}" text-anchor="middle">{year}</text>'
@@ -261,7 +277,7 @@ def timeline(events: Sequence[Row], href: Callable[[Row], str]) -> str:
             f'<a href="{e(href(ev))}" class="event p-{e(prec)} b-{e(basis)}">'
             f"<title>{e(tip)}</title>"
             f'<text class="label" x="{label_w - 8}" y="{mid + 4}" text-anchor="end">'
-            f"{e(ev.id)} · {e(ev.get('event_type'))}</text>"
+            f"{e(_label(ev.get('summary') or ev.id))}</text>"
         )
         if prec == "day" and ds == de:
             out.append(f'<circle class="day" cx="{x(ds) + 0.5}" cy="{mid}" r="4.5"/>')

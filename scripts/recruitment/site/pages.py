@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
+from .. import codebook
 from . import charts
 from .charts import Bar
 from .data import Article, Row, SiteData
@@ -75,6 +76,7 @@ def layout(data: SiteData, title: str, body: str, prefix: str = "", current: str
     menu = [("index.html", "Overview"), ("timeline.html", "Timeline")]
     menu += [(f"{t}.html", t.capitalize()) for t in TABLE_PAGES if t in pkg.resources]
     menu.append(("articles/index.html", "Articles"))
+    menu.append(("codebook.html", "Codebook"))
     here = ' aria-current="page"'
     nav = "".join(
         f'<a href="{prefix}{href}"{here if href == current else ""}>{e(label)}</a>'
@@ -102,8 +104,24 @@ def layout(data: SiteData, title: str, body: str, prefix: str = "", current: str
 # --- cells and tables -----------------------------------------------------------------
 
 
+def number(value: int | float) -> str:
+    """A number as the site prints it: 134,500; 1.5."""
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def named_reference(data: SiteData, table: str, name: str):
+    """(target table, its row) for a single-field foreign key to a table with a name column."""
+    res = data.resource(table)
+    for fk in res.foreign_keys:
+        target = fk.resource
+        if fk.fields == [name] and target in data.rows and data.resource(target).has("name"):
+            return target, data.by_id(target)
+    return None
+
+
 def cell(data: SiteData, row: Row, name: str, prefix: str) -> str:
-    """One value as HTML: keys and references become links, enum codes get their meaning."""
+    """One value as HTML: keys and references become links (actors by name, with their id),
+    numbers get thousands separators, dates do not break, enum codes get their meaning."""
     res = data.resource(row.table)
     f = res.field(name)
     value = row.get(name)
@@ -119,11 +137,23 @@ def cell(data: SiteData, row: Row, name: str, prefix: str) -> str:
         return (
             f'<a href="{e(prov_href(row, prefix))}" title="Show the line in the article">{text}</a>'
         )
+    ref = named_reference(data, row.table, name)
+    if ref is not None:
+        target, rows = ref
+        other = rows.get(value)
+        label = e(other.get("name")) if other is not None else text
+        link = f"{prefix}{e(target)}.html#{text}" if target in TABLE_PAGES else f"#{text}"
+        return f'<a href="{link}">{label}</a> <small class="id">{text}</small>'
     for fk in res.foreign_keys:
         if fk.fields == [name] and fk.resource in TABLE_PAGES:
             return f'<a href="{prefix}{e(fk.resource)}.html#{text}">{text}</a>'
     if f.enum_descriptions and str(value) in f.enum_descriptions:
-        return f'<span class="code" title="{e(f.enum_descriptions[str(value)])}">{text}</span>'
+        code = text.replace("_", "_<wbr>")  # long codes break at their underscores
+        return f'<span class="code" title="{e(f.enum_descriptions[str(value)])}">{code}</span>'
+    if f.type in ("integer", "number"):
+        return f'<span class="n">{e(number(value))}</span>'
+    if f.type == "date":
+        return f'<span class="date">{text}</span>'
     return text
 
 
@@ -132,30 +162,161 @@ def sort_value(row: Row, name: str) -> str:
     return "" if value is None else str(value)
 
 
+FRONT = {
+    "figures": ("measure", "value", "claimed_by", "subject", "period", "quote"),
+    "events": ("event_type", "date", "summary", "actor_id", "quote"),
+}
+"""The columns a table page shows first, by field or interval name; a name its schema lacks
+is skipped, and every other field of the schema is folded into the row's "more" cell.
+Tables not listed show every column."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a table page: one field, or several read together (an interval, a value
+    with its bounds), with how to show and sort it."""
+
+    label: str
+    fields: tuple[str, ...]
+    kind: str
+    render: Callable[[SiteData, Row, str], str]
+    sort: Callable[[Row], str]
+    description: str
+
+
+def _interval(res, stem: str) -> Column | None:
+    start, end = f"{stem}_start", f"{stem}_end"
+    if not res.has(start, end):
+        return None
+    precision = f"{stem}_precision" if res.has(f"{stem}_precision") else None
+
+    def render(data: SiteData, row: Row, prefix: str) -> str:
+        s, t = row.get(start), row.get(end)
+        if s is None:
+            return ""
+        when = f'<span class="date">{e(s)}</span>'
+        if t != s:
+            when += f' – <span class="date">{e(t)}</span>'
+        if precision and row.get(precision):
+            when += f" <small>({cell(data, row, precision, prefix)})</small>"
+        return when
+
+    fields = (start, end) + ((precision,) if precision else ())
+    return Column(
+        stem,
+        fields,
+        "date",
+        render,
+        lambda row: sort_value(row, start),
+        f"{res.field(start).description} / {res.field(end).description}",
+    )
+
+
+def _bounded_value(res) -> Column | None:
+    if not res.has("value", "value_low", "value_high", "qualifier"):
+        return None
+    unit = "unit" if res.has("unit") else None
+
+    def render(data: SiteData, row: Row, prefix: str) -> str:
+        words = e(charts.value_words(row))
+        return f"{words} <small>{e(row.get(unit))}</small>" if unit else words
+
+    def sort(row: Row) -> str:
+        for k in ("value", "value_high", "value_low"):
+            if row.get(k) is not None:
+                return str(row.get(k))
+        return ""
+
+    fields = ("value", "value_low", "value_high", "qualifier") + ((unit,) if unit else ())
+    return Column(
+        "value",
+        fields,
+        "integer",
+        render,
+        sort,
+        "The value as the text qualifies it (“up to”, “more than”, a range), with its unit.",
+    )
+
+
+def _field_column(res, name: str) -> Column:
+    f = res.field(name)
+    return Column(
+        name,
+        (name,),
+        f.type,
+        lambda data, row, prefix: cell(data, row, name, prefix),
+        lambda row: sort_value(row, name),
+        f.description,
+    )
+
+
+def table_columns(res) -> tuple[list[Column], list[str]]:
+    """(columns shown, fields folded) for a table page, from the Table Schema."""
+    if res.name not in FRONT:
+        return [_field_column(res, f.name) for f in res.fields], []
+    shown = [_field_column(res, k) for k in res.primary_key]
+    for name in FRONT[res.name]:
+        col = (
+            (_bounded_value(res) if name == "value" else None)
+            or _interval(res, name)
+            or (_field_column(res, name) if res.has(name) else None)
+        )
+        if col is not None:
+            shown.append(col)
+    used = {f for c in shown for f in c.fields}
+    return shown, [f.name for f in res.fields if f.name not in used]
+
+
+def more_cell(data: SiteData, row: Row, fields: list[str], prefix: str) -> str:
+    res = data.resource(row.table)
+    items = "".join(
+        f'<dt title="{e(res.field(n).description)}">{e(n)}</dt>'
+        f"<dd>{cell(data, row, n, prefix)}</dd>"
+        for n in fields
+        if row.get(n) is not None
+    )
+    return f'<td class="more"><details><summary>more</summary><dl>{items}</dl></details></td>'
+
+
+LONG = ' class="long"'
+
+
 def data_table(data: SiteData, table: str, rows: list[Row], prefix: str = "") -> str:
-    """A table of rows with every column of the Table Schema, sortable and filterable by app.js.
+    """A table of rows, sortable and filterable by app.js, showing every field of the Table
+    Schema: the FRONT columns in the open, the others folded under "more" in each row.
 
     Sort keys sit in data-sort (ISO dates and plain numbers sort as text or numbers), and
-    each header says its column's type, so the script needs no knowledge of the schema.
+    each header says its column's type and the fields it shows (data-fields), so the
+    script needs no knowledge of the schema. Below 720 px each row becomes a card.
     """
     res = data.resource(table)
+    columns, folded = table_columns(res)
     head = "".join(
-        f'<th scope="col" data-type="{e(f.type)}" title="{e(f.description)}">{e(f.name)}</th>'
-        for f in res.fields
+        f'<th scope="col" data-type="{e(c.kind)}" data-fields="{e(" ".join(c.fields))}" '
+        f'title="{e(c.description)}">{e(c.label)}</th>'
+        for c in columns
     )
-    # Long prose columns (notes, quotes) get a minimum width, so they wrap into a few wide
-    # lines rather than one tall, narrow column.
-    td = {
-        f.name: '<td class="long"' if f.constraints.get("maxLength", 0) >= 500 else "<td"
-        for f in res.fields
+    if folded:
+        head += (
+            f'<th scope="col" class="more" data-fields="{e(" ".join(folded))}" '
+            f'title="Other columns: {e(", ".join(folded))}">more</th>'
+        )
+    # Long prose columns (quotes, summaries) get a minimum width, so they wrap into a few
+    # wide lines rather than one tall, narrow column.
+    long = {
+        c.label
+        for c in columns
+        if len(c.fields) == 1 and res.field(c.fields[0]).constraints.get("maxLength", 0) >= 500
     }
     body = []
     for row in rows:
         cells = "".join(
-            f'{td[f.name]} data-sort="{e(sort_value(row, f.name))}">'
-            f"{cell(data, row, f.name, prefix)}</td>"
-            for f in res.fields
+            f'<td{LONG if c.label in long else ""} data-label="{e(c.label)}" '
+            f'data-sort="{e(c.sort(row))}">{c.render(data, row, prefix)}</td>'
+            for c in columns
         )
+        if folded:
+            cells += more_cell(data, row, folded, prefix)
         body.append(f'<tr id="{e(row.id)}">{cells}</tr>')
     return (
         f'<div class="table-wrap"><table class="data" data-table="{e(table)}">'
@@ -170,10 +331,26 @@ def table_page(data: SiteData, table: str) -> str:
     body = (
         f"<h1>{e(res.title)}</h1>\n<p>{e(res.description)}</p>\n"
         '<p class="hint">Every identifier links to the row’s evidence: the seed article with '
-        "the cited line highlighted. Hover a column name for its meaning; the codebook "
-        "(docs/codebook.md) describes every column and code.</p>\n" + data_table(data, table, rows)
+        "the cited line highlighted. Hover a column name for its meaning; "
+        f'<a href="codebook.html#{e(codebook.anchor(res))}">the codebook</a> describes every '
+        "column and code.</p>\n" + data_table(data, table, rows)
     )
     return layout(data, res.title, body, current=f"{table}.html")
+
+
+def codebook_page(data: SiteData) -> str:
+    """The codebook (docs/codebook.md, rendered from the schemas) as a page of the site."""
+    from markdown_it import MarkdownIt
+
+    text = codebook.render(data.package)
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("<!--"))
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    tokens = md.parse(text)
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag in ("h2", "h3"):
+            token.attrSet("id", codebook.slug(tokens[i + 1].content))
+    body = f'<div class="codebook">{md.renderer.render(tokens, md.options, {})}</div>'
+    return layout(data, "Codebook", body, current="codebook.html")
 
 
 # --- overview -------------------------------------------------------------------------
@@ -362,9 +539,19 @@ def _when(row: Row) -> str:
 
 
 def timeline_page(data: SiteData) -> str:
+    """Events drawn per year (one section for each year an event starts in), then listed."""
     events = sorted(
         data.rows.get("events", []),
         key=lambda r: (r.get("date_start"), r.get("date_end"), r.id),
+    )
+    by_year: dict[int, list[Row]] = {}
+    for r in events:
+        by_year.setdefault(r.get("date_start").year, []).append(r)
+    jump = " · ".join(f'<a href="#y{y}">{y}</a> ({len(rs)})' for y, rs in by_year.items())
+    sections = "\n".join(
+        f'<section class="year" id="y{y}"><h2>{y}: {len(rs)} event(s)</h2>\n'
+        f'<div class="scroll">{charts.timeline(rs, prov_href, f"timeline-{y}")}</div></section>'
+        for y, rs in by_year.items()
     )
     items = "".join(
         f'<li><a href="{e(prov_href(r))}">{e(r.id)}</a> <span class="when">{e(_when(r))}</span> '
@@ -379,9 +566,10 @@ def timeline_page(data: SiteData) -> str:
         "week, month, season or year as a bar from <code>date_start</code> to the end of "
         "<code>date_end</code>. A wide bar does not mean the event lasted that long; it means "
         "the articles fix its date only that precisely. Dashed outlines are dates the curator "
-        "inferred rather than read.</p>\n"
-        f"{charts.TIMELINE_LEGEND}\n"
-        f'<div class="scroll">{charts.timeline(events, prov_href)}</div>\n'
+        "inferred rather than read. Events are grouped by the year they may start in; every "
+        "section has the same scale. Hover a row for its id and full summary, click it for "
+        "its evidence.</p>\n"
+        f"{charts.TIMELINE_LEGEND}\n<p>Years: {jump}</p>\n{sections}\n"
         f'<h2>In date order</h2><ol class="events">{items}</ol>'
     )
     return layout(data, "Timeline", body, current="timeline.html")

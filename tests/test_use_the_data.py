@@ -1,0 +1,203 @@
+"""README's "Use the data": every snippet runs, with DuckDB 1.x and 2.x giving the same results.
+
+The published DuckDB file must open in the DuckDB analysts have, not only in the one of our
+lock file. So every SQL query of the README runs twice on the built file, in the DuckDB 1.x
+command line (``duckdb-cli`` from PyPI, pinned in requirements.lock, installed by ``make``)
+and in Python ``duckdb`` 2.x, each writing its result as CSV; the two CSV files must be
+identical and hold rows. The Python, shell and R snippets run from a folder holding
+``dist/``, and the data frames they build must have the types the Table Schemas give.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import ROOT
+from recruitment.export import DUCKDB_FILE, DUCKDB_OLDEST_READER, DUCKDB_STORAGE_VERSION, export
+from recruitment.package import load_package
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+SECTION = re.search(r"^## Use the data\n(.*?)(?=^## )", README, flags=re.S | re.M).group(1)
+PKG, _ = load_package(ROOT)
+BIN = Path(sys.executable).parent
+
+
+def blocks(text: str, lang: str) -> list[str]:
+    return re.findall(rf"^```{lang}\n(.*?)^```", text, flags=re.S | re.M)
+
+
+SQL = blocks(README, "sql")
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory) -> Path:
+    """A folder holding dist/ as `make` writes it: where a reader runs the snippets."""
+    folder = tmp_path_factory.mktemp("use")
+    assert export(ROOT, folder / "dist").valid
+    return folder
+
+
+@pytest.fixture(scope="module")
+def cli() -> Path:
+    """The DuckDB 1.x command line from the locked duckdb-cli package."""
+    path = shutil.which("duckdb", path=str(BIN))
+    assert path, f"no duckdb command line in {BIN}: run `make` (duckdb-cli is in the lock file)"
+    return Path(path)
+
+
+def run_cli(cli: Path, cwd: Path, *args: str) -> str:
+    done = subprocess.run(
+        [str(cli), *args], cwd=cwd, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_command_line_is_duckdb_1_and_python_is_duckdb_2(cli, work):
+    version = run_cli(cli, work, "-version")
+    assert re.match(r"v1\.\d+\.\d+", version), version
+    assert int(duckdb.__version__.split(".")[0]) >= 2, duckdb.__version__
+
+
+def test_readme_names_the_oldest_duckdb_that_opens_the_file():
+    assert f"DuckDB {DUCKDB_OLDEST_READER} or newer" in SECTION
+    assert f"`{DUCKDB_STORAGE_VERSION}`" in SECTION
+
+
+def test_the_file_is_in_a_storage_format_duckdb_1_reads(cli, work):
+    """The header says format 64 (DuckDB 0.10-1.1); DuckDB 2.0's default, 69, fails 1.x."""
+    header = (work / "dist" / DUCKDB_FILE).read_bytes()[:20]
+    assert header[8:12] == b"DUCK"
+    assert int.from_bytes(header[12:20], "little") == 64
+    tables = run_cli(cli, work, "-readonly", "-csv", f"dist/{DUCKDB_FILE}", "-c", "SHOW TABLES")
+    assert {"figures", "seed_lines", "meta"} <= set(tables.split())
+
+
+def test_readme_has_queries():
+    assert len(SQL) >= 5
+
+
+@pytest.mark.parametrize("sql", SQL, ids=[f"query{i + 1}" for i in range(len(SQL))])
+def test_readme_query_gives_the_same_rows_in_duckdb_1_and_2(cli, work, sql, monkeypatch):
+    query = sql.strip().rstrip(";")
+    out = work / "results"
+    out.mkdir(exist_ok=True)
+    n = SQL.index(sql)
+    copy = "COPY ({}) TO '{}' (FORMAT csv, HEADER)"
+    run_cli(
+        cli,
+        work,
+        "-readonly",
+        f"dist/{DUCKDB_FILE}",
+        "-c",
+        copy.format(query, f"results/{n}-1.csv"),
+    )
+    monkeypatch.chdir(work)  # the Parquet query names its files relative to the folder
+    with duckdb.connect(f"dist/{DUCKDB_FILE}", read_only=True) as con:
+        con.execute(copy.format(query, f"results/{n}-2.csv"))
+    one = (out / f"{n}-1.csv").read_text(encoding="utf-8")
+    two = (out / f"{n}-2.csv").read_text(encoding="utf-8")
+    assert one == two
+    assert len(one.splitlines()) > 1, "the query returns no rows"
+
+
+def test_readme_shell_snippets_run_with_the_locked_command_line(cli, work):
+    snippets = blocks(SECTION, "sh")
+    assert any("duckdb " in s for s in snippets)
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    for snippet in snippets:
+        done = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", snippet],
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert PKG.version in done.stdout and "true" in done.stdout
+
+
+def _kind(dtype) -> str:
+    """The Table Schema type a pandas or polars column type stands for."""
+    text = str(dtype).lower()
+    for word, kind in (
+        ("date", "date"),
+        ("int", "integer"),
+        ("float", "number"),
+        ("double", "number"),
+        ("bool", "boolean"),
+        ("str", "string"),
+    ):
+        if word in text:
+            return kind
+    return text
+
+
+def _frames(namespace: dict) -> dict[str, tuple[str, object]]:
+    """{variable: (resource, frame)} for every pandas or polars frame holding a whole table."""
+    import pandas as pd
+    import polars as pl
+
+    tables = {tuple(r.field_names): r.name for r in PKG.resources.values()}
+    return {
+        name: (tables[tuple(value.columns)], value)
+        for name, value in namespace.items()
+        if isinstance(value, pd.DataFrame | pl.DataFrame) and tuple(value.columns) in tables
+    }
+
+
+def _rows(frame) -> list[tuple]:
+    import pandas as pd
+
+    if isinstance(frame, pd.DataFrame):
+        return [
+            tuple(None if v is pd.NA or v is None else v for v in row)
+            for row in frame.astype(object).itertuples(index=False)
+        ]
+    return frame.rows()
+
+
+def test_readme_python_snippets_keep_every_type(work, monkeypatch):
+    import pyarrow.parquet as pq
+
+    snippets = blocks(SECTION, "python")
+    assert len(snippets) >= 3
+    monkeypatch.chdir(work)
+    found = {}
+    for i, snippet in enumerate(snippets):
+        namespace: dict = {}
+        exec(compile(snippet, f"README.md python snippet {i + 1}", "exec"), namespace)
+        for name, (table, frame) in _frames(namespace).items():
+            found[f"{i}:{name}"] = (table, frame)
+    kinds = {type(f).__module__.split(".")[0] for _, f in found.values()}
+    assert kinds == {"pandas", "polars"}, f"the snippets build no pandas or polars table: {kinds}"
+    for where, (table, frame) in found.items():
+        res = PKG.resources[table]
+        got = {name: _kind(dtype) for name, dtype in zip(frame.columns, frame.dtypes, strict=True)}
+        assert got == {f.name: f.type for f in res.fields}, where
+        expected = pq.read_table(f"dist/parquet/{table}.parquet").to_pylist()
+        assert _rows(frame) == [tuple(r.values()) for r in expected], where
+
+
+def test_readme_r_snippet(work):
+    (snippet,) = blocks(SECTION, "r")
+    assert "arrow::read_parquet" in snippet or "read_parquet(" in snippet
+    rscript = shutil.which("Rscript")
+    if not rscript:
+        pytest.skip("R is not installed: the R snippet is shown, not run")
+    done = subprocess.run(
+        [rscript, "-e", snippet], cwd=work, capture_output=True, text=True, timeout=300
+    )
+    if "there is no package called" in done.stderr:
+        pytest.skip("R's arrow package is not installed")
+    assert done.returncode == 0, done.stderr
