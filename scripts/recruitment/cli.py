@@ -231,5 +231,113 @@ def _publish(root: Path, out: Path, extra: list | None = None) -> None:
     click.echo(f"valid: exported {counts} to {out}/ (csv, parquet, recruitment.duckdb{site})")
 
 
+# --- reviewing and releasing changes ------------------------------------------------------
+
+
+@main.command("diff")
+@click.argument("base", required=False)
+@click.argument("head", required=False)
+@package_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, markdown for a pull request, json for programs.",
+)
+@click.option(
+    "--check-version",
+    is_flag=True,
+    help="Also run the version gate: exit 1 unless version, CHANGELOG.md and CITATION.cff "
+    "carry the bump the change requires.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="Rows shown per section in markdown; the rest are counted.",
+)
+def diff_command(
+    base: str | None, head: str | None, root: Path, fmt: str, check_version: bool, limit: int
+) -> None:
+    """Show what changed between two versions of the package, row by row and cell by cell.
+
+    BASE and HEAD are git refs or package folders. BASE defaults to the merge base with
+    main, HEAD to the working tree. Rows are matched by each table's primary key; the
+    output names the bump (MAJOR, MINOR, PATCH) the change requires.
+
+    \b
+    Example:
+      recruitment diff                          # this branch against main
+      recruitment diff v0.1.0 HEAD --format markdown
+      recruitment diff old-folder new-folder --format json
+      recruitment diff --check-version          # exit 1 if the version is not bumped enough
+    """
+    from . import diff as d
+
+    def run():
+        base_src, head_src = _sources(base, head, root)
+        result = d.compare(_load(base_src), _load(head_src))
+        gate = _gate(result, head_src) if check_version else None
+        return result, gate
+
+    result, gate = _run(run)
+    if fmt == "markdown":
+        click.echo(d.as_markdown(result, limit), nl=False)
+    elif fmt == "json":
+        doc = d.to_dict(result)
+        if gate is not None:
+            doc["version_check"] = {"ok": not gate, "findings": [f.to_dict() for f in gate]}
+        click.echo(d.json_dumps(doc), nl=False)
+    else:
+        click.echo(d.as_text(result), nl=False)
+    if gate is not None and fmt != "json":
+        click.echo(_gate_report(gate, fmt, result), nl=False)
+    sys.exit(EXIT_INVALID if gate else 0)
+
+
+def _sources(base: str | None, head: str | None, root: Path):
+    from .snapshot import open_source
+
+    return open_source(base, root, default_base=True), open_source(head, root)
+
+
+def _load(source):
+    from .snapshot import SourceError, load
+
+    try:
+        return load(source)
+    except SourceError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _gate(result, head_src):
+    from .versioning import check
+
+    return check(result, head_src)
+
+
+def _gate_report(findings, fmt: str, result) -> str:
+    from .diff import md
+    from .report import as_text
+
+    if fmt == "markdown":
+        if not findings:
+            return f"\n**Version gate: passed** (required bump: {result.required_bump}).\n"
+        lines = ["", f"**Version gate: {len(findings)} problem(s)**", ""]
+        lines += [
+            f"- `{f.file}`" + (f" line {f.line}" if f.line else "") + f": {md(f.message)} "
+            f"**Fix:** {md(f.fix)}"
+            for f in findings
+        ]
+        return "\n".join(lines) + "\n"
+    if not findings:
+        return f"\nversion gate: passed (required bump: {result.required_bump}).\n"
+    return "\nversion gate:\n" + as_text(findings, "")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
