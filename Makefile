@@ -8,9 +8,9 @@ STAMP  := $(VENV)/.installed
 SIZES  ?= 10000 100000 1000000
 
 .DEFAULT_GOAL := all
-.PHONY: all help venv validate coverage export report build codebook test lint format bench clean
+.PHONY: all help venv validate coverage export report build codebook readme test lint format bench clean
 
-all: build ## Create .venv, install the locked dependencies, validate and publish dist/
+all: build readme codebook ## Create .venv, install the locked dependencies, validate, publish dist/, regenerate README counts and the codebook
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -41,6 +41,9 @@ build: $(STAMP) ## Validate and publish everything into dist/, the site included
 
 codebook: $(STAMP) ## Regenerate docs/codebook.md from the schemas
 	$(BIN)/recruitment codebook
+
+readme: $(STAMP) ## Regenerate README.md's counts (between its generated markers) from data/
+	$(BIN)/recruitment readme
 
 # The browser tests check the site that `make` built, and leave their screenshots in
 # dist/site/screenshots/; the other tests build what they need in temporary folders.

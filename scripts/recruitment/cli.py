@@ -276,14 +276,16 @@ def diff_command(
       recruitment diff --check-version          # exit 1 if the version is not bumped enough
     """
     from . import diff as d
+    from .snapshot import load
+    from .versioning import check
 
     def run():
         base_src, head_src = _sources(base, head, root)
-        result = d.compare(_load(base_src), _load(head_src))
-        gate = _gate(result, head_src) if check_version else None
+        result = d.compare(load(base_src), load(head_src))
+        gate = check(result, head_src) if check_version else None
         return result, gate
 
-    result, gate = _run(run)
+    result, gate = _usage(run)
     if fmt == "markdown":
         click.echo(d.as_markdown(result, limit), nl=False)
     elif fmt == "json":
@@ -304,22 +306,6 @@ def _sources(base: str | None, head: str | None, root: Path):
     return open_source(base, root, default_base=True), open_source(head, root)
 
 
-def _load(source):
-    from .snapshot import SourceError, load
-
-    try:
-        return load(source)
-    except SourceError as err:
-        click.echo(f"error: {err}", err=True)
-        sys.exit(EXIT_USAGE)
-
-
-def _gate(result, head_src):
-    from .versioning import check
-
-    return check(result, head_src)
-
-
 def _gate_report(findings, fmt: str, result) -> str:
     from .diff import md
     from .report import as_text
@@ -337,6 +323,67 @@ def _gate_report(findings, fmt: str, result) -> str:
     if not findings:
         return f"\nversion gate: passed (required bump: {result.required_bump}).\n"
     return "\nversion gate:\n" + as_text(findings, "")
+
+
+@main.command()
+@package_option
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 if README.md is not current.")
+def readme(root: Path, check: bool) -> None:
+    """Regenerate the counts in README.md (between its 'generated' markers) from data/.
+
+    `make` runs it, so a new row never leaves a stale count behind; commit the result.
+
+    \b
+    Example:
+      recruitment readme && git diff README.md
+      recruitment readme --check     # exit 1 if README.md is stale
+    """
+    from . import readme as generated
+
+    if check:
+        path = root / generated.README
+        text = _run(path.read_text, "utf-8")
+        if _run(generated.render, root, text) != text:
+            click.echo(f"{path} is stale: run `{generated.REGENERATE}` and commit it.", err=True)
+            sys.exit(EXIT_INVALID)
+        click.echo(f"{path} is current.")
+        return
+    path, changed = _run(generated.write, root)
+    click.echo(f"{'updated' if changed else 'unchanged'}: {path}")
+
+
+@main.command("next-id")
+@click.argument("table")
+@package_option
+def next_id_command(table: str, root: Path) -> None:
+    """Print the next free id of TABLE (one more than its highest; ids are never reused).
+
+    \b
+    Example:
+      recruitment next-id figures    # e.g. fig-0027
+    """
+    from .ids import next_id
+
+    click.echo(_usage(next_id, root, table))
+
+
+def _usage(fn, *args):
+    """Like _run, but a problem with the request (an unknown table, a ref that is not
+    there, an unsafe path) is a usage error: its message, exit 2."""
+    from .ids import IdError
+    from .snapshot import SourceError
+
+    def call():
+        try:
+            return fn(*args), None
+        except (IdError, SourceError) as err:
+            return None, str(err)
+
+    value, problem = _run(call)
+    if problem is not None:
+        click.echo(f"error: {problem}", err=True)
+        sys.exit(EXIT_USAGE)
+    return value
 
 
 if __name__ == "__main__":  # pragma: no cover
