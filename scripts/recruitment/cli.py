@@ -147,16 +147,19 @@ def coverage(root: Path, fmt: str) -> None:
 @package_option
 @out_option
 def export(root: Path, out: Path) -> None:
-    """Validate, then write CSV, Parquet, DuckDB and checksums into dist/ (no site).
+    """Validate, then write CSV, Parquet, DuckDB and checksums into dist/.
 
-    Nothing is written when the package is invalid, and a failure midway leaves the
-    previous dist/ untouched.
+    The site is left out, unless dist/ had one: then it is rebuilt from the same data,
+    so dist/ never mixes new data with an old site. Nothing is written when the package
+    is invalid, and a failure midway leaves the previous dist/ untouched.
 
     \b
     Example:
       recruitment export --out dist
     """
-    _publish(root, out)
+    from .site import export_step
+
+    _publish(root, out, [export_step] if (out / "site").is_dir() else None)
 
 
 @main.command()
@@ -187,7 +190,7 @@ def report(root: Path, out: Path) -> None:
     Example:
       recruitment report && xdg-open dist/site/index.html
     """
-    from .export import replace_folder
+    from .export import replace_folder, write_checksums
     from .site import build_site
     from .validate import validate as run
 
@@ -196,6 +199,7 @@ def report(root: Path, out: Path) -> None:
         _emit(result, "text")
         sys.exit(EXIT_INVALID)
     _run(replace_folder, out / "site", lambda tmp: build_site(result, tmp))
+    _run(write_checksums, out)
     click.echo(f"site written to {out / 'site'}/index.html")
 
 
@@ -384,6 +388,54 @@ def _usage(fn, *args):
         click.echo(f"error: {problem}", err=True)
         sys.exit(EXIT_USAGE)
     return value
+
+
+@main.command()
+@package_option
+@out_option
+@click.option("--tag", help="Fail unless this git tag is v<version> of datapackage.json.")
+def release(root: Path, out: Path, tag: str | None) -> None:
+    """Pack a built dist/ into dist/release/<name>-<version>.zip and CHANGES-<version>.md.
+
+    The zip holds csv/, parquet/, the DuckDB file, datapackage.json, CITATION.cff, the
+    licences, the codebook and a SHA256SUMS of them, with fixed timestamps and order;
+    CHANGES is the CHANGELOG entry and the diff against the previous release tag.
+
+    \b
+    Example:
+      recruitment build && recruitment release
+      recruitment release --tag "$GITHUB_REF_NAME"   # in the release workflow
+    """
+    from .release import ReleaseError
+    from .release import release as run
+
+    def call():
+        try:
+            return run(root, out, tag), None
+        except ReleaseError as err:
+            return [], str(err)
+
+    written, problem = _usage(call)
+    if problem:
+        click.echo(f"error: {problem}", err=True)
+        sys.exit(EXIT_INVALID)
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@out_option
+def checksums(out: Path) -> None:
+    """Rewrite OUT/SHA256SUMS so it lists exactly the files in OUT (after tests add some).
+
+    \b
+    Example:
+      recruitment checksums && (cd dist && sha256sum -c SHA256SUMS)
+    """
+    from .export import write_checksums
+
+    _run(write_checksums, out)
+    click.echo(f"wrote {out / 'SHA256SUMS'}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -157,7 +157,10 @@ def _sha256(path: Path, size: int, mtime_ns: int) -> str:
 
 def write_descriptor(pkg: Package, tmp: Path) -> None:
     """dist/datapackage.json: the package metadata, describing the exported files."""
+    from .release import build_info
+
     meta = {k: v for k, v in pkg.descriptor.items() if k != "resources"}
+    meta.update(build_info(pkg.root))  # created (the commit's date) and commit
     resources = []
 
     def describe(rel: str, **entry) -> dict:
