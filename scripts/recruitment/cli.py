@@ -438,5 +438,47 @@ def checksums(out: Path) -> None:
     click.echo(f"wrote {out / 'SHA256SUMS'}")
 
 
+@main.command()
+@click.argument("base", required=False)
+@package_option
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="Rows shown per section of the diff; the rest are counted.",
+)
+def summary(base: str | None, root: Path, limit: int) -> None:
+    """Markdown for a pull request's job summary: every finding, the diff, the version gate.
+
+    Annotations are capped by GitHub at 10 per step; this lists every finding with its
+    file, line and fix, then the data diff against BASE (default: the merge base with
+    main) and the version gate. It always exits 0: the validate and gate steps fail the job.
+
+    \b
+    Example:
+      recruitment summary HEAD^1 >> "$GITHUB_STEP_SUMMARY"
+    """
+    from . import summary as s
+    from .diff import compare
+    from .snapshot import SourceError, load, open_source
+    from .validate import validate as run_validation
+    from .versioning import check
+
+    result = _run(run_validation, root)
+    name = result.package.name if result.package else ""
+
+    def compared():
+        try:
+            base_src, head_src = open_source(base, root, default_base=True), open_source(None, root)
+            diff = compare(load(base_src), load(head_src))
+            return diff, check(diff, head_src), None
+        except SourceError as err:
+            return None, None, str(err)
+
+    diff, gate, problem = _run(compared)
+    click.echo(s.render(result.findings, name, diff, gate, problem, limit), nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

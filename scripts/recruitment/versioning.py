@@ -46,6 +46,15 @@ RULES.update(
 )
 
 
+BUMP_WORDS = {
+    "none": "no bump",
+    "down": "a step down",
+    "patch": "a patch bump",
+    "minor": "a minor bump",
+    "major": "a major bump",
+}
+
+
 def parse(version: str) -> tuple[int, int, int] | None:
     m = SEMVER.fullmatch(version.strip())
     return (int(m[1]), int(m[2]), int(m[3])) if m else None
@@ -109,7 +118,7 @@ def check(diff: PackageDiff, head: Source) -> list[Finding]:
                     at,
                     "version",
                     "version/bump",
-                    f"version {was} → {diff.head.version} is a {made} change, but "
+                    f"version {was} → {diff.head.version} is {BUMP_WORDS[made]}, but "
                     f"the change needs a {required} bump ({why}): make it "
                     f"{next_version(old, required)}.",
                 )
