@@ -238,6 +238,15 @@ def _publish(root: Path, out: Path, extra: list | None = None) -> None:
 # --- reviewing and releasing changes ------------------------------------------------------
 
 
+limit_option = click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="Rows shown per section of the Markdown diff; the rest are counted, never dropped.",
+)
+
+
 @main.command("diff")
 @click.argument("base", required=False)
 @click.argument("head", required=False)
@@ -256,13 +265,7 @@ def _publish(root: Path, out: Path, extra: list | None = None) -> None:
     help="Also run the version gate: exit 1 unless version, CHANGELOG.md and CITATION.cff "
     "carry the bump the change requires.",
 )
-@click.option(
-    "--limit",
-    type=click.IntRange(min=1),
-    default=100,
-    show_default=True,
-    help="Rows shown per section in markdown; the rest are counted.",
-)
+@limit_option
 def diff_command(
     base: str | None, head: str | None, root: Path, fmt: str, check_version: bool, limit: int
 ) -> None:
@@ -441,13 +444,7 @@ def checksums(out: Path) -> None:
 @main.command()
 @click.argument("base", required=False)
 @package_option
-@click.option(
-    "--limit",
-    type=click.IntRange(min=1),
-    default=100,
-    show_default=True,
-    help="Rows shown per section of the diff; the rest are counted.",
-)
+@limit_option
 def summary(base: str | None, root: Path, limit: int) -> None:
     """Markdown for a pull request's job summary: every finding, the diff, the version gate.
 
