@@ -10,9 +10,10 @@ findings, so they print as text, JSON or GitHub annotations like validation's.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .diff import LEVELS, PackageDiff, visible
-from .findings import RULES, Finding, _rules
+from .findings import Finding, Rule, _rules
 from .package import DESCRIPTOR
 from .snapshot import MAX_JSON_BYTES, Source, SourceError
 
@@ -20,30 +21,43 @@ CHANGELOG = "CHANGELOG.md"
 CITATION = "CITATION.cff"
 SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 
-RULES.update(
-    _rules(
-        "version",
-        {
-            "format": (
-                "version is not MAJOR.MINOR.PATCH",
-                "Write the version as three numbers, e.g. 1.4.0.",
-            ),
-            "bump": (
-                "The version is not bumped as much as the change requires",
-                "Set version in datapackage.json and CITATION.cff to the version shown, and "
-                "add a CHANGELOG.md entry for it.",
-            ),
-            "changelog": (
-                "CHANGELOG.md has no entry for the version",
-                "Add a heading '## <version> — <YYYY-MM-DD>' to CHANGELOG.md with what changed.",
-            ),
-            "citation": (
-                "CITATION.cff states another version",
-                "Set version in CITATION.cff to the version in datapackage.json.",
-            ),
-        },
-    )
+RULES: dict[str, Rule] = _rules(
+    "version",
+    {
+        "format": (
+            "version is not MAJOR.MINOR.PATCH",
+            "Write the version as three numbers, e.g. 1.4.0.",
+        ),
+        "bump": (
+            "The version is not bumped as much as the change requires",
+            "Set version in datapackage.json and CITATION.cff to the version shown, and "
+            "add a CHANGELOG.md entry for it.",
+        ),
+        "changelog": (
+            "CHANGELOG.md has no entry for the version",
+            "Add a heading '## <version> — <YYYY-MM-DD>' to CHANGELOG.md with what changed.",
+        ),
+        "citation": (
+            "CITATION.cff states another version",
+            "Set version in CITATION.cff to the version in datapackage.json.",
+        ),
+    },
 )
+"""The gate's rules. They compare two versions of the package, so they stay out of the
+validator's catalogue (findings.RULES), which describes one package."""
+
+
+@dataclass(frozen=True, slots=True)
+class VersionFinding(Finding):
+    """A finding of the version gate: printed like any other, explained by :data:`RULES`."""
+
+    @property
+    def fix(self) -> str:
+        return RULES[self.rule].fix
+
+    @property
+    def title(self) -> str:
+        return RULES[self.rule].title
 
 
 BUMP_WORDS = {
@@ -104,7 +118,7 @@ def check(diff: PackageDiff, head: Source) -> list[Finding]:
     new = parse(diff.head.version)
     if new is None:
         msg = f"version is {diff.head.version!r}."
-        return [Finding(DESCRIPTOR, at, "version", "version/format", msg)]
+        return [VersionFinding(DESCRIPTOR, at, "version", "version/format", msg)]
     required = diff.required_bump
     old = parse(diff.base.version) if diff.base.version else (0, 0, 0)
     if old is not None:
@@ -113,7 +127,7 @@ def check(diff: PackageDiff, head: Source) -> list[Finding]:
             why = visible("; ".join(r for b, r in diff.reasons() if b == required))
             was = visible(diff.base.version)
             out.append(
-                Finding(
+                VersionFinding(
                     DESCRIPTOR,
                     at,
                     "version",
@@ -127,7 +141,7 @@ def check(diff: PackageDiff, head: Source) -> list[Finding]:
     changelog = _text(head, CHANGELOG)
     if changelog is None or not re.search(rf"^## \[?{re.escape(version)}\b", changelog, re.M):
         out.append(
-            Finding(
+            VersionFinding(
                 CHANGELOG,
                 None,
                 None,
@@ -141,7 +155,7 @@ def check(diff: PackageDiff, head: Source) -> list[Finding]:
         stated = m[1] if m else None
         if stated != version:
             out.append(
-                Finding(
+                VersionFinding(
                     CITATION,
                     _line_of(citation, r"version:"),
                     "version",
