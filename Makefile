@@ -8,9 +8,9 @@ STAMP  := $(VENV)/.installed
 SIZES  ?= 10000 100000 1000000
 
 .DEFAULT_GOAL := all
-.PHONY: all help venv validate coverage export report build codebook test lint format bench clean
+.PHONY: all help venv validate coverage export report build codebook readme release test lint format bench clean
 
-all: build ## Create .venv, install the locked dependencies, validate and publish dist/
+all: build readme codebook ## Create .venv, install the locked dependencies, validate, publish dist/, regenerate README counts and the codebook
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -30,10 +30,10 @@ validate: $(STAMP) ## Check the package (all layers); exit 1 lists every problem
 coverage: $(STAMP) ## List number and date words in the seeds that no row records
 	$(BIN)/recruitment coverage
 
-export: $(STAMP) ## Validate, then write CSV, Parquet and DuckDB into dist/ (no site)
+export: $(STAMP) ## Validate, then write CSV, Parquet and DuckDB into dist/ (and the site, if dist/ has one)
 	$(BIN)/recruitment export
 
-report: $(STAMP) ## Rebuild only the browsable site, dist/site/
+report: $(STAMP) ## Rebuild only the browsable site, dist/site/ (and dist/SHA256SUMS)
 	$(BIN)/recruitment report
 
 build: $(STAMP) ## Validate and publish everything into dist/, the site included
@@ -42,10 +42,18 @@ build: $(STAMP) ## Validate and publish everything into dist/, the site included
 codebook: $(STAMP) ## Regenerate docs/codebook.md from the schemas
 	$(BIN)/recruitment codebook
 
+readme: $(STAMP) ## Regenerate README.md's counts (between its generated markers) from data/
+	$(BIN)/recruitment readme
+
 # The browser tests check the site that `make` built, and leave their screenshots in
 # dist/site/screenshots/; the other tests build what they need in temporary folders.
+# The screenshots join dist/, so SHA256SUMS is rewritten to list them, pass or fail.
 test: build ## Build, then run the test suite
-	RECRUITMENT_SITE=dist/site $(BIN)/python -m pytest
+	RECRUITMENT_SITE=dist/site $(BIN)/python -m pytest; status=$$?; \
+	$(BIN)/recruitment checksums >/dev/null; exit $$status
+
+release: build ## Build, then write dist/release/<name>-<version>.zip and CHANGES-<version>.md
+	$(BIN)/recruitment release
 
 bench: $(STAMP) ## Time validate/export against frictionless at SIZES (see bench/results.md)
 	$(BIN)/python bench/run.py --sizes "$(SIZES)"

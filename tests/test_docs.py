@@ -4,6 +4,7 @@ Every SQL query of the README is run in DuckDB 1.x and 2.x by test_use_the_data.
 
 from __future__ import annotations
 
+import difflib
 import re
 
 import duckdb
@@ -29,8 +30,30 @@ def test_readme_quotas_query_gives_one_quota_per_year(database):
     assert [r[0] for r in rows] == [2022, 2023, 2024, 2025]
 
 
+def test_readme_generated_text_is_current():
+    """A valid new row never fails here once `make` has run; a stale README names the fix."""
+    from recruitment import readme
+
+    fresh = readme.render(ROOT, README)
+    if fresh != README:
+        diff = "".join(
+            difflib.unified_diff(
+                README.splitlines(keepends=True), fresh.splitlines(keepends=True), n=0
+            )
+        )
+        pytest.fail(
+            f"README.md's generated text is stale: run `{readme.REGENERATE}` (or `make`) and "
+            f"commit README.md.\n{diff}",
+            pytrace=False,
+        )
+
+
 def test_readme_row_counts_match_the_data(database):
-    table = re.search(r"\| table \| rows \|\n\| --- \| --- \|\n((?:\|.*\|\n)+)", README)
+    from recruitment import readme
+    from recruitment.snapshot import FolderSource, load
+
+    rendered = readme.render_counts(load(FolderSource(ROOT)))
+    table = re.search(r"\| table \| rows \|\n\| --- \| --- \|\n((?:\|.*\|\n)+)", rendered)
     stated = {
         name.strip(): int(n)
         for name, n in (row.strip("|").split("|") for row in table.group(1).splitlines())

@@ -165,16 +165,19 @@ def coverage(root: Path, fmt: str) -> None:
 @package_option
 @out_option
 def export(root: Path, out: Path) -> None:
-    """Validate, then write CSV, Parquet, DuckDB and checksums into dist/ (no site).
+    """Validate, then write CSV, Parquet, DuckDB and checksums into dist/.
 
-    Nothing is written when the package is invalid, and a failure midway leaves the
-    previous dist/ untouched.
+    The site is left out, unless dist/ had one: then it is rebuilt from the same data,
+    so dist/ never mixes new data with an old site. Nothing is written when the package
+    is invalid, and a failure midway leaves the previous dist/ untouched.
 
     \b
     Example:
       recruitment export --out dist
     """
-    _publish(root, out)
+    from .site import export_step
+
+    _publish(root, out, [export_step] if (out / "site").is_dir() else None)
 
 
 @main.command()
@@ -205,6 +208,7 @@ def report(root: Path, out: Path) -> None:
     Example:
       recruitment report && xdg-open dist/site/index.html
     """
+    from .export import write_checksums
     from .outdir import check_out, replace_folder
     from .site import build_site
     from .validate import validate as run
@@ -218,6 +222,7 @@ def report(root: Path, out: Path) -> None:
         _emit(result, "text")
         sys.exit(EXIT_INVALID)
     _run(replace_folder, out / "site", lambda tmp: build_site(result, tmp))
+    _run(write_checksums, out)
     _say(f"site written to {out / 'site'}/index.html")
 
 
@@ -251,6 +256,248 @@ def _publish(root: Path, out: Path, extra: list | None = None) -> None:
     )
     site = f", {out}/site/index.html" if extra else ""
     _say(f"valid: exported {counts} to {out}/ (csv, parquet, recruitment.duckdb{site})")
+
+
+# --- reviewing and releasing changes ------------------------------------------------------
+
+
+limit_option = click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="Rows shown per section of the Markdown diff; the rest are counted, never dropped.",
+)
+
+
+@main.command("diff")
+@click.argument("base", required=False)
+@click.argument("head", required=False)
+@package_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, markdown for a pull request, json for programs.",
+)
+@click.option(
+    "--check-version",
+    is_flag=True,
+    help="Also run the version gate: exit 1 unless version, CHANGELOG.md and CITATION.cff "
+    "carry the bump the change requires.",
+)
+@limit_option
+def diff_command(
+    base: str | None, head: str | None, root: Path, fmt: str, check_version: bool, limit: int
+) -> None:
+    """Show what changed between two versions of the package, row by row and cell by cell.
+
+    BASE and HEAD are git refs or package folders. BASE defaults to the merge base with
+    main, HEAD to the working tree. Rows are matched by each table's primary key; the
+    output names the bump (MAJOR, MINOR, PATCH) the change requires.
+
+    \b
+    Example:
+      recruitment diff                          # this branch against main
+      recruitment diff v0.1.0 HEAD --format markdown
+      recruitment diff old-folder new-folder --format json
+      recruitment diff --check-version          # exit 1 if the version is not bumped enough
+    """
+    from . import diff as d
+    from .snapshot import load
+    from .versioning import check
+
+    def run():
+        base_src, head_src = _sources(base, head, root)
+        result = d.compare(load(base_src), load(head_src))
+        gate = check(result, head_src) if check_version else None
+        return result, gate
+
+    result, gate = _usage(run)
+    if fmt == "markdown":
+        click.echo(d.as_markdown(result, limit), nl=False)
+    elif fmt == "json":
+        doc = d.to_dict(result)
+        if gate is not None:
+            doc["version_check"] = {"ok": not gate, "findings": [f.to_dict() for f in gate]}
+        click.echo(d.json_dumps(doc), nl=False)
+    else:
+        click.echo(d.as_text(result), nl=False)
+    if gate is not None and fmt != "json":
+        click.echo(_gate_report(gate, fmt, result), nl=False)
+    sys.exit(EXIT_INVALID if gate else 0)
+
+
+def _sources(base: str | None, head: str | None, root: Path):
+    from .snapshot import open_source
+
+    return open_source(base, root, default_base=True), open_source(head, root)
+
+
+def _gate_report(findings, fmt: str, result) -> str:
+    from .diff import md
+    from .report import as_text
+
+    if fmt == "markdown":
+        if not findings:
+            return f"\n**Version gate: passed** (required bump: {result.required_bump}).\n"
+        lines = ["", f"**Version gate: {len(findings)} problem(s)**", ""]
+        lines += [
+            f"- `{f.file}`" + (f" line {f.line}" if f.line else "") + f": {md(f.message)} "
+            f"**Fix:** {md(f.fix)}"
+            for f in findings
+        ]
+        return "\n".join(lines) + "\n"
+    if not findings:
+        return f"\nversion gate: passed (required bump: {result.required_bump}).\n"
+    return "\nversion gate:\n" + as_text(findings, "")
+
+
+@main.command()
+@package_option
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 if README.md is not current.")
+def readme(root: Path, check: bool) -> None:
+    """Regenerate the counts in README.md (between its 'generated' markers) from data/.
+
+    `make` runs it, so a new row never leaves a stale count behind; commit the result.
+
+    \b
+    Example:
+      recruitment readme && git diff README.md
+      recruitment readme --check     # exit 1 if README.md is stale
+    """
+    from . import readme as generated
+
+    if check:
+        path = root / generated.README
+        text = _run(path.read_text, "utf-8")
+        if _run(generated.render, root, text) != text:
+            _say(f"{path} is stale: run `{generated.REGENERATE}` and commit it.", err=True)
+            sys.exit(EXIT_INVALID)
+        _say(f"{path} is current.")
+        return
+    path, changed = _run(generated.write, root)
+    _say(f"{'updated' if changed else 'unchanged'}: {path}")
+
+
+@main.command("next-id")
+@click.argument("table")
+@package_option
+def next_id_command(table: str, root: Path) -> None:
+    """Print the next free id of TABLE (one more than its highest; ids are never reused).
+
+    \b
+    Example:
+      recruitment next-id figures    # e.g. fig-0027
+    """
+    from .ids import next_id
+
+    click.echo(_usage(next_id, root, table))
+
+
+def _usage(fn, *args):
+    """Like _run, but a problem with the request (an unknown table, a ref that is not
+    there, an unsafe path) is a usage error: its message, exit 2."""
+    from .ids import IdError
+    from .snapshot import SourceError
+
+    def call():
+        try:
+            return fn(*args), None
+        except (IdError, SourceError) as err:
+            return None, str(err)
+
+    value, problem = _run(call)
+    if problem is not None:
+        _say(f"error: {problem}", err=True)
+        sys.exit(EXIT_USAGE)
+    return value
+
+
+@main.command()
+@package_option
+@out_option
+@click.option("--tag", help="Fail unless this git tag is v<version> of datapackage.json.")
+def release(root: Path, out: Path, tag: str | None) -> None:
+    """Pack a built dist/ into dist/release/<name>-<version>.zip and CHANGES-<version>.md.
+
+    The zip holds csv/, parquet/, the DuckDB file, datapackage.json, CITATION.cff, the
+    licences, the codebook and a SHA256SUMS of them, with fixed timestamps and order;
+    CHANGES is the CHANGELOG entry and the diff against the previous release tag.
+
+    \b
+    Example:
+      recruitment build && recruitment release
+      recruitment release --tag "$GITHUB_REF_NAME"   # in the release workflow
+    """
+    from .release import ReleaseError
+    from .release import release as run
+
+    def call():
+        try:
+            return run(root, out, tag), None
+        except ReleaseError as err:
+            return [], str(err)
+
+    written, problem = _usage(call)
+    if problem:
+        _say(f"error: {problem}", err=True)
+        sys.exit(EXIT_INVALID)
+    for path in written:
+        _say(f"wrote {path}")
+
+
+@main.command()
+@out_option
+def checksums(out: Path) -> None:
+    """Rewrite OUT/SHA256SUMS so it lists exactly the files in OUT (after tests add some).
+
+    \b
+    Example:
+      recruitment checksums && (cd dist && sha256sum -c SHA256SUMS)
+    """
+    from .export import write_checksums
+
+    _run(write_checksums, out)
+    _say(f"wrote {out / 'SHA256SUMS'}")
+
+
+@main.command()
+@click.argument("base", required=False)
+@package_option
+@limit_option
+def summary(base: str | None, root: Path, limit: int) -> None:
+    """Markdown for a pull request's job summary: every finding, the diff, the version gate.
+
+    Annotations are capped by GitHub at 10 per step; this lists every finding with its
+    file, line and fix, then the data diff against BASE (default: the merge base with
+    main) and the version gate. It always exits 0: the validate and gate steps fail the job.
+
+    \b
+    Example:
+      recruitment summary HEAD^1 >> "$GITHUB_STEP_SUMMARY"
+    """
+    from . import summary as s
+    from .diff import compare
+    from .snapshot import SourceError, load, open_source
+    from .validate import validate as run_validation
+    from .versioning import check
+
+    result = _run(run_validation, root)
+    name = result.package.name if result.package else ""
+
+    def compared():
+        try:
+            base_src, head_src = open_source(base, root, default_base=True), open_source(None, root)
+            diff = compare(load(base_src), load(head_src))
+            return diff, check(diff, head_src), None
+        except SourceError as err:
+            return None, None, str(err)
+
+    diff, gate, problem = _run(compared)
+    click.echo(s.render(result.findings, name, diff, gate, problem, limit), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

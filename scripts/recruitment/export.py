@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -162,28 +161,6 @@ def data_files(pkg: Package) -> list[str]:
     ]
 
 
-def build_info(root: Path) -> tuple[str | None, str | None]:
-    """(commit, commit date in ISO 8601) of the git checkout holding ``root``, else Nones.
-
-    The date is the commit's, not the clock's, so building one commit twice gives the same
-    metadata.
-    """
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), "log", "-1", "--format=%H%n%cI"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None, None
-    lines = done.stdout.split()
-    if done.returncode != 0 or len(lines) != 2:
-        return None, None
-    return lines[0], lines[1]
-
-
 def write_duckdb(con, pkg: Package, path: Path) -> None:
     """The DuckDB file, in a storage format DuckDB 1.x reads (see DUCKDB_STORAGE_VERSION).
 
@@ -193,7 +170,10 @@ def write_duckdb(con, pkg: Package, path: Path) -> None:
     """
     target = str(path).replace("'", "''")
     con.execute(f"ATTACH '{target}' AS pub (STORAGE_VERSION '{DUCKDB_STORAGE_VERSION}')")
-    commit, created = build_info(pkg.root)
+    from .release import build_info  # release imports this module
+
+    info = build_info(pkg.root)
+    commit, created = info.get("commit"), info.get("created")
     meta: dict[str, tuple[str | None, int | None]] = {
         "package": (pkg.name, None),
         "version": (pkg.version, None),
@@ -250,10 +230,10 @@ def write_descriptor(pkg: Package, tmp: Path) -> None:
     build commit's date, so the descriptor does not change between builds of one commit.
     """
     meta = {k: v for k, v in pkg.descriptor.items() if k != "resources"}
+    from .release import build_info  # release imports this module
+
     meta["$schema"] = DATA_PACKAGE_PROFILE
-    _, created = build_info(pkg.root)
-    if created:
-        meta["created"] = created
+    meta.update(build_info(pkg.root))  # created (the commit's date) and commit
     resources = []
 
     def describe(rel: str, count_bytes: bool = True, **entry) -> dict:

@@ -1,0 +1,60 @@
+"""Text in README.md that is generated from the data, between markers, by one command.
+
+A valid new row must never fail CI because a hand-written count went stale: the counts
+table lives between ``<!-- BEGIN generated: counts … -->`` and ``<!-- END generated:
+counts -->``, ``recruitment readme`` (run by ``make``) rewrites it, and the test suite
+fails only when the committed README differs from a fresh render, naming that command.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .snapshot import FolderSource, Snapshot, load
+
+README = "README.md"
+REGENERATE = "recruitment readme"
+
+
+def _block(name: str) -> re.Pattern:
+    return re.compile(
+        rf"(<!-- BEGIN generated: {name} [^\n]*-->\n)(.*?)(<!-- END generated: {name} -->)",
+        re.S,
+    )
+
+
+def render_counts(snap: Snapshot) -> str:
+    """One row per table, in descriptor order: the number of data rows in its CSV."""
+    lines = ["| table | rows |", "| --- | --- |"]
+    lines += [f"| {name} | {len(table.rows)} |" for name, table in snap.tables.items()]
+    return "\n".join(lines) + "\n"
+
+
+BLOCKS = {"counts": render_counts}
+"""Generated blocks by name; README.md must hold the markers of each."""
+
+
+def render(root: Path, text: str) -> str:
+    """``text`` (README.md's content) with every generated block rendered afresh."""
+    snap = load(FolderSource(Path(root)))
+    for name, fn in BLOCKS.items():
+        pattern = _block(name)
+        if not pattern.search(text):
+            raise ValueError(
+                f"{README} has no '<!-- BEGIN generated: {name} -->' ... "
+                f"'<!-- END generated: {name} -->' markers"
+            )
+        body = fn(snap)
+        text = pattern.sub(lambda m, body=body: m[1] + body + m[3], text, count=1)
+    return text
+
+
+def write(root: Path) -> tuple[Path, bool]:
+    """Regenerate README.md's blocks; returns the path and whether anything changed."""
+    path = Path(root) / README
+    old = path.read_text(encoding="utf-8")
+    new = render(root, old)
+    if new != old:
+        path.write_text(new, encoding="utf-8", newline="\n")
+    return path, new != old

@@ -1,0 +1,166 @@
+"""The version gate: a change must carry the version bump it requires, with its paperwork.
+
+:func:`check` compares the bump a :class:`~recruitment.diff.PackageDiff` requires (the Data
+Package version recipe, see :mod:`recruitment.diff`) with the bump the change made to
+``version`` in ``datapackage.json``, and checks that ``CHANGELOG.md`` has an entry for the
+new version and that ``CITATION.cff`` states the same version. Problems are ordinary
+findings, so they print as text, JSON or GitHub annotations like validation's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .diff import LEVELS, PackageDiff, visible
+from .findings import Finding, Rule, _rules
+from .package import DESCRIPTOR
+from .snapshot import MAX_JSON_BYTES, Source, SourceError
+
+CHANGELOG = "CHANGELOG.md"
+CITATION = "CITATION.cff"
+SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
+
+RULES: dict[str, Rule] = _rules(
+    "version",
+    {
+        "format": (
+            "version is not MAJOR.MINOR.PATCH",
+            "Write the version as three numbers, e.g. 1.4.0.",
+        ),
+        "bump": (
+            "The version is not bumped as much as the change requires",
+            "Set version in datapackage.json and CITATION.cff to the version shown, and "
+            "add a CHANGELOG.md entry for it.",
+        ),
+        "changelog": (
+            "CHANGELOG.md has no entry for the version",
+            "Add a heading '## <version> — <YYYY-MM-DD>' to CHANGELOG.md with what changed.",
+        ),
+        "citation": (
+            "CITATION.cff states another version",
+            "Set version in CITATION.cff to the version in datapackage.json.",
+        ),
+    },
+)
+"""The gate's rules. They compare two versions of the package, so they stay out of the
+validator's catalogue (findings.RULES), which describes one package."""
+
+
+@dataclass(frozen=True, slots=True)
+class VersionFinding(Finding):
+    """A finding of the version gate: printed like any other, explained by :data:`RULES`."""
+
+    @property
+    def fix(self) -> str:
+        return RULES[self.rule].fix
+
+    @property
+    def title(self) -> str:
+        return RULES[self.rule].title
+
+
+BUMP_WORDS = {
+    "none": "no bump",
+    "down": "a step down",
+    "patch": "a patch bump",
+    "minor": "a minor bump",
+    "major": "a major bump",
+}
+
+
+def parse(version: str) -> tuple[int, int, int] | None:
+    m = SEMVER.fullmatch(version.strip())
+    return (int(m[1]), int(m[2]), int(m[3])) if m else None
+
+
+def bump_made(old: tuple[int, int, int], new: tuple[int, int, int]) -> str:
+    """The bump from ``old`` to ``new``: none, patch, minor, major, or 'down'."""
+    if new < old:
+        return "down"
+    for level, (a, b) in zip(("major", "minor", "patch"), zip(old, new, strict=True), strict=True):
+        if b > a:
+            return level
+    return "none"
+
+
+def next_version(old: tuple[int, int, int], level: str) -> str:
+    major, minor, patch = old
+    if level == "major":
+        return f"{major + 1}.0.0"
+    if level == "minor":
+        return f"{major}.{minor + 1}.0"
+    if level == "patch":
+        return f"{major}.{minor}.{patch + 1}"
+    return f"{major}.{minor}.{patch}"
+
+
+def _line_of(text: str, pattern: str) -> int | None:
+    for i, line in enumerate(text.splitlines(), start=1):
+        if re.match(pattern, line):
+            return i
+    return None
+
+
+def _text(source: Source, rel: str) -> str | None:
+    try:
+        data = source.read(rel, MAX_JSON_BYTES)
+    except SourceError:
+        return None
+    return None if data is None else data.decode("utf-8", errors="replace")
+
+
+def check(diff: PackageDiff, head: Source) -> list[Finding]:
+    """Findings for a version that is malformed, not bumped enough, or undocumented."""
+    out: list[Finding] = []
+    descriptor = _text(head, DESCRIPTOR) or ""
+    at = _line_of(descriptor, r'\s*"version"\s*:')
+    new = parse(diff.head.version)
+    if new is None:
+        msg = f"version is {diff.head.version!r}."
+        return [VersionFinding(DESCRIPTOR, at, "version", "version/format", msg)]
+    required = diff.required_bump
+    old = parse(diff.base.version) if diff.base.version else (0, 0, 0)
+    if old is not None:
+        made = bump_made(old, new)
+        if made == "down" or LEVELS.index(made) < LEVELS.index(required):
+            why = visible("; ".join(r for b, r in diff.reasons() if b == required))
+            was = visible(diff.base.version)
+            out.append(
+                VersionFinding(
+                    DESCRIPTOR,
+                    at,
+                    "version",
+                    "version/bump",
+                    f"version {was} → {diff.head.version} is {BUMP_WORDS[made]}, but "
+                    f"the change needs a {required} bump ({why}): make it "
+                    f"{next_version(old, required)}.",
+                )
+            )
+    version = diff.head.version
+    changelog = _text(head, CHANGELOG)
+    if changelog is None or not re.search(rf"^## \[?{re.escape(version)}\b", changelog, re.M):
+        out.append(
+            VersionFinding(
+                CHANGELOG,
+                None,
+                None,
+                "version/changelog",
+                f"{CHANGELOG} has no '## {version}' heading.",
+            )
+        )
+    citation = _text(head, CITATION)
+    if citation is not None:
+        m = re.search(r"^version:\s*['\"]?([^'\"\s#]+)", citation, re.M)
+        stated = m[1] if m else None
+        if stated != version:
+            out.append(
+                VersionFinding(
+                    CITATION,
+                    _line_of(citation, r"version:"),
+                    "version",
+                    "version/citation",
+                    f"{CITATION} says version {stated!r}, datapackage.json {version!r}.",
+                )
+            )
+    return out

@@ -1,0 +1,225 @@
+"""Releases and a coherent dist/: build metadata, the deterministic zip, CHANGES, checksums."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from test_diff import git, make_repo
+
+from conftest import ROOT, edit_json, set_cells
+from recruitment.cli import main
+from recruitment.release import build_info, release, zip_name
+
+NAME = json.loads((ROOT / "datapackage.json").read_text())["name"]
+VERSION = json.loads((ROOT / "datapackage.json").read_text())["version"]
+# DuckDB leaves a random database id and uninitialised padding in its file, so two builds
+# differ in it and in the two files that record its hash; every other file is identical.
+CARRY_DUCKDB_HASH = {"recruitment.duckdb", "datapackage.json", "SHA256SUMS"}
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def release_repo(path: Path) -> Path:
+    repo = make_repo(path)
+    for rel in ("LICENSE", "LICENSE-DATA.md", "docs/codebook.md"):
+        (repo / rel).parent.mkdir(exist_ok=True)
+        shutil.copy2(ROOT / rel, repo / rel)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "licences and codebook")
+    return repo
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """A git repository with the package, built into repo/dist (site included)."""
+    repo = release_repo(tmp_path_factory.mktemp("release") / "repo")
+    result = run("build", "--package", repo, "--out", repo / "dist")
+    assert result.exit_code == 0, result.output
+    return repo
+
+
+def listed(dist: Path) -> dict[str, str]:
+    out = {}
+    for line in (dist / "SHA256SUMS").read_text().splitlines():
+        digest, rel = line.split("  ", 1)
+        out[rel] = digest
+    return out
+
+
+def assert_checksums_exact(dist: Path) -> None:
+    files = {p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file()}
+    files.discard("SHA256SUMS")
+    assert set(listed(dist)) == files
+    for rel, digest in listed(dist).items():
+        assert hashlib.sha256((dist / rel).read_bytes()).hexdigest() == digest, rel
+
+
+def test_descriptor_names_the_commit_and_its_date(built):
+    doc = json.loads((built / "dist" / "datapackage.json").read_text())
+    commit, stamp = git(built, "log", "-1", "--format=%H %cI").split()
+    assert doc["commit"] == commit and doc["version"] == VERSION
+    from datetime import datetime
+
+    assert datetime.fromisoformat(doc["created"]) == datetime.fromisoformat(stamp)
+
+
+def test_build_info_marks_a_dirty_tree_and_honours_source_date_epoch(tmp_path, monkeypatch):
+    repo = make_repo(tmp_path / "repo")
+    clean = build_info(repo)
+    assert not clean["commit"].endswith("-dirty")
+    set_cells(repo, "figures", 2, notes="Edited.")
+    assert build_info(repo)["commit"] == clean["commit"] + "-dirty"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert build_info(repo)["created"] == "2023-11-14T22:13:20Z"
+    assert "commit" not in build_info(tmp_path)  # not a repository: no commit to name
+
+
+def test_release_zip_verifies_with_sha256sum(built, tmp_path):
+    dist = tmp_path / "dist"
+    shutil.copytree(built / "dist", dist)
+    result = run("release", "--package", built, "--out", dist)
+    assert result.exit_code == 0, result.output
+    archive = dist / "release" / zip_name(NAME, VERSION)
+    with zipfile.ZipFile(archive) as zf:
+        names = zf.namelist()
+        zf.extractall(tmp_path / "unzipped")
+    folder = f"{NAME}-{VERSION}"
+    assert names == sorted(names)
+    inside = {n.removeprefix(f"{folder}/") for n in names}
+    assert {"datapackage.json", "SHA256SUMS", "CITATION.cff", "LICENSE", "LICENSE-DATA.md",
+            "codebook.md", "recruitment.duckdb", "csv/figures.csv",
+            "parquet/figures.parquet"} <= inside  # fmt: skip
+    assert not any(n.startswith(("site/", "release/")) for n in inside)
+    done = subprocess.run(
+        ["sha256sum", "-c", "--strict", "SHA256SUMS"],
+        cwd=tmp_path / "unzipped" / folder,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count(": OK") == len(inside) - 1
+    assert_checksums_exact(dist)  # dist's own SHA256SUMS now lists the release files too
+    assert f"release/{zip_name(NAME, VERSION)}" in listed(dist)
+
+
+def test_release_zip_is_deterministic(built, tmp_path):
+    dist = tmp_path / "dist"
+    shutil.copytree(built / "dist", dist)
+    archive = dist / "release" / zip_name(NAME, VERSION)
+    release(built, dist)
+    first = archive.read_bytes()
+    (dist / "release").rename(tmp_path / "old-release")
+    release(built, dist)
+    assert archive.read_bytes() == first
+    with zipfile.ZipFile(archive) as zf:
+        doc = json.loads(zf.read(f"{NAME}-{VERSION}/datapackage.json"))
+        stamp = doc["created"][:19].replace("-", " ").replace("T", " ").replace(":", " ")
+        *day_minute, second = (int(x) for x in stamp.split())
+        expected = (*day_minute, second - second % 2)  # zip keeps even seconds
+        for info in zf.infolist():
+            assert info.date_time == expected
+            assert info.external_attr >> 16 == 0o100644
+            assert info.compress_type == zipfile.ZIP_DEFLATED
+
+
+def test_a_second_build_of_the_same_commit_differs_only_by_duckdb(built, tmp_path):
+    again = tmp_path / "again"
+    assert run("build", "--package", built, "--out", again).exit_code == 0
+    zips = []
+    for dist in (built / "dist", again):
+        copy = tmp_path / f"copy-{len(zips)}"
+        shutil.copytree(dist, copy)
+        (archive,) = [p for p in release(built, copy) if p.suffix == ".zip"]
+        with zipfile.ZipFile(archive) as zf:
+            zips.append({n: zf.read(n) for n in zf.namelist()})
+    assert zips[0].keys() == zips[1].keys()
+    differ = {n.split("/", 1)[1] for n in zips[0] if zips[0][n] != zips[1][n]}
+    assert differ <= CARRY_DUCKDB_HASH
+    one, two = (json.loads(z[f"{NAME}-{VERSION}/datapackage.json"]) for z in zips)
+    for doc in (one, two):
+        for res in doc["resources"]:
+            if res["path"] == "recruitment.duckdb":
+                res.pop("hash"), res.pop("bytes")
+    assert one == two  # created and commit come from the commit, not the clock
+
+
+def test_tag_must_match_the_version(built, tmp_path):
+    dist = tmp_path / "dist"
+    shutil.copytree(built / "dist", dist)
+    result = run("release", "--package", built, "--out", dist, "--tag", "v9.9.9")
+    assert result.exit_code == 1
+    assert f"does not match datapackage.json's version '{VERSION}'" in result.output
+    result = run("release", "--package", built, "--out", dist, "--tag", f"v{VERSION}")
+    assert result.exit_code == 0, result.output
+
+
+def test_release_needs_a_build(tmp_path):
+    result = run("release", "--package", ROOT, "--out", tmp_path / "nothing")
+    assert result.exit_code == 1 and "run `recruitment build`" in result.output
+
+
+def test_changes_are_the_diff_against_the_previous_tag(tmp_path):
+    repo = release_repo(tmp_path / "repo")
+    git(repo, "tag", f"v{VERSION}")
+    set_cells(repo, "actors", 2, name="UK MoD")
+    edit_json(repo, "datapackage.json", lambda doc: doc.update(version="0.1.1"))
+    citation = repo / "CITATION.cff"
+    citation.write_text(citation.read_text().replace(f"version: {VERSION}", "version: 0.1.1"))
+    changelog = repo / "CHANGELOG.md"
+    changelog.write_text(
+        changelog.read_text().replace(
+            f"## {VERSION}", "## 0.1.1 — 2026-12-02\n\n- Shorter name for the UK MoD.\n\n"
+            f"## {VERSION}", 1
+        )
+    )  # fmt: skip
+    git(repo, "commit", "-qam", "0.1.1")
+    assert run("build", "--package", repo, "--out", repo / "dist").exit_code == 0
+    result = run("release", "--package", repo, "--out", repo / "dist", "--tag", "v0.1.1")
+    assert result.exit_code == 0, result.output
+    text = (repo / "dist" / "release" / "CHANGES-0.1.1.md").read_text()
+    assert text.startswith(f"# {NAME} 0.1.1\n\n## 0.1.1 — 2026-12-02\n\n- Shorter name")
+    assert f"compared with v{VERSION}" in text and "**required bump: PATCH**" in text
+    assert "| act-uk-mod | `name`: UK Ministry of Defence → UK MoD |" in text
+
+
+# --- dist/ stays coherent ----------------------------------------------------------------
+
+
+def test_export_after_build_keeps_the_site_and_the_checksums_exact(built, tmp_path):
+    dist = tmp_path / "dist"
+    shutil.copytree(built / "dist", dist)
+    assert (dist / "site" / "index.html").is_file()
+    result = run("export", "--package", built, "--out", dist)
+    assert result.exit_code == 0, result.output
+    assert (dist / "site" / "index.html").is_file()
+    assert_checksums_exact(dist)
+
+
+def test_export_into_an_empty_folder_writes_no_site(built, tmp_path):
+    dist = tmp_path / "dist"
+    assert run("export", "--package", built, "--out", dist).exit_code == 0
+    assert not (dist / "site").exists()
+    assert_checksums_exact(dist)
+
+
+def test_report_and_checksums_rewrite_sha256sums(built, tmp_path):
+    dist = tmp_path / "dist"
+    shutil.copytree(built / "dist", dist)
+    (dist / "site" / "index.html").write_text("stale")
+    assert run("report", "--package", built, "--out", dist).exit_code == 0
+    assert_checksums_exact(dist)
+    (dist / "site" / "screenshots").mkdir()
+    (dist / "site" / "screenshots" / "overview.png").write_bytes(b"\x89PNG")
+    assert run("checksums", "--out", dist).exit_code == 0
+    assert_checksums_exact(dist)
+    assert "site/screenshots/overview.png" in listed(dist)
