@@ -25,7 +25,7 @@ from .coverage import SPAN_PATTERN, uncovered_spans
 from .ids import next_ids
 from .package import Package, Resource
 from .spans import SPAN_RE, Expression, quote_for, read_line, sentence_around
-from .sqltypes import ident
+from .sqltypes import ident, literal
 
 TABLE_OF_KIND = {"number": "figures", "date": "events", "excluded": "exclusions"}
 REVIEW_COLUMNS = ("confidence", "why")
@@ -99,9 +99,8 @@ def suggest(root: Path, source_id: str | None = None, every_span: bool = False) 
     by_line: dict[tuple[str, int], set[str]] = defaultdict(set)
     spans = (
         con.execute(
-            "SELECT seed_file, line, unnest(regexp_extract_all(text, ?)) FROM seed_lines "
-            "JOIN sources USING (source_id)",
-            [SPAN_PATTERN],
+            "SELECT s.seed_file, l.line, unnest(regexp_extract_all(l.text, "
+            f"{literal(SPAN_PATTERN)})) FROM seed_lines l JOIN sources s USING (source_id)"
         ).fetchall()
         if every_span
         else uncovered_spans(con, pkg, loaded)
