@@ -11,6 +11,11 @@ Dates are read literally: "March 27, 2023" is that day, "September 2022" that mo
 "2023" that year. Words that need the article's date to mean a day ("on Monday",
 "last autumn", "March 27" without a year) get no interval: they are ``relative``, left for
 the curator (or for a relative-date resolver) to resolve.
+
+No parsing library is used (dateparser, quantulum3 and spaCy were considered): the value
+must come from the project's number function whatever finds the words, the cue words are a
+short fixed list, and what dateparser adds is resolving relative dates, which is the
+relative-date resolver's job. So nothing is added to the lock file or to import time.
 """
 
 from __future__ import annotations

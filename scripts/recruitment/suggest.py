@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .coverage import SPAN_PATTERN, uncovered_spans
 from .ids import next_ids
-from .package import Package, Resource
+from .package import Package
 from .spans import SPAN_RE, Expression, quote_for, read_line, sentence_around
 from .sqltypes import ident, literal
 
@@ -109,7 +109,7 @@ def suggest(root: Path, source_id: str | None = None, every_span: bool = False) 
         if source_id is None or seeds.get(seed_file) == source_id:
             by_line[seed_file, line].add(span)
     drafter = _Drafter(pkg, con, loaded)
-    for (seed_file, line), spans in by_line.items():
+    for (seed_file, line), spans in sorted(by_line.items()):
         (text,) = con.execute(
             "SELECT text FROM seed_lines WHERE source_id = ? AND line = ?",
             [seeds[seed_file], line],
@@ -184,9 +184,9 @@ class _Drafter:
         )
         confidence = expr.confidence if quoted else "low"
         if table == "figures":
-            confidence = self._figure(res, expr, row, why, source_id, confidence)
+            self._figure(expr, row, why, source_id)
         elif table == "events":
-            self._event(res, expr, row, why, text)
+            self._event(expr, row, why, text)
         else:
             row.update(span_text=expr.text, **expr.facts)
         for col, value in list(row.items()):  # codes outside the schema's enum are no guesses
@@ -208,7 +208,7 @@ class _Drafter:
             Draft(table, row, confidence, "; ".join(why), seed_file, expr.start, expr.end)
         )
 
-    def _figure(self, res: Resource, expr: Expression, row: dict, why: list, source_id, conf):
+    def _figure(self, expr: Expression, row: dict, why: list, source_id: str) -> None:
         facts = expr.facts
         row.update({k: facts.get(k) for k in ("value", "value_low", "value_high", "qualifier")})
         row.update(value_text=expr.text, unit=facts.get("unit"), measure=facts.get("measure"))
@@ -239,9 +239,8 @@ class _Drafter:
         if measure:
             entry = (row["figure_id"], source_id, row["claim_key"])
             self.known[measure, facts.get("unit"), value].append(entry)
-        return conf
 
-    def _event(self, res: Resource, expr: Expression, row: dict, why: list, text: str):
+    def _event(self, expr: Expression, row: dict, why: list, text: str) -> None:
         facts = expr.facts
         row.update(
             date_start=facts.get("start"),
