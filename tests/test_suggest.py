@@ -182,7 +182,10 @@ def test_write_goes_to_a_file_but_never_into_data(added, tmp_path):
     result = run("suggest", "--package", added, "--format", "csv", "--table", "figures",
                  "--write", out)  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert out.read_text(encoding="utf-8").startswith("figure_id,")
+    written = out.read_text(encoding="utf-8")
+    assert written.startswith("figure_id,") and "date_basis" not in written
+    figures = sum(d.table == "figures" for d in suggest(added).drafts)
+    assert f"wrote {figures} draft(s)" in result.output
     before = sorted((added / "data").iterdir())
     refused = run("suggest", "--package", added, "--write", added / "data" / "drafts.csv")
     assert refused.exit_code == 2 and "inside data/" in refused.output

@@ -335,7 +335,8 @@ def suggest(root: Path, source_id: str | None, fmt: str, tables: tuple, out: Pat
     if result.package is None:
         _emit(result, "text")
         sys.exit(EXIT_INVALID)
-    text = FORMATS[fmt](result, list(tables or ("figures", "events", "exclusions")))
+    chosen = list(tables or ("figures", "events", "exclusions"))
+    text = FORMATS[fmt](result, chosen)
     if result.findings:
         click.echo(
             f"note: {len(result.findings)} other problem(s) in the package; drafts may repeat "
@@ -348,7 +349,8 @@ def suggest(root: Path, source_id: str | None, fmt: str, tables: tuple, out: Pat
     path, refused = _run_or_refuse(write_outside_data, root, out, text, refuse=ValueError)
     if refused:
         raise click.BadParameter(_printable(refused), param_hint="--write")
-    click.echo(f"wrote {len(result.drafts)} draft(s) to {_printable(path)}")
+    count = sum(d.table in chosen for d in result.drafts)
+    click.echo(f"wrote {count} draft(s) to {_printable(path)}")
 
 
 def _run_or_refuse(fn, *args, refuse: type[Exception]):
