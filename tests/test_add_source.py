@@ -110,7 +110,7 @@ def test_cli_adds_prints_what_is_left_and_refuses_a_second_time(pkg):
     assert result.exit_code == 0, result.output
     assert "added seeds/003_" in result.output and "as src-003" in result.output
     assert "publication date: 2024-05-02" in result.output
-    assert "  line 2: " in result.output and "'12,000'" in result.output
+    assert "  line 2: 'Tuesday', '12,000', 'April', '2024', '9,500', 'March'\n" in result.output
     assert "next: recruitment suggest src-003" in result.output
     again = CliRunner().invoke(main, ["add-source", "--package", str(pkg), str(ARTICLE)])
     assert again.exit_code == 2

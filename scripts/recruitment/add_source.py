@@ -88,6 +88,24 @@ def add_source(root: Path, article: Path) -> Added:
     return Added(source_id, rel, digest, row, len(rows) + 2, stated)
 
 
+def left_to_record(root: Path, seed_file: str) -> tuple[dict[int, list[str]], int]:
+    """What ``recruitment coverage`` reports for one seed: {line: spans in reading order},
+    and how many other problems the package has."""
+    from .suggest import outstanding
+    from .validate import validate
+
+    result = validate(root)
+    lines = (Path(root) / seed_file).read_text(encoding="utf-8").split("\n")
+    left: dict[int, list[str]] = {}
+    for seed, line, span in outstanding(result):
+        if seed == seed_file:
+            left.setdefault(line, []).append(span)
+    for line, spans in left.items():
+        spans.sort(key=lambda s, text=lines[line - 1]: text.find(s))
+    others = [f for f in result.findings if not f.rule.startswith("coverage/")]
+    return dict(sorted(left.items())), len(others)
+
+
 def _inside(root: Path, rel: str, folder: bool) -> Path:
     """``root/rel``, refusing a symlink on the way or a place outside the package."""
     path = root

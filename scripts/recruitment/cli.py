@@ -245,10 +245,8 @@ def add_source(root: Path, article: Path) -> None:
     Example:
       recruitment add-source ~/Downloads/article.txt
     """
-    from .add_source import Refused
+    from .add_source import Refused, left_to_record
     from .add_source import add_source as run
-    from .suggest import outstanding
-    from .validate import validate as check
 
     added, refused = _run_or_refuse(run, root, article, refuse=Refused)
     if refused:
@@ -271,20 +269,16 @@ def add_source(root: Path, article: Path) -> None:
             "where the text allows, and set line/quote to the words you cite "
             f"(now line {row['line']})."
         )
-    result = _run(check, root)
-    left = [(line, span) for seed, line, span in outstanding(result) if seed == added.seed_file]
-    others = [f for f in result.findings if not f.rule.startswith("coverage/")]
+    left, others = _run(left_to_record, root, added.seed_file)
     if left:
-        click.echo(
-            f"left to record or exclude ({len(left)} span(s), as recruitment coverage says):"
-        )
-        for line in dict.fromkeys(n for n, _ in left):
-            spans = ", ".join(_printable(repr(s)) for n, s in left if n == line)
-            click.echo(f"  line {line}: {spans}")
+        count = sum(map(len, left.values()))
+        click.echo(f"left to record or exclude ({count} span(s), as recruitment coverage says):")
+        for line, spans in left.items():
+            click.echo(f"  line {line}: {', '.join(_printable(repr(s)) for s in spans)}")
     else:
         click.echo("coverage: every number and date in the new seed is recorded or excluded.")
     if others:
-        click.echo(f"note: {len(others)} other problem(s); run recruitment validate.", err=True)
+        click.echo(f"note: {others} other problem(s); run recruitment validate.", err=True)
     click.echo(f"next: recruitment suggest {added.source_id}")
 
 
