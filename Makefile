@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 SIZES  ?= 10000 100000 1000000
 
 .DEFAULT_GOAL := all
-.PHONY: all help venv validate coverage export report build codebook readme release test lint format bench clean
+.PHONY: all help venv validate coverage export report build codebook readme release test lint format bench suggest-eval clean
 
 all: build readme codebook ## Create .venv, install the locked dependencies, validate, publish dist/, regenerate README counts and the codebook
 
@@ -57,6 +57,9 @@ release: build ## Build, then write dist/release/<name>-<version>.zip and CHANGE
 
 bench: $(STAMP) ## Time validate/export against frictionless at SIZES (see bench/results.md)
 	$(BIN)/python bench/run.py --sizes "$(SIZES)"
+
+suggest-eval: $(STAMP) ## Measure recruitment suggest against the curated figures of the seeds
+	$(BIN)/python bench/suggest_eval.py
 
 lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check scripts tests bench

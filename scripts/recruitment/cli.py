@@ -500,5 +500,139 @@ def summary(base: str | None, root: Path, limit: int) -> None:
     click.echo(s.render(result.findings, name, diff, gate, problem, limit), nl=False)
 
 
+@main.command("add-source")
+@package_option
+@click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def add_source(root: Path, article: Path) -> None:
+    """Copy a new article into seeds/, append its sources row, and list what is left.
+
+    The article must be UTF-8 text, not already in the package and within the seed size
+    limit. Its publication date is filled where a first line states it ("date 2023-03-30");
+    otherwise it is left for you. Then run `recruitment suggest SOURCE_ID`.
+
+    \b
+    Example:
+      recruitment add-source ~/Downloads/article.txt
+    """
+    from .add_source import Refused, left_to_record
+    from .add_source import add_source as run
+
+    added, refused = _run_or_refuse(run, root, article, refuse=Refused)
+    if refused:
+        click.echo(f"error: {_printable(refused)}. Nothing was added.", err=True)
+        sys.exit(EXIT_USAGE)
+    row = added.row
+    click.echo(
+        f"added {added.seed_file} as {added.source_id} (sha256 {added.sha256}); "
+        f"its sources row is line {added.csv_line} of the sources CSV."
+    )
+    if added.date_stated:
+        click.echo(
+            f"publication date: {row['published_start']} ({row['published_precision']}, stated "
+            f"on line {row['line']}: {_printable(repr(row['quote']))})."
+        )
+    else:
+        click.echo(
+            "publication date: not stated in the first lines; fill published_start, "
+            "published_end, published_precision, published_basis (inferred, with notes) "
+            "where the text allows, and set line/quote to the words you cite "
+            f"(now line {row['line']})."
+        )
+    left, others = _run(left_to_record, root, added.seed_file)
+    if left:
+        count = sum(map(len, left.values()))
+        click.echo(f"left to record or exclude ({count} span(s), as recruitment coverage says):")
+        for line, spans in left.items():
+            click.echo(f"  line {line}: {', '.join(_printable(repr(s)) for s in spans)}")
+    else:
+        click.echo("coverage: every number and date in the new seed is recorded or excluded.")
+    if others:
+        click.echo(f"note: {others} other problem(s); run recruitment validate.", err=True)
+    click.echo(f"next: recruitment suggest {added.source_id}")
+
+
+@main.command()
+@package_option
+@click.argument("source_id", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="text to read; csv for one block per table (its columns, then confidence and why); "
+    "json for programs.",
+)
+@click.option(
+    "--table",
+    "tables",
+    type=click.Choice(["figures", "events", "exclusions"]),
+    multiple=True,
+    help="Only drafts for this table (repeatable); default all.",
+)
+@click.option(
+    "--write",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the drafts to this file (never inside data/) instead of printing them.",
+)
+def suggest(root: Path, source_id: str | None, fmt: str, tables: tuple, out: Path | None) -> None:
+    """Draft rows for every number and date no row records yet (all seeds, or one source).
+
+    Numbers get figures rows (value_text, value, qualifier, a guessed unit and measure),
+    dates events rows (read literally; relative words left to resolve), names and ordinals
+    exclusions rows; each with the line, a verbatim quote, a confidence and a why. Drafts
+    never enter data/ by themselves: review them, fill what why lists, then add them.
+
+    \b
+    Example:
+      recruitment suggest src-003
+      recruitment suggest src-003 --format csv --table figures --write drafts.csv
+    """
+    from .suggest import FORMATS, UnknownSource, write_outside_data
+    from .suggest import suggest as run
+
+    result, unknown = _run_or_refuse(run, root, source_id, refuse=UnknownSource)
+    if unknown:
+        raise click.BadParameter(_printable(unknown), param_hint="SOURCE_ID")
+    if result.package is None:
+        _emit(result, "text")
+        sys.exit(EXIT_INVALID)
+    chosen = list(tables or ("figures", "events", "exclusions"))
+    text = FORMATS[fmt](result, chosen)
+    if result.findings:
+        click.echo(
+            f"note: {len(result.findings)} other problem(s) in the package; drafts may repeat "
+            "or miss what a broken row records (run recruitment validate).",
+            err=True,
+        )
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    path, refused = _run_or_refuse(write_outside_data, root, out, text, refuse=ValueError)
+    if refused:
+        raise click.BadParameter(_printable(refused), param_hint="--write")
+    count = sum(d.table in chosen for d in result.drafts)
+    click.echo(f"wrote {count} draft(s) to {_printable(path)}")
+
+
+def _run_or_refuse(fn, *args, refuse: type[Exception]):
+    """:func:`_run`, but a ``refuse`` exception comes back as (None, error) for a message."""
+
+    def call():
+        try:
+            return fn(*args), None
+        except refuse as err:
+            return None, err
+
+    return _run(call)
+
+
+def _printable(text: object) -> str:
+    from .suggest import printable
+
+    return printable(text)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -9,7 +9,7 @@ CSV_MAX_BYTES = 2 * 1024**3
 """Largest data/*.csv file read (2 GiB: about 6 million figure rows)."""
 
 SEED_MAX_BYTES = 8 * 1024**2
-"""Largest seed article read (8 MiB; a long news article is under 100 KiB)."""
+"""Largest seed article read or added by `add-source` (8 MiB; a news article is a few KiB)."""
 
 JSON_MAX_BYTES = 4 * 1024**2
 """Largest datapackage.json or Table Schema read (4 MiB)."""

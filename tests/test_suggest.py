@@ -1,0 +1,258 @@
+"""recruitment suggest: a draft for every span left, drafts that validate once a reviewer
+fills them, and the measured quality on the real seeds."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT, copy_package
+from recruitment.add_source import add_source
+from recruitment.cli import main
+from recruitment.coverage import SPAN_PATTERN
+from recruitment.package import load_package
+from recruitment.spans import SPAN_RE, quote_for
+from recruitment.suggest import outstanding, suggest
+from recruitment.validate import validate
+
+FIXTURES = ROOT / "tests" / "fixtures"
+ARTICLE = FIXTURES / "suggest_article.txt"
+EXPECTED = FIXTURES / "suggest_article_expected.csv"
+TABLES = ("figures", "events", "exclusions")
+
+sys.path.insert(0, str(ROOT / "bench"))
+import suggest_eval  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def added(tmp_path_factory) -> Path:
+    """The package with the fixture article added (src-003) and nothing recorded from it."""
+    pkg = copy_package(tmp_path_factory.mktemp("suggest") / "pkg")
+    add_source(pkg, ARTICLE)
+    return pkg
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def _key(table, line, words):
+    return (table, int(line), words)
+
+
+def _facts(d) -> dict:
+    row = d.row
+    out = {"reason": row.get("reason")}
+    if d.table == "figures":
+        out |= {k: row[k] for k in ("value", "value_low", "value_high", "qualifier", "unit")}
+        out["measure"] = row["measure"]
+    if d.table == "events":
+        out |= {
+            "start": row["date_start"],
+            "end": row["date_end"],
+            "precision": row["date_precision"],
+            "basis": row["date_basis"],
+        }
+    return {k: "" if v is None else str(v) for k, v in out.items() if v is not None}
+
+
+def test_every_number_date_and_name_of_the_fixture_is_drafted_as_expected(added):
+    drafts = suggest(added, "src-003").drafts
+    words = {"figures": "value_text", "events": "date_text", "exclusions": "span_text"}
+    got = {_key(d.table, d.row["line"], d.row[words[d.table]]): _facts(d) for d in drafts}
+    with EXPECTED.open(encoding="utf-8", newline="") as fh:
+        expected = {
+            _key(r.pop("table"), r.pop("line"), r.pop("words")): {k: v for k, v in r.items() if v}
+            for r in csv.DictReader(fh)
+        }
+    assert len(drafts) == len(got)  # one draft per expression
+    assert sorted(got) == sorted(expected)
+    for key, facts in expected.items():
+        assert {k: got[key].get(k, "") for k in facts} == facts, key
+
+
+def test_no_span_is_left_without_a_draft(added):
+    drafts = suggest(added, "src-003").drafts
+    text = (added / drafts[0].seed_file).read_text(encoding="utf-8").split("\n")
+    left = outstanding(validate(added))
+    assert left
+    for seed_file, line, span in left:
+        assert seed_file == drafts[0].seed_file
+        held = [
+            m.group()
+            for d in drafts
+            if d.row["line"] == line
+            for m in SPAN_RE.finditer(text[line - 1], d.start, d.end)
+        ]
+        assert span in held, (line, span)
+
+
+FILL_INTERVAL = {
+    "day": ("2024-04-30", "2024-04-30"),
+    "week": ("2024-04-22", "2024-04-28"),
+    "month": ("2024-03-01", "2024-03-31"),
+    "season": ("2024-03-01", "2024-05-31"),
+    "year": ("2024-01-01", "2024-12-31"),
+}
+
+
+def _reviewed(table: str, row: dict) -> dict:
+    """What a reviewer adds: only the columns the draft leaves empty and the table requires."""
+    if table == "events":
+        row["summary"] = row["summary"] or "A synthetic event of the test article."
+        row["event_type"] = row["event_type"] or "statement"
+        if row["date_basis"] != "stated":
+            row["date_start"], row["date_end"] = FILL_INTERVAL[row["date_precision"]]
+            row["notes"] = "Resolved in the test against the article date 2024-05-02."
+    return row
+
+
+def test_drafts_from_the_csv_validate_once_a_reviewer_fills_them(tmp_path):
+    pkg = copy_package(tmp_path / "pkg")
+    add_source(pkg, ARTICLE)
+    result = run("suggest", "src-003", "--package", pkg, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    blocks = result.output.split("\n\n")
+    assert len(blocks) == len(TABLES)
+    resources = load_package(pkg)[0].resources
+    for block in blocks:
+        reader = csv.DictReader(io.StringIO(block))
+        table = next(t for t in TABLES if resources[t].field_names[0] == reader.fieldnames[0])
+        assert reader.fieldnames == [*resources[table].field_names, "confidence", "why"]
+        with (pkg / "data" / f"{table}.csv").open("a", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(
+                fh, fieldnames=resources[table].field_names, lineterminator="\n"
+            )
+            for row in reader:
+                del row["confidence"], row["why"]
+                writer.writerow(_reviewed(table, row))
+    findings = validate(pkg).findings
+    assert findings == []
+
+
+def test_a_wrong_draft_would_fail_validation(tmp_path):
+    """The check above can fail: a draft whose quote misses its words is caught."""
+    pkg = copy_package(tmp_path / "pkg")
+    add_source(pkg, ARTICLE)
+    draft = next(d for d in suggest(pkg, "src-003").drafts if d.table == "figures")
+    row = {k: "" if v is None else str(v) for k, v in draft.row.items()}
+    row["quote"] = row["quote"].replace(row["value_text"], "").strip() or "x" * 8
+    with (pkg / "data" / "figures.csv").open("a", encoding="utf-8", newline="") as fh:
+        csv.DictWriter(fh, fieldnames=list(row), lineterminator="\n").writerow(row)
+    rules = {f.rule for f in validate(pkg).findings}
+    assert "provenance/text-in-quote" in rules or "provenance/quote" in rules
+
+
+def test_real_seeds_every_curated_figure_span_gets_a_draft_with_its_value():
+    outcomes = suggest_eval.evaluate(ROOT)
+    measured = [o for o in outcomes if o.spans and not o.covered]
+    assert len(measured) >= 20
+    assert all(o.drafted and o.right["value"] for o in measured), [
+        o.figure_id for o in measured if not o.right["value"]
+    ]
+    shares = suggest_eval.summary(outcomes)
+    right, total = shares["qualifier"]
+    assert right / total >= 0.9
+    right, total = shares["unit"]
+    assert right / total >= 0.7
+
+
+def test_json_format_and_unknown_source(added):
+    result = run("suggest", "src-003", "--package", added, "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert {d["table"] for d in doc["drafts"]} == set(TABLES)
+    fields = load_package(added)[0].resources["figures"].field_names
+    figure = next(d for d in doc["drafts"] if d["table"] == "figures")
+    assert list(figure["row"]) == fields and figure["confidence"] and figure["why"]
+    unknown = run("suggest", "src-999", "--package", added)
+    assert unknown.exit_code == 2 and "src-999" in unknown.output
+
+
+def test_write_goes_to_a_file_but_never_into_data(added, tmp_path):
+    out = tmp_path / "drafts.csv"
+    result = run("suggest", "--package", added, "--format", "csv", "--table", "figures",
+                 "--write", out)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    written = out.read_text(encoding="utf-8")
+    assert written.startswith("figure_id,") and "date_basis" not in written
+    figures = sum(d.table == "figures" for d in suggest(added).drafts)
+    assert f"wrote {figures} draft(s)" in result.output
+    before = sorted((added / "data").iterdir())
+    refused = run("suggest", "--package", added, "--write", added / "data" / "drafts.csv")
+    assert refused.exit_code == 2 and "inside data/" in refused.output
+    assert sorted((added / "data").iterdir()) == before
+
+
+def test_hostile_seed_text_never_starts_an_output_line_or_prints_raw_controls(tmp_path):
+    pkg = copy_package(tmp_path / "pkg")
+    article = tmp_path / "hostile.txt"
+    article.write_text(
+        "date 2024-05-02 A hostile article.\n"
+        "::error file=x::12 men joined, \x1b[2Jabout 30 more\u2028::warning::40 troops left.\n",
+        encoding="utf-8",
+    )
+    add_source(pkg, article)
+    for fmt in ("text", "json", "csv"):
+        result = run("suggest", "--package", pkg, "--format", fmt)
+        assert result.exit_code == 0, result.output
+        assert "12" in result.output and "40" in result.output
+        for line in result.output.split("\n"):
+            assert not line.startswith("::"), (fmt, line)
+        assert not any(ch in result.output for ch in "\x1b\u2028\r"), fmt
+
+
+@pytest.mark.parametrize(
+    ("line", "words", "quote"),
+    [
+        (
+            "He said, on reflection, that 400,000 troops left.",
+            "400,000",
+            "that 400,000 troops left",
+        ),
+        ("In 2023, troops left.", "2023", "In 2023, troops left"),  # widened to 8 characters
+        (
+            "Putin on March 27, 2023 signed it.",
+            "March 27, 2023",
+            "Putin on March 27, 2023 signed it",
+        ),
+        ("=+ 12 men joined today", "12", "12 men joined today"),
+    ],
+)
+def test_quote_is_the_shortest_clause_holding_the_words(line, words, quote):
+    start = line.index(words)
+    got, offset = quote_for(line, start, start + len(words))
+    assert got == quote and line[offset : offset + len(got)] == got
+
+
+def test_python_reads_the_coverage_pattern_as_duckdb_does():
+    lines = [
+        line
+        for seed in sorted((ROOT / "seeds").iterdir())
+        for line in seed.read_text(encoding="utf-8").split("\n")
+    ]
+    lines += [ARTICLE.read_text(encoding="utf-8"), "Ünïcode ２０ 1.5e3 25th 1,2,3 Su-24M’s"]
+    con = duckdb.connect()
+    for line in lines:
+        (duck,) = con.execute("SELECT regexp_extract_all(?, ?)", [line, SPAN_PATTERN]).fetchone()
+        assert SPAN_RE.findall(line) == duck, line
+
+
+def test_validate_does_not_import_the_drafting_code():
+    code = (
+        "import sys, recruitment.validate as v; assert v.validate(sys.argv[1]).valid; "
+        "print(sorted(m for m in sys.modules if m.startswith('recruitment')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT)], capture_output=True, text=True, check=True
+    )
+    assert "recruitment.coverage" in done.stdout  # the list is the one validate loaded
+    assert "recruitment.suggest" not in done.stdout and "recruitment.spans" not in done.stdout
