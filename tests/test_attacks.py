@@ -494,7 +494,12 @@ MALFORMED = {
         _descriptor(lambda d: d["resources"][4].update(name="figures_cited")),
         "package/reserved",
     ),
-    "version_nan": (_raw("datapackage.json", b'"0.1.0"', b"NaN"), "package/json"),
+    "version_nan": (
+        lambda pkg: edit_bytes(
+            pkg, "datapackage.json", lambda b: re.sub(rb'"version": "[^"]*"', b'"version": NaN', b)
+        ),
+        "package/json",
+    ),
     "version_a_number": (_descriptor(lambda d: d.update(version=1)), "package/version"),
     "dialect_delimiter": (
         _descriptor(lambda d: d["resources"][1]["dialect"].update(delimiter=";")),
@@ -693,3 +698,23 @@ def test_the_suite_cannot_open_a_network_socket():
 
     with pytest.raises(OSError, match="network"), socket.create_connection(("192.0.2.1", 80), 1):
         pass
+
+
+def test_every_name_the_pipeline_publishes_is_reserved(published):
+    """A resource can take no name of the published database's own tables, views or macros."""
+    import duckdb
+
+    from conftest import ROOT
+    from recruitment.package import RESERVED, load_package
+
+    pkg, _ = load_package(ROOT)
+    con = duckdb.connect(str(published / "recruitment.duckdb"), read_only=True)
+    names = {
+        n
+        for (n,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() UNION SELECT view_name FROM duckdb_views() "
+            "WHERE NOT internal UNION SELECT function_name FROM duckdb_functions() "
+            "WHERE NOT internal AND database_name = current_database()"
+        ).fetchall()
+    }
+    assert names - set(pkg.resources) <= RESERVED, names - set(pkg.resources) - RESERVED

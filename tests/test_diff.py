@@ -161,8 +161,9 @@ def test_version_gate_fails_without_a_bump_and_passes_with_it(contribution):
     result = run("diff", "--package", contribution, "--check-version")
     assert result.exit_code == 1
     assert "[version/bump]" in result.output and "make it 1.0.0" in result.output
-    assert "[version/changelog]" not in result.output  # 0.1.0 has its entry already
+    assert "[version/changelog]" not in result.output  # the base version has its entry already
 
+    base = json.loads((contribution / "datapackage.json").read_text())["version"]
     edit_json(contribution, "datapackage.json", lambda doc: doc.update(version="1.0.0"))
     result = run("diff", "--package", contribution, "--check-version")
     assert result.exit_code == 1
@@ -170,11 +171,11 @@ def test_version_gate_fails_without_a_bump_and_passes_with_it(contribution):
     assert "[version/bump]" not in result.output
 
     citation = contribution / "CITATION.cff"
-    citation.write_text(citation.read_text().replace("version: 0.1.0", "version: 1.0.0"))
+    citation.write_text(citation.read_text().replace(f"version: {base}", "version: 1.0.0"))
     changelog = contribution / "CHANGELOG.md"
     text = changelog.read_text()
     changelog.write_text(
-        text.replace("## 0.1.0", "## 1.0.0 — 2026-12-01\n\n- Dropped injuries.\n\n## 0.1.0")
+        text.replace(f"## {base}", f"## 1.0.0 — 2026-12-01\n\n- Dropped injuries.\n\n## {base}")
     )
     result = run("diff", "--package", contribution, "--check-version")
     assert result.exit_code == 0, result.output

@@ -110,7 +110,6 @@ def test_duckdb_has_keys_comments_and_views(dist):
 
 
 def test_duckdb_meta_seed_lines_and_quote_context(dist):
-    import subprocess
 
     with duckdb.connect(str(dist / "recruitment.duckdb"), read_only=True) as con:
         meta = {
@@ -127,12 +126,11 @@ def test_duckdb_meta_seed_lines_and_quote_context(dist):
             "(SELECT view_name FROM duckdb_views()) AND data_type LIKE 'ENUM%'"
         ).fetchone()[0]
     assert meta["package"] == (PKG.name, None) and meta["version"] == (PKG.version, None)
-    git = subprocess.run(
-        ["git", "-C", str(ROOT), "log", "-1", "--format=%H %cI"], capture_output=True, text=True
-    )
-    if git.returncode == 0:
-        commit, created = git.stdout.split()
-        assert meta["build_commit"] == (commit, None) and meta["created"] == (created, None)
+    from recruitment.release import build_info
+
+    info = build_info(ROOT)
+    assert meta["build_commit"] == (info.get("commit"), None)
+    assert meta["created"] == (info.get("created"), None)
     files = sorted(p.relative_to(dist).as_posix() for p in dist.glob("*/*.*"))
     assert sorted(k for k in meta if "/" in k) == files
     for rel in files:

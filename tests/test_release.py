@@ -19,6 +19,9 @@ from recruitment.release import build_info, release, zip_name
 
 NAME = json.loads((ROOT / "datapackage.json").read_text())["name"]
 VERSION = json.loads((ROOT / "datapackage.json").read_text())["version"]
+_major, _minor, _patch = map(int, VERSION.split("."))
+NEXT = f"{_major}.{_minor}.{_patch + 1}"
+"""The patch release after the committed version."""
 # DuckDB leaves a random database id and uninitialised padding in its file, so two builds
 # differ in it and in the two files that record its hash; every other file is identical.
 CARRY_DUCKDB_HASH = {"recruitment.duckdb", "datapackage.json", "SHA256SUMS"}
@@ -172,22 +175,22 @@ def test_changes_are_the_diff_against_the_previous_tag(tmp_path):
     repo = release_repo(tmp_path / "repo")
     git(repo, "tag", f"v{VERSION}")
     set_cells(repo, "actors", 2, name="UK MoD")
-    edit_json(repo, "datapackage.json", lambda doc: doc.update(version="0.1.1"))
+    edit_json(repo, "datapackage.json", lambda doc: doc.update(version=f"{NEXT}"))
     citation = repo / "CITATION.cff"
-    citation.write_text(citation.read_text().replace(f"version: {VERSION}", "version: 0.1.1"))
+    citation.write_text(citation.read_text().replace(f"version: {VERSION}", f"version: {NEXT}"))
     changelog = repo / "CHANGELOG.md"
     changelog.write_text(
         changelog.read_text().replace(
-            f"## {VERSION}", "## 0.1.1 — 2026-12-02\n\n- Shorter name for the UK MoD.\n\n"
+            f"## {VERSION}", f"## {NEXT} — 2026-12-02\n\n- Shorter name for the UK MoD.\n\n"
             f"## {VERSION}", 1
         )
     )  # fmt: skip
-    git(repo, "commit", "-qam", "0.1.1")
+    git(repo, "commit", "-qam", f"{NEXT}")
     assert run("build", "--package", repo, "--out", repo / "dist").exit_code == 0
-    result = run("release", "--package", repo, "--out", repo / "dist", "--tag", "v0.1.1")
+    result = run("release", "--package", repo, "--out", repo / "dist", "--tag", f"v{NEXT}")
     assert result.exit_code == 0, result.output
-    text = (repo / "dist" / "release" / "CHANGES-0.1.1.md").read_text()
-    assert text.startswith(f"# {NAME} 0.1.1\n\n## 0.1.1 — 2026-12-02\n\n- Shorter name")
+    text = (repo / "dist" / "release" / f"CHANGES-{NEXT}.md").read_text()
+    assert text.startswith(f"# {NAME} {NEXT}\n\n## {NEXT} — 2026-12-02\n\n- Shorter name")
     assert f"compared with v{VERSION}" in text and "**required bump: PATCH**" in text
     assert "| act-uk-mod | `name`: UK Ministry of Defence → UK MoD |" in text
 

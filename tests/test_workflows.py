@@ -8,6 +8,7 @@ no write on pull requests, checkouts that keep no credentials, and every
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -139,4 +140,7 @@ def test_summary_command_on_a_contribution(tmp_path):
     assert out.index("## Validation: 1 problem(s)") < out.index("## Data changes")
     assert out.index("## Data changes") < out.index("## Version gate: 1 problem(s)")
     assert "| fig-0002 | `measure`: duration → recruits |" in out
-    assert "make it 0.1.1" in out
+    major, minor, patch = map(
+        int, json.loads((repo / "datapackage.json").read_text())["version"].split(".")
+    )
+    assert f"make it {major}.{minor}.{patch + 1}" in out

@@ -47,6 +47,7 @@ class Added:
 def add_source(root: Path, article: Path) -> Added:
     """Copy ``article`` into ``root``/seeds and append its sources row; raise Refused."""
     root = Path(root).resolve()
+    _inside(root, "data", folder=True)  # a data/ linked out is refused before anything reads it
     pkg, findings = load_package(root)
     if pkg is None or "sources" not in pkg.resources:
         raise Refused("the package metadata does not load; run recruitment validate first")

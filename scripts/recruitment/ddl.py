@@ -100,18 +100,21 @@ def extra_table_statements(table: ExtraTable, foreign_keys: Sequence[str] = ()) 
     return out
 
 
-def seed_lines_statements(pkg: Package, source: str = "memory.main") -> list[str]:
-    """The published ``seed_lines`` table, keyed to the resource whose key is source_id."""
+def seed_lines_statements(
+    pkg: Package, source: str = "memory.main", insert: bool = True
+) -> list[str]:
+    """The published ``seed_lines`` table, keyed to the resource whose key is source_id
+    (without ``insert``, only the table: the schema check of validate builds it empty)."""
     fks = [
         f"FOREIGN KEY ({ident('source_id')}) REFERENCES {ident(res.name)} ({ident('source_id')})"
         for res in pkg.resources.values()
         if res.primary_key == ["source_id"]
     ]
     cols = ", ".join(ident(name) for name, _, _ in SEED_LINES.columns)
+    fill = f"INSERT INTO {ident(SEED_LINES.name)} SELECT {cols} FROM {source}.seed_lines "
     return [
         *extra_table_statements(SEED_LINES, fks),
-        f"INSERT INTO {ident(SEED_LINES.name)} SELECT {cols} FROM {source}.seed_lines "
-        "ORDER BY source_id, line",
+        *([fill + "ORDER BY source_id, line"] if insert else []),
     ]
 
 
@@ -122,10 +125,8 @@ def meta_statements(values: dict[str, tuple[str | None, int | None]]) -> list[st
         return "NULL" if v is None else literal(v)
 
     rows = ", ".join(f"({literal(k)}, {sql(v)}, {sql(n)})" for k, (v, n) in values.items())
-    return [
-        *extra_table_statements(META),
-        f"INSERT INTO {ident(META.name)} VALUES {rows}",
-    ]
+    fill = [f"INSERT INTO {ident(META.name)} VALUES {rows}"] if values else []
+    return [*extra_table_statements(META), *fill]
 
 
 def enum_type(res: Resource, f: Field) -> str:

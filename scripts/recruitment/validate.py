@@ -115,9 +115,11 @@ def check_publishable(pkg: Package) -> list[Finding]:
 
     con = duckdb.connect(config={"autoload_known_extensions": False})
     try:
-        for stmt in ddl.create_statements(pkg):
+        statements = ddl.create_statements(pkg)
+        statements += ddl.seed_lines_statements(pkg, insert=False) + ddl.meta_statements({})
+        for stmt in statements:
             con.execute(stmt)
-        views.create(con)
+        views.create(con, pkg)
     except (duckdb.Error, KeyError) as err:
         message = str(err).splitlines()[0][:300]
         return [Finding(DESCRIPTOR, None, None, "package/publish", message)]
