@@ -75,9 +75,9 @@ def _same(draft, curated: dict, column: str) -> bool:
 
 
 def evaluate(root: Path = ROOT, every_span: bool = False) -> list[Outcome]:
-    from recruitment.spans import SPAN_RE
-    from recruitment.suggest import outstanding, suggest
-    from recruitment.validate import validate
+    from recruitment.checks.validate import validate
+    from recruitment.curate.spans import SPAN_RE
+    from recruitment.curate.suggest import outstanding, suggest
 
     _, figures = _read(root / "data" / "figures.csv")
     _, sources = _read(root / "data" / "sources.csv")

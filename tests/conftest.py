@@ -92,7 +92,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
     """A dist/ built from the good package, to be left untouched by every bad export."""
-    from recruitment.export import export
+    from recruitment.publish.export import export
 
     base = tmp_path_factory.mktemp("published")
     out = base / "dist"

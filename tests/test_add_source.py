@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 from conftest import ROOT, rows
 from recruitment import limits
-from recruitment.add_source import Refused, add_source
+from recruitment.checks.validate import validate
 from recruitment.cli import main
-from recruitment.validate import validate
+from recruitment.curate.add_source import Refused, add_source
 
 ARTICLE = ROOT / "tests" / "fixtures" / "suggest_article.txt"
 

@@ -25,7 +25,7 @@ from click.testing import CliRunner
 
 from conftest import edit_bytes, edit_json, find_row, schema_field, set_cells, snapshot
 from recruitment.cli import main
-from recruitment.export import export
+from recruitment.publish.export import export
 
 FIG, EVT, SRC, ACT = "data/figures.csv", "data/events.csv", "data/sources.csv", "data/actors.csv"
 CANARY = "CANARY-outside-the-package-7f3a"
@@ -122,7 +122,7 @@ def rows_citing_an_unread_seed_are_findings(pkg):
 
 def test_a_seed_named_like_a_glob_is_read_as_that_exact_file(pkg):
     """A seed whose name holds glob characters is read, hashed and quoted as itself."""
-    from recruitment.validate import validate
+    from recruitment.checks.validate import validate
 
     _, row = find_row(pkg, "sources", source_id="src-000")
     literal = "seeds/0[0]0_*?.txt"
@@ -189,7 +189,7 @@ def number_beyond_a_double(pkg):
 
 @pytest.mark.parametrize("name", sorted(CELLS))
 def test_one_bad_cell_leaves_every_rule_on(name, pkg, published):
-    from recruitment.validate import validate
+    from recruitment.checks.validate import validate
 
     expect = CELLS[name](pkg)
     run(pkg, published, expect)
@@ -278,7 +278,7 @@ def test_nothing_outside_is_read_or_printed(name, pkg, published):
 
 
 def test_duckdb_spills_inside_the_package(pkg):
-    from recruitment.validate import duckdb_config
+    from recruitment.checks.validate import duckdb_config
 
     spill = Path(duckdb_config(pkg)["temp_directory"])
     assert spill.is_relative_to(pkg.resolve() / ".recruitment")
@@ -381,7 +381,7 @@ def test_bounded_time_and_memory(name, pkg, published):
 
 
 def test_header_finding_stays_short(pkg):
-    from recruitment.validate import validate
+    from recruitment.checks.validate import validate
 
     BOUNDED["header_with_a_hundred_thousand_columns"](pkg)
     (finding,) = [f for f in validate(pkg).findings if f.rule == "csv/header"]
@@ -663,7 +663,7 @@ def test_codebook_replaces_a_linked_file_instead_of_writing_through_it(pkg):
 def test_full_disk_leaves_dist_as_it_was(pkg, tmp_path, monkeypatch):
     import errno
 
-    from recruitment import export as export_mod
+    from recruitment.publish import export as export_mod
 
     out = tmp_path / "dist"
     assert export(pkg, out).valid

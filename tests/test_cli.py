@@ -66,7 +66,7 @@ def test_missing_package_is_a_usage_error(tmp_path):
 
 
 def test_unexpected_error_is_one_line_not_a_traceback(monkeypatch):
-    import recruitment.validate as v
+    import recruitment.checks.validate as v
 
     def broken(root):
         raise ZeroDivisionError("boom")

@@ -7,8 +7,8 @@ import difflib
 import pytest
 
 from conftest import ROOT, edit_json, schema_field
-from recruitment.codebook import CODEBOOK, REGENERATE, cell, render, write
 from recruitment.package import load_package
+from recruitment.publish.codebook import CODEBOOK, REGENERATE, cell, render, write
 
 
 def _package(root=ROOT):

@@ -8,8 +8,8 @@ import hashlib
 from click.testing import CliRunner
 
 from conftest import ROOT
+from recruitment.checks.validate import validate
 from recruitment.cli import main
-from recruitment.validate import validate
 
 SEED = (
     "On Monday the ministry said 1,200 men, about three hundred of them aged 18-30, "

@@ -17,8 +17,8 @@ import jsonschema
 import pytest
 
 from conftest import ROOT
-from recruitment.export import DUCKDB_FILE, export
 from recruitment.package import load_package
+from recruitment.publish.export import DUCKDB_FILE, export
 
 PROFILES = ROOT / "schemas" / "profiles"
 PKG, _ = load_package(ROOT)

@@ -20,9 +20,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, copy_package, edit_json, find_row, rows, schema_field, set_cells
-from recruitment import diff as d
 from recruitment.cli import main
-from recruitment.snapshot import FolderSource, GitSource, SourceError, load
+from recruitment.review import diff as d
+from recruitment.review.snapshot import FolderSource, GitSource, SourceError, load
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "t",
@@ -199,7 +199,7 @@ def test_a_minor_change_needs_only_a_minor_bump(tmp_path):
     for version, passes in [("0.1.1", False), ("0.2.0", True), ("1.0.0", True), ("0.0.9", False)]:
         edit_json(head, "datapackage.json", lambda doc, v=version: doc.update(version=v))
         diff = d.compare(load(FolderSource(base)), load(FolderSource(head)))
-        from recruitment.versioning import check
+        from recruitment.review.versioning import check
 
         bumps = [f for f in check(diff, FolderSource(head)) if f.rule == "version/bump"]
         assert (not bumps) == passes, version
@@ -467,7 +467,7 @@ def test_git_symlinks_and_large_files_are_refused(tmp_path, monkeypatch):
     snap = load(GitSource(repo, git(repo, "rev-parse", "HEAD")))
     assert snap.tables["figures"].rows == []
     assert any("not a regular file (mode 120000)" in n for n in snap.notes)
-    import recruitment.snapshot as s
+    import recruitment.review.snapshot as s
 
     monkeypatch.setattr(s, "MAX_FILE_BYTES", 100)
     source = GitSource(repo, git(repo, "rev-parse", "HEAD"))

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from conftest import ROOT
-from recruitment.export import export
+from recruitment.publish.export import export
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 SQL_BLOCKS = re.findall(r"```sql\n(.*?)```", README, flags=re.S)
@@ -32,7 +32,7 @@ def test_readme_quotas_query_gives_one_quota_per_year(database):
 
 def test_readme_generated_text_is_current():
     """A valid new row never fails here once `make` has run; a stale README names the fix."""
-    from recruitment import readme
+    from recruitment.publish import readme
 
     fresh = readme.render(ROOT, README)
     if fresh != README:
@@ -49,8 +49,8 @@ def test_readme_generated_text_is_current():
 
 
 def test_readme_row_counts_match_the_data(database):
-    from recruitment import readme
-    from recruitment.snapshot import FolderSource, load
+    from recruitment.publish import readme
+    from recruitment.review.snapshot import FolderSource, load
 
     rendered = readme.render_counts(load(FolderSource(ROOT)))
     table = re.search(r"\| table \| rows \|\n\| --- \| --- \|\n((?:\|.*\|\n)+)", rendered)

@@ -11,9 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import ROOT, copy_package, set_cells
-from recruitment import export as export_mod
-from recruitment.export import export
 from recruitment.package import load_package
+from recruitment.publish import export as export_mod
+from recruitment.publish.export import export
 
 PKG, _ = load_package(ROOT)
 TABLES = list(PKG.resources)
@@ -126,7 +126,7 @@ def test_duckdb_meta_seed_lines_and_quote_context(dist):
             "(SELECT view_name FROM duckdb_views()) AND data_type LIKE 'ENUM%'"
         ).fetchone()[0]
     assert meta["package"] == (PKG.name, None) and meta["version"] == (PKG.version, None)
-    from recruitment.release import build_info
+    from recruitment.publish.release import build_info
 
     info = build_info(ROOT)
     assert meta["build_commit"] == (info.get("commit"), None)

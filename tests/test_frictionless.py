@@ -10,7 +10,7 @@ import re2
 from frictionless import validate as fl_validate
 
 from conftest import ROOT, find_row, set_cells
-from recruitment.validate import validate
+from recruitment.checks.validate import validate
 
 
 @pytest.fixture(autouse=True)

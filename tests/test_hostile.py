@@ -373,7 +373,7 @@ def test_hostile_input(name, pkg, published):
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t"])
 def test_every_formula_start_is_rejected(pkg, start):
-    from recruitment.validate import validate
+    from recruitment.checks.validate import validate
 
     line = set_cells(pkg, "events", 2, summary=f"{start}SUM(A1:A2)")
     rules = {(f.line, f.rule) for f in validate(pkg).findings}

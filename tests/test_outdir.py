@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_package, set_cells
-from recruitment.outdir import MARKER
+from recruitment.publish.outdir import MARKER
 
 KILLER = textwrap.dedent(
     """
     import os, shutil, signal, sys
     from pathlib import Path
-    from recruitment import export, outdir
+    from recruitment.publish import export, outdir
 
     root, out, point = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 

@@ -10,11 +10,11 @@ from click.testing import CliRunner
 from test_diff import append_row
 
 from conftest import ROOT, copy_package, find_row, rows
-from recruitment import readme
+from recruitment.checks.validate import validate
 from recruitment.cli import main
-from recruitment.ids import IdError, next_id
+from recruitment.curate.ids import IdError, next_id
 from recruitment.package import load_package
-from recruitment.validate import validate
+from recruitment.publish import readme
 
 
 def run(*args):

@@ -15,7 +15,7 @@ from test_diff import git, make_repo
 
 from conftest import ROOT, edit_json, set_cells
 from recruitment.cli import main
-from recruitment.release import build_info, release, zip_name
+from recruitment.publish.release import build_info, release, zip_name
 
 NAME = json.loads((ROOT / "datapackage.json").read_text())["name"]
 VERSION = json.loads((ROOT / "datapackage.json").read_text())["version"]

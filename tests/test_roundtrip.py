@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from recruitment.export import export
 from recruitment.package import load_package
+from recruitment.publish.export import export
 
 PKG, _ = load_package(ROOT)
 HOSTILE = (

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from conftest import at_line, edit_bytes, edit_json, find_row, located, schema_field, set_cells
+from recruitment.checks.validate import validate
 from recruitment.findings import RULES
-from recruitment.validate import validate
 
 
 @dataclass

@@ -30,10 +30,10 @@ from urllib.parse import unquote, urldefrag, urljoin, urlparse
 import pytest
 
 from conftest import ROOT, find_row, set_cells
-from recruitment.export import export
-from recruitment.site import build_site, export_step
-from recruitment.site.pages import prov_href
-from recruitment.validate import validate
+from recruitment.checks.validate import validate
+from recruitment.publish.export import export
+from recruitment.publish.site import build_site, export_step
+from recruitment.publish.site.pages import prov_href
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -155,7 +155,7 @@ def test_every_provenance_page_marks_its_quote_on_the_cited_line(site, validatio
 
 
 def prov_href_for(table: str, rid: str) -> str:
-    from recruitment.site.data import Row
+    from recruitment.publish.site.data import Row
 
     return prov_href(Row(table, rid, {}))
 
@@ -211,7 +211,7 @@ def test_no_page_or_asset_refers_to_another_host(site):
 
 
 def test_downloads_carry_the_sha256_of_the_published_files(site, dist):
-    from recruitment.export import sha256_of
+    from recruitment.publish.export import sha256_of
 
     text = (site / "index.html").read_text(encoding="utf-8")
     for rel in ("csv/figures.csv", "parquet/figures.parquet", "recruitment.duckdb"):
@@ -305,7 +305,7 @@ def test_text_is_escaped(pkg, tmp_path):
 
 
 def test_timeline_rows_are_labelled_with_their_summary(site, validation):
-    from recruitment.site.charts import _label
+    from recruitment.publish.site.charts import _label
 
     text = (site / "timeline.html").read_text(encoding="utf-8")
     for eid, summary, start in validation.con.execute(
@@ -338,7 +338,7 @@ def test_provenance_pages_format_numbers_and_name_actors(site, validation):
 
 
 def test_codebook_page_replaces_the_link_to_docs(site, validation):
-    from recruitment.codebook import anchor
+    from recruitment.publish.codebook import anchor
 
     codebook = site / "codebook.html"
     ids = parse(codebook).ids

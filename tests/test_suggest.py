@@ -15,13 +15,13 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, copy_package
-from recruitment.add_source import add_source
+from recruitment.checks.coverage import SPAN_PATTERN
+from recruitment.checks.validate import validate
 from recruitment.cli import main
-from recruitment.coverage import SPAN_PATTERN
+from recruitment.curate.add_source import add_source
+from recruitment.curate.spans import SPAN_RE, quote_for
+from recruitment.curate.suggest import outstanding, suggest
 from recruitment.package import load_package
-from recruitment.spans import SPAN_RE, quote_for
-from recruitment.suggest import outstanding, suggest
-from recruitment.validate import validate
 
 FIXTURES = ROOT / "tests" / "fixtures"
 ARTICLE = FIXTURES / "suggest_article.txt"
@@ -248,11 +248,14 @@ def test_python_reads_the_coverage_pattern_as_duckdb_does():
 
 def test_validate_does_not_import_the_drafting_code():
     code = (
-        "import sys, recruitment.validate as v; assert v.validate(sys.argv[1]).valid; "
+        "import sys, recruitment.checks.validate as v; assert v.validate(sys.argv[1]).valid; "
         "print(sorted(m for m in sys.modules if m.startswith('recruitment')))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, str(ROOT)], capture_output=True, text=True, check=True
     )
-    assert "recruitment.coverage" in done.stdout  # the list is the one validate loaded
-    assert "recruitment.suggest" not in done.stdout and "recruitment.spans" not in done.stdout
+    assert "recruitment.checks.coverage" in done.stdout  # the list is the one validate loaded
+    assert (
+        "recruitment.curate.suggest" not in done.stdout
+        and "recruitment.curate.spans" not in done.stdout
+    )

@@ -21,8 +21,13 @@ import duckdb
 import pytest
 
 from conftest import ROOT
-from recruitment.export import DUCKDB_FILE, DUCKDB_OLDEST_READER, DUCKDB_STORAGE_VERSION, export
 from recruitment.package import load_package
+from recruitment.publish.export import (
+    DUCKDB_FILE,
+    DUCKDB_OLDEST_READER,
+    DUCKDB_STORAGE_VERSION,
+    export,
+)
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 SECTION = re.search(r"^## Use the data\n(.*?)(?=^## )", README, flags=re.S | re.M).group(1)

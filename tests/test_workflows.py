@@ -22,7 +22,7 @@ from test_diff import make_repo
 from conftest import ROOT, set_cells
 from recruitment.cli import main
 from recruitment.findings import Finding
-from recruitment.summary import render
+from recruitment.review.summary import render
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 FILES = sorted(WORKFLOWS.glob("*.yml"))
@@ -111,7 +111,7 @@ def test_every_recruitment_command_they_run_exists(path):
 def test_summary_lists_every_finding_beyond_githubs_ten(pkg):
     for line in range(2, 17):
         set_cells(pkg, "figures", line, measure="recruits")
-    from recruitment.validate import validate
+    from recruitment.checks.validate import validate
 
     findings = validate(pkg).findings
     assert len(findings) == 15

@@ -68,7 +68,7 @@ def _run(fn, *args):
 
     Set RECRUITMENT_DEBUG=1 to see the traceback of an unexpected error.
     """
-    from .outdir import OutRefused
+    from .publish.outdir import OutRefused
 
     try:
         return fn(*args)
@@ -117,7 +117,7 @@ def validate(root: Path, fmt: str) -> None:
       recruitment validate
       recruitment validate --format github   # in a pull request's CI
     """
-    from .validate import validate as run
+    from .checks.validate import validate as run
 
     result = _run(run, root)
     _emit(result, fmt)
@@ -138,7 +138,7 @@ def coverage(root: Path, fmt: str) -> None:
       recruitment coverage
       recruitment coverage --format json
     """
-    from .validate import validate as run
+    from .checks.validate import validate as run
 
     result = _run(run, root)
     outstanding = [f for f in result.findings if f.rule.startswith("coverage/")]
@@ -175,7 +175,7 @@ def export(root: Path, out: Path) -> None:
     Example:
       recruitment export --out dist
     """
-    from .site import export_step
+    from .publish.site import export_step
 
     _publish(root, out, [export_step] if (out / "site").is_dir() else None)
 
@@ -190,7 +190,7 @@ def build(root: Path, out: Path) -> None:
     Example:
       recruitment build
     """
-    from .site import export_step
+    from .publish.site import export_step
 
     _publish(root, out, [export_step])
 
@@ -208,10 +208,10 @@ def report(root: Path, out: Path) -> None:
     Example:
       recruitment report && xdg-open dist/site/index.html
     """
-    from .export import write_checksums
-    from .outdir import check_out, replace_folder
-    from .site import build_site
-    from .validate import validate as run
+    from .checks.validate import validate as run
+    from .publish.export import write_checksums
+    from .publish.outdir import check_out, replace_folder
+    from .publish.site import build_site
 
     _run(check_out, root, out)
     if not (out / "datapackage.json").is_file():
@@ -235,14 +235,14 @@ def codebook(root: Path) -> None:
     Example:
       recruitment codebook && git diff docs/codebook.md
     """
-    from .codebook import write
+    from .publish.codebook import write
 
     path = _run(write, root)
     _say(f"wrote {path}")
 
 
 def _publish(root: Path, out: Path, extra: list | None = None) -> None:
-    from .export import export as run
+    from .publish.export import export as run
     from .sqltypes import ident
 
     result = _run(run, root, out, extra)
@@ -305,9 +305,9 @@ def diff_command(
       recruitment diff old-folder new-folder --format json
       recruitment diff --check-version          # exit 1 if the version is not bumped enough
     """
-    from . import diff as d
-    from .snapshot import load
-    from .versioning import check
+    from .review import diff as d
+    from .review.snapshot import load
+    from .review.versioning import check
 
     def run():
         base_src, head_src = _sources(base, head, root)
@@ -331,14 +331,14 @@ def diff_command(
 
 
 def _sources(base: str | None, head: str | None, root: Path):
-    from .snapshot import open_source
+    from .review.snapshot import open_source
 
     return open_source(base, root, default_base=True), open_source(head, root)
 
 
 def _gate_report(findings, fmt: str, result) -> str:
-    from .diff import md
     from .report import as_text
+    from .review.diff import md
 
     if fmt == "markdown":
         if not findings:
@@ -368,7 +368,7 @@ def readme(root: Path, check: bool) -> None:
       recruitment readme && git diff README.md
       recruitment readme --check     # exit 1 if README.md is stale
     """
-    from . import readme as generated
+    from .publish import readme as generated
 
     if check:
         path = root / generated.README
@@ -392,7 +392,7 @@ def next_id_command(table: str, root: Path) -> None:
     Example:
       recruitment next-id figures    # e.g. fig-0027
     """
-    from .ids import next_id
+    from .curate.ids import next_id
 
     click.echo(_usage(next_id, root, table))
 
@@ -400,8 +400,8 @@ def next_id_command(table: str, root: Path) -> None:
 def _usage(fn, *args):
     """Like _run, but a problem with the request (an unknown table, a ref that is not
     there, an unsafe path) is a usage error: its message, exit 2."""
-    from .ids import IdError
-    from .snapshot import SourceError
+    from .curate.ids import IdError
+    from .review.snapshot import SourceError
 
     def call():
         try:
@@ -432,8 +432,8 @@ def release(root: Path, out: Path, tag: str | None) -> None:
       recruitment build && recruitment release
       recruitment release --tag "$GITHUB_REF_NAME"   # in the release workflow
     """
-    from .release import ReleaseError
-    from .release import release as run
+    from .publish.release import ReleaseError
+    from .publish.release import release as run
 
     def call():
         try:
@@ -458,7 +458,7 @@ def checksums(out: Path) -> None:
     Example:
       recruitment checksums && (cd dist && sha256sum -c SHA256SUMS)
     """
-    from .export import write_checksums
+    from .publish.export import write_checksums
 
     _run(write_checksums, out)
     _say(f"wrote {out / 'SHA256SUMS'}")
@@ -479,11 +479,11 @@ def summary(base: str | None, root: Path, limit: int) -> None:
     Example:
       recruitment summary HEAD^1 >> "$GITHUB_STEP_SUMMARY"
     """
-    from . import summary as s
-    from .diff import compare
-    from .snapshot import SourceError, load, open_source
-    from .validate import validate as run_validation
-    from .versioning import check
+    from .checks.validate import validate as run_validation
+    from .review import summary as s
+    from .review.diff import compare
+    from .review.snapshot import SourceError, load, open_source
+    from .review.versioning import check
 
     result = _run(run_validation, root)
     name = result.package.name if result.package else ""
@@ -514,8 +514,8 @@ def add_source(root: Path, article: Path) -> None:
     Example:
       recruitment add-source ~/Downloads/article.txt
     """
-    from .add_source import Refused, left_to_record
-    from .add_source import add_source as run
+    from .curate.add_source import Refused, left_to_record
+    from .curate.add_source import add_source as run
 
     added, refused = _run_or_refuse(run, root, article, refuse=Refused)
     if refused:
@@ -589,8 +589,8 @@ def suggest(root: Path, source_id: str | None, fmt: str, tables: tuple, out: Pat
       recruitment suggest src-003
       recruitment suggest src-003 --format csv --table figures --write drafts.csv
     """
-    from .suggest import FORMATS, UnknownSource, write_outside_data
-    from .suggest import suggest as run
+    from .curate.suggest import FORMATS, UnknownSource, write_outside_data
+    from .curate.suggest import suggest as run
 
     result, unknown = _run_or_refuse(run, root, source_id, refuse=UnknownSource)
     if unknown:
@@ -629,7 +629,7 @@ def _run_or_refuse(fn, *args, refuse: type[Exception]):
 
 
 def _printable(text: object) -> str:
-    from .suggest import printable
+    from .curate.suggest import printable
 
     return printable(text)
 

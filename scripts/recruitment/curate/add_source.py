@@ -18,10 +18,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import limits
+from .. import limits
+from ..checks.provenance import SEEDS_DIR, seed_files
+from ..package import load_package
 from .ids import next_ids
-from .package import load_package
-from .provenance import SEEDS_DIR, seed_files
 from .spans import dates, quote_for
 
 DATE_LINES = 5
@@ -94,8 +94,8 @@ def add_source(root: Path, article: Path) -> Added:
 def left_to_record(root: Path, seed_file: str) -> tuple[dict[int, list[str]], int]:
     """What ``recruitment coverage`` reports for one seed: {line: spans in reading order},
     and how many other problems the package has."""
+    from ..checks.validate import validate
     from .suggest import outstanding
-    from .validate import validate
 
     result = validate(root)
     lines = (Path(root) / seed_file).read_text(encoding="utf-8").split("\n")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .package import Field, Package, Resource, load_package
+from ..package import Field, Package, Resource, load_package
 
 CODEBOOK = Path("docs") / "codebook.md"
 REGENERATE = "recruitment codebook"

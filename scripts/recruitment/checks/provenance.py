@@ -15,12 +15,12 @@ import os
 import unicodedata
 from pathlib import Path
 
-from . import limits
+from .. import limits
+from ..findings import Finding
+from ..package import Package, Resource
+from ..paths import Refusal, confine, confined_dir, read_bounded, safe_relative
+from ..sqltypes import ident
 from .csvfile import LINE_COLUMN
-from .findings import Finding
-from .package import Package, Resource
-from .paths import Refusal, confine, confined_dir, read_bounded, safe_relative
-from .sqltypes import ident
 from .standard import shown
 
 SEEDS_DIR = "seeds"
@@ -275,7 +275,7 @@ def _citation_finding(con, res, i, at, source_id, line, quote, text, problem) ->
 
 
 def _check_value_text(con, res: Resource) -> list[Finding]:
-    from .numbers import install
+    from ..numbers import install
 
     install(con)
     rows = con.execute(

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..findings import Finding
+from ..package import Field, Package, Resource
+from ..sqltypes import TYPE_HINT, ident, literal, parse_expr, typed_literal
 from .csvfile import LINE_COLUMN
-from .findings import Finding
-from .package import Field, Package, Resource
-from .sqltypes import TYPE_HINT, ident, literal, parse_expr, typed_literal
 
 MAX_SHOWN = 60
 WHITESPACE = r"[\s\x{00A0}\x{1680}\x{2000}-\x{200B}\x{202F}\x{205F}\x{3000}\x{FEFF}]"

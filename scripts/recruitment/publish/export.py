@@ -14,11 +14,11 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+from ..checks.validate import Validation, validate
+from ..package import Package, Resource
+from ..sqltypes import ident
 from . import ddl, views
 from .outdir import MARKER, MARKER_TEXT, check_out, replace_folder
-from .package import Package, Resource
-from .sqltypes import ident
-from .validate import Validation, validate
 
 DUCKDB_FILE = "recruitment.duckdb"
 DUCKDB_STORAGE_VERSION = "v1.1.0"

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ...package import Package, Resource
+from ...sqltypes import ident
 from ..export import sha256_of
-from ..package import Package, Resource
-from ..sqltypes import ident
 
 CITING = ("source_id", "line", "quote")
 """The columns that make a row evidence: a resource with all three gets provenance pages."""

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .package import Field, Package, Resource
-from .sqltypes import duckdb_type, ident, literal, typed_literal
+from ..package import Field, Package, Resource
+from ..sqltypes import duckdb_type, ident, literal, typed_literal
 
 CITATION_EXTRAS = {
     "seed_file": (

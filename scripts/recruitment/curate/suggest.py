@@ -21,11 +21,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .coverage import SPAN_PATTERN, uncovered_spans
+from ..checks.coverage import SPAN_PATTERN, uncovered_spans
+from ..package import Package
+from ..sqltypes import ident, literal
 from .ids import next_ids
-from .package import Package
 from .spans import SPAN_RE, Expression, quote_for, read_line, sentence_around
-from .sqltypes import ident, literal
 
 TABLE_OF_KIND = {"number": "figures", "date": "events", "excluded": "exclusions"}
 REVIEW_COLUMNS = ("confidence", "why")
@@ -85,7 +85,7 @@ def suggest(root: Path, source_id: str | None = None, every_span: bool = False) 
 
     ``every_span`` drafts for covered spans too: what suggest would say if no row recorded
     them (``make suggest-eval`` measures the drafts against the curated rows that way)."""
-    from .validate import validate
+    from ..checks.validate import validate
 
     result = validate(root)
     pkg, con = result.package, result.con

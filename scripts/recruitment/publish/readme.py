@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .snapshot import FolderSource, Snapshot, load
+from ..review.snapshot import FolderSource, Snapshot, load
 
 README = "README.md"
 REGENERATE = "recruitment readme"

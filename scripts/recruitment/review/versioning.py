@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..findings import Finding, Rule, _rules
+from ..package import DESCRIPTOR
 from .diff import LEVELS, PackageDiff, visible
-from .findings import Finding, Rule, _rules
-from .package import DESCRIPTOR
 from .snapshot import MAX_JSON_BYTES, Source, SourceError
 
 CHANGELOG = "CHANGELOG.md"

@@ -14,9 +14,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..findings import Finding
+from ..package import DESCRIPTOR, Package, load_package
 from .csvfile import read_csv
-from .findings import Finding
-from .package import DESCRIPTOR, Package, load_package
 
 
 @dataclass
@@ -111,7 +111,7 @@ def check_publishable(pkg: Package) -> list[Finding]:
     """
     import duckdb
 
-    from . import ddl, views
+    from ..publish import ddl, views
 
     con = duckdb.connect(config={"autoload_known_extensions": False})
     try:

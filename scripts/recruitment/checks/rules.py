@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..findings import Finding
+from ..package import Resource
 from .csvfile import LINE_COLUMN
-from .findings import Finding
-from .package import Resource
 
 MAX_SPAN_DAYS = {"day": 0, "week": 6, "month": 30, "season": 91, "year": 365}
 """Largest end - start, in days, that each date precision allows."""
@@ -179,7 +179,7 @@ def check_rules(con, res: Resource, skip_lines: set[int] = frozenset()) -> list[
     import pandera.polars as pa
     import polars as pl
 
-    from .sqltypes import ident
+    from ..sqltypes import ident
 
     needed = sorted(set().union(*(r.reads() for r in rules)))
     cols = ", ".join(ident(c) for c in [LINE_COLUMN, *needed])

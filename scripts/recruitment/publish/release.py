@@ -25,10 +25,10 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import diff as d
+from ..review import diff as d
+from ..review.snapshot import EmptySource, FolderSource, GitSource, SourceError, git, load, repo_top
+from ..review.versioning import CHANGELOG, CITATION, parse
 from .export import write_checksums
-from .snapshot import EmptySource, FolderSource, GitSource, SourceError, git, load, repo_top
-from .versioning import CHANGELOG, CITATION, parse
 
 RELEASE_DIR = "release"
 ROOT_FILES = {

@@ -15,10 +15,10 @@ span) with the spans of the words that rows citing that line quote.
 
 from __future__ import annotations
 
-from .findings import Finding
-from .package import Package
+from ..findings import Finding
+from ..package import Package
+from ..sqltypes import ident, literal
 from .provenance import citing_resources, quoted_text_columns
-from .sqltypes import ident, literal
 
 _NUMBER_WORDS = (
     "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"

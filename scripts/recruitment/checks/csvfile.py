@@ -14,10 +14,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import limits
-from .findings import Finding
-from .package import Resource, refusal_finding
-from .paths import Refusal, confine, read_bounded
+from .. import limits
+from ..findings import Finding
+from ..package import Resource, refusal_finding
+from ..paths import Refusal, confine, read_bounded
 
 LINE_COLUMN = "__line"
 """Column added to every loaded table: the physical CSV line of the row (header is line 1)."""

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ..findings import Finding
 from .diff import PackageDiff, as_markdown, md, md_code
-from .findings import Finding
 
 
 def finding_line(f: Finding) -> str:

@@ -27,9 +27,9 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .coverage import _MONTHS, _ORDINALS, _SEASONS, _WEEKDAYS, SPAN_PATTERN
-from .numbers import SCALES, number_words, parse_number_text
-from .rules import LOWER, UPPER
+from ..checks.coverage import _MONTHS, _ORDINALS, _SEASONS, _WEEKDAYS, SPAN_PATTERN
+from ..checks.rules import LOWER, UPPER
+from ..numbers import SCALES, number_words, parse_number_text
 
 SPAN_RE = re.compile(SPAN_PATTERN, re.ASCII)
 """The coverage pattern in Python; ASCII classes make ``\\d``, ``\\b`` and ``\\s`` RE2's."""

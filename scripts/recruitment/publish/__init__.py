@@ -1,0 +1,1 @@
+"""Publish stage of the pipeline."""

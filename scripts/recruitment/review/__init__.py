@@ -1,0 +1,1 @@
+"""Review stage of the pipeline."""
