@@ -250,7 +250,8 @@ RULES: dict[str, Rule] = {
             "date-order": ("Interval ends before it starts", "Swap or correct the two dates."),
             "date-precision": (
                 "Interval is wider than its precision allows",
-                "day: start = end; week: at most 6 days; month: 30; season: 91; year: 365. "
+                "day: start = end; week: at most 6 days; month: 30; season: 91; year: 365; "
+                "multi_year: 3652. "
                 "Choose a coarser precision or a narrower interval.",
             ),
             "date-incomplete": (

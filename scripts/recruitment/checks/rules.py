@@ -16,7 +16,14 @@ from ..findings import Finding
 from ..package import Resource
 from .csvfile import LINE_COLUMN
 
-MAX_SPAN_DAYS = {"day": 0, "week": 6, "month": 30, "season": 91, "year": 365}
+MAX_SPAN_DAYS = {
+    "day": 0,
+    "week": 6,
+    "month": 30,
+    "season": 91,
+    "year": 365,
+    "multi_year": 3652,
+}
 """Largest end - start, in days, that each date precision allows."""
 
 UPPER = ("as_many_as", "up_to", "less_than")

@@ -280,8 +280,8 @@ def write_descriptor(pkg: Package, tmp: Path) -> None:
             title="All tables, keys, comments and views in one DuckDB database",
             description=(
                 "Every table with its primary and foreign keys, constraints, ENUM types and "
-                "comments, plus seed_lines, meta, the views figures_cited, timeline, claims "
-                "and citations, and the quote_context macro. Opens in DuckDB "
+                "comments, plus seed_lines, meta, the views "
+                f"{', '.join(views.view_sql(pkg))}, and the quote_context macro. Opens in DuckDB "
                 f"{DUCKDB_OLDEST_READER} or newer (storage version {DUCKDB_STORAGE_VERSION})."
             ),
             format="duckdb",

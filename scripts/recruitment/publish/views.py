@@ -30,19 +30,63 @@ def _row_id(res: Resource, alias: str) -> str:
     return keys[0] if len(keys) == 1 else f"concat_ws('_', {', '.join(keys)})"
 
 
+ACTOR_NAME_COLUMNS = {
+    "claimed_by": "claimant",
+    "reported_by": "reporter",
+    "subject": "subject_name",
+    "actor_id": "actor",
+}
+"""The name column a view adds after each reference to actors (by the referencing field)."""
+
+
+def _actor_names(res: Resource, alias: str) -> tuple[dict[str, str], str]:
+    """For every single-field foreign key of ``res`` to actors: the name column to add after
+    it ({field: 'a1.name AS claimant'}) and the LEFT JOINs that give the names."""
+    after, joins = {}, ""
+    for i, fk in enumerate(k for k in res.foreign_keys if k.resource == "actors"):
+        if len(fk.fields) != 1 or fk.fields[0] not in ACTOR_NAME_COLUMNS:
+            continue
+        name, a = fk.fields[0], f"a{i + 1}"
+        after[name] = f"{a}.name AS {ident(ACTOR_NAME_COLUMNS[name])}"
+        joins += f"\nLEFT JOIN actors {a} ON {a}.actor_id = {alias}.{ident(name)}"
+    return after, joins
+
+
+HAPPENINGS = """SELECT e.event_key,
+       string_agg(DISTINCT e.event_type::VARCHAR, '; ' ORDER BY e.event_type::VARCHAR)
+           AS event_types,
+       arg_min(e.summary, e.event_id) AS description,
+       count(DISTINCT e.source_id) AS articles,
+       count(*) AS reports,
+       list(e.event_id ORDER BY e.event_id) AS event_ids,
+       list(DISTINCT e.source_id ORDER BY e.source_id) AS source_ids,
+       min(e.date_start) AS widest_start, max(e.date_end) AS widest_end,
+       max(e.date_start) AS narrowest_start, min(e.date_end) AS narrowest_end
+FROM events e
+GROUP BY e.event_key
+ORDER BY widest_start, widest_end, e.event_key"""
+HAPPENINGS_COMMENT = (
+    "One row per happening (events sharing an event_key): how many articles and rows report "
+    "it, and its date two ways: the widest interval (any report's earliest start to any "
+    "report's latest end) and the narrowest (where every report's interval overlaps; "
+    "narrowest_start > narrowest_end means the reports disagree). count(*) of this view "
+    "counts happenings once, where count(*) of events counts reports."
+)
+
+
 def view_sql(pkg: Package) -> dict[str, tuple[str, str]]:
     """{view name: (SELECT, comment)} for the views this package supports."""
     out: dict[str, tuple[str, str]] = {}
     res = pkg.resources
     if "figures" in res and "actors" in res:
-        cols = _cols(res["figures"], "f", {"claimed_by": "a.name AS claimant"})
+        names, joins = _actor_names(res["figures"], "f")
+        cols = _cols(res["figures"], "f", names)
         cols += ["f.seed_file", "f.char_start", "f.char_end"]
         out["figures_cited"] = (
-            f"SELECT {', '.join(cols)}\n"
-            "FROM figures f LEFT JOIN actors a ON a.actor_id = f.claimed_by\n"
-            "ORDER BY f.figure_id",
-            "Each figure with every column (codes as text), the name of the actor who claims "
-            "it, and the seed file, line and quote it stands on.",
+            f"SELECT {', '.join(cols)}\nFROM figures f{joins}\nORDER BY f.figure_id",
+            "Each figure with every column (codes as text), the names of the actors it refers "
+            "to (who claims it, who relayed it, whose number it is), and the seed file, line "
+            "and quote it stands on.",
         )
     if "figures" in res and "events" in res:
         out["timeline"] = (
@@ -74,6 +118,8 @@ ORDER BY sources DESC, f.claim_key""",
             "Each claim (figures sharing a claim_key) with the number of distinct seed articles "
             "that report it: sources > 1 means the articles corroborate each other.",
         )
+    if "events" in res and res["events"].has("event_key", "date_start", "date_end"):
+        out["happenings"] = (HAPPENINGS, HAPPENINGS_COMMENT)
     citing = [r for r in pkg.in_dependency_order() if r.has(*CITING) and r.primary_key]
     if citing:
         out["citations"] = (
@@ -105,14 +151,25 @@ ORDER BY s.line""",
 
 COMPUTED_COLUMNS = {
     "claimant": "Name of the actor who claims the figure (actors.name of claimed_by).",
+    "reporter": "Name of the actor who relayed the claim (actors.name of reported_by).",
+    "subject_name": "Name of the party the number counts (actors.name of subject).",
+    "event_types": "The event types the reports of the happening give, joined by '; '.",
+    "articles": "Number of distinct seed articles that report the happening.",
+    "reports": "Number of events rows (reports) that share the event_key.",
+    "event_ids": "The events (events.event_id) that report the happening.",
+    "widest_start": "Earliest date_start of any report of the happening.",
+    "widest_end": "Latest date_end of any report of the happening.",
+    "narrowest_start": "Latest date_start of the reports: where all their intervals overlap.",
+    "narrowest_end": "Earliest date_end of the reports: where all their intervals overlap.",
     "kind": "'event' for a row of events, 'figure' for a dated row of figures.",
     "id": "Primary key of the row (event_id, figure_id, ...).",
     "table_name": "The table the row belongs to.",
     "precision": "How exactly date_start..date_end is known (day, week, month, season, year).",
     "what": "The event_type of an event, or the measure of a figure.",
-    "description": "The event's summary, or the figure's words with qualifier and unit.",
+    "description": "The event's summary (for a happening, that of its first report), or the "
+    "figure's words with qualifier and unit.",
     "sources": "Number of distinct seed articles that report the claim.",
-    "source_ids": "The seed articles (sources.source_id) that report the claim.",
+    "source_ids": "The seed articles (sources.source_id) that report the claim or happening.",
     "figure_ids": "The figures (figures.figure_id) that record the claim.",
     "value_min": "Smallest value any report of the claim gives.",
     "value_max": "Largest value any report of the claim gives.",

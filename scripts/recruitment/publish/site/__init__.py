@@ -11,6 +11,7 @@ Layout of ``out_dir``::
 
     index.html              overview, charts, downloads with SHA-256, licence, citation
     timeline.html           events over the interval each date may lie in
+    happenings.html         events grouped by event_key: one row per happening
     figures.html, ...       one sortable, filterable table per table of the package
     codebook.html           every table, column and code (docs/codebook.md, from the schemas)
     articles/index.html     the seed articles
@@ -38,6 +39,8 @@ def render(data: SiteData) -> dict[str, str]:
         "index.html": pages.overview_page(data),
         "timeline.html": pages.timeline_page(data),
     }
+    if pages.has_happenings(data):
+        files["happenings.html"] = pages.happenings_page(data)
     for table in pages.TABLE_PAGES:
         if table in data.package.resources:
             files[f"{table}.html"] = pages.table_page(data, table)

@@ -74,6 +74,8 @@ def quote_span(line: str, quote: str | None) -> tuple[int, int] | None:
 def layout(data: SiteData, title: str, body: str, prefix: str = "", current: str = "") -> str:
     pkg = data.package
     menu = [("index.html", "Overview"), ("timeline.html", "Timeline")]
+    if has_happenings(data):
+        menu.append(("happenings.html", "Happenings"))
     menu += [(f"{t}.html", t.capitalize()) for t in TABLE_PAGES if t in pkg.resources]
     menu.append(("articles/index.html", "Articles"))
     menu.append(("codebook.html", "Codebook"))
@@ -573,6 +575,66 @@ def timeline_page(data: SiteData) -> str:
         f'<h2>In date order</h2><ol class="events">{items}</ol>'
     )
     return layout(data, "Timeline", body, current="timeline.html")
+
+
+# --- happenings -----------------------------------------------------------------------
+
+
+def has_happenings(data: SiteData) -> bool:
+    return "events" in data.rows and data.resource("events").has("event_key")
+
+
+def happenings(data: SiteData) -> dict[str, list[Row]]:
+    """Events grouped by event_key (as the DuckDB view ``happenings`` does), reports by id."""
+    out: dict[str, list[Row]] = {}
+    for r in data.rows.get("events", []):
+        out.setdefault(str(r.get("event_key")), []).append(r)
+    return out
+
+
+def happenings_page(data: SiteData) -> str:
+    """One row per happening: the articles and reports that give it, and its date read
+    widest (any report's interval) and narrowest (where all reports' intervals overlap)."""
+    groups = sorted(
+        happenings(data).items(),
+        key=lambda kv: (min(r.get("date_start") for r in kv[1]), kv[0]),
+    )
+    rows = []
+    for key, rs in groups:
+        widest = (min(r.get("date_start") for r in rs), max(r.get("date_end") for r in rs))
+        narrow = (max(r.get("date_start") for r in rs), min(r.get("date_end") for r in rs))
+        articles = sorted({r.get("source_id") for r in rs})
+        reports = " ".join(
+            f'<a href="{e(prov_href(r))}" title="{e(r.get("summary"))}">{e(r.id)}</a>' for r in rs
+        )
+        when = "–".join(dict.fromkeys(str(d) for d in widest))
+        overlap = (
+            "–".join(dict.fromkeys(str(d) for d in narrow))
+            if narrow[0] <= narrow[1]
+            else "the reports disagree"
+        )
+        rows.append(
+            f'<tr id="{e(key)}"><td><code>{e(key)}</code></td>'
+            f'<td class="n">{len(articles)}</td><td>{reports}</td>'
+            f'<td><span class="date">{e(when)}</span></td>'
+            f'<td><span class="date">{e(overlap)}</span></td>'
+            f'<td class="long">{e(rs[0].get("summary"))}</td></tr>'
+        )
+    body = (
+        "<h1>Happenings</h1>\n"
+        f"<p>{len(groups)} happenings reported by {len(data.rows['events'])} events rows: rows of "
+        "different articles that report the same happening share an <code>event_key</code>, "
+        "so a happening is counted once here. Its date is shown widest (any report's earliest "
+        "start to any report's latest end) and narrowest (where all reports' intervals "
+        "overlap). The DuckDB file has the same as the view <code>happenings</code>.</p>\n"
+        '<div class="table-wrap"><table class="data"><thead><tr>'
+        '<th scope="col">event_key</th><th scope="col">articles</th>'
+        '<th scope="col">reports</th><th scope="col">widest</th>'
+        '<th scope="col">narrowest</th><th scope="col">summary</th></tr></thead><tbody>\n'
+        + "\n".join(rows)
+        + "\n</tbody></table></div>"
+    )
+    return layout(data, "Happenings", body, current="happenings.html")
 
 
 # --- provenance -----------------------------------------------------------------------
