@@ -582,6 +582,77 @@ def _(pkg):
     return Expect(source["seed_file"], int(row["line"]), None)
 
 
+# --- curation (cross-row) -------------------------------------------------------------------
+def _append(pkg, table: str, row: dict) -> int:
+    """Append a row to a table; returns its CSV line."""
+    import csv
+    import io
+
+    path = pkg / "data" / f"{table}.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header, data = reader.fieldnames, list(reader)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows([*data, row])
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return len(data) + 2
+
+
+@case("curation/duplicate")
+def _(pkg):
+    _, row = _exact_figure(pkg)
+    line = _append(pkg, "figures", {**row, "figure_id": "fig-9999"})
+    return Expect(FIG, line, "value_text", contains="same place")
+
+
+@case("curation/excluded-but-recorded")
+def _(pkg):
+    line, row = _exact_figure(pkg)
+    _append(
+        pkg,
+        "exclusions",
+        {
+            "exclusion_id": "exc-9999",
+            "span_text": row["value_text"],
+            "reason": "repeat",
+            "notes": "A mistaken exclusion of a recorded figure.",
+            "source_id": row["source_id"],
+            "line": row["line"],
+            "quote": row["quote"],
+        },
+    )
+    return Expect(FIG, line, "value_text", contains="exc-9999")
+
+
+@case("curation/relative-date")
+def _(pkg):
+    """A Sunday that ends on the Monday after it: the resolver's end is a Sunday."""
+    line, row = find_row(
+        pkg, "events", date_basis="relative", date_text=lambda t: t.lower().endswith("sunday")
+    )
+    later = dt.date.fromisoformat(row["date_end"]) + dt.timedelta(days=1)
+    set_cells(pkg, "events", line, date_end=later.isoformat())
+    return Expect(EVT, line, "date_end", contains=f"resolves to {row['date_start']}..")
+
+
+@case("curation/relative-date", "unreadable")
+def _(pkg):
+    line, _ = find_row(pkg, "events", date_basis="inferred", date_text="")
+    set_cells(pkg, "events", line, date_basis="relative")
+    return Expect(EVT, line, "date_basis", contains="cannot read")
+
+
+@case("curation/interval-honest")
+def _(pkg):
+    """'September 2022' stated, but the interval stops on the 11th."""
+    line, row = find_row(pkg, "events", date_basis="stated", date_precision="month")
+    early = dt.date.fromisoformat(row["date_start"]) + dt.timedelta(days=10)
+    set_cells(pkg, "events", line, date_end=early.isoformat())
+    return Expect(EVT, line, "date_end", contains="leaves out the end")
+
+
 def test_every_rule_has_a_case():
     covered = {name.split("#")[0] for name in CASES}
     assert sorted(set(RULES) - covered) == []

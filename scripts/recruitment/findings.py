@@ -324,6 +324,36 @@ RULES: dict[str, Rule] = {
 
 RULES.update(
     _rules(
+        "curation",
+        {
+            "duplicate": (
+                "Row records the same thing as an earlier row of the same line",
+                "Delete the copy, or make the rows record different things (a figure's "
+                "measure and value_text, an event's event_type and date_text).",
+            ),
+            "excluded-but-recorded": (
+                "Words are both recorded in a row and listed as an exclusion",
+                "One of the two is wrong: delete the exclusion if the words are data, or the "
+                "row if they are not.",
+            ),
+            "relative-date": (
+                "A relative date is not the interval its words resolve to",
+                "Set start and end to the resolved interval shown (scripts/recruitment/checks/"
+                "dates.py reads the words against the article's publication interval); if it "
+                "cannot read them, use basis inferred with the reasoning in notes.",
+            ),
+            "interval-honest": (
+                "Interval leaves out dates its stated words allow",
+                "Widen the interval to contain every date the words permit (start no later, "
+                "end no earlier than shown), or, for a deliberate narrowing, use basis "
+                "inferred with the reasoning in notes.",
+            ),
+        },
+    )
+)
+
+RULES.update(
+    _rules(
         "coverage",
         {
             "uncovered": (

@@ -35,7 +35,7 @@ def validate(root: Path) -> Validation:
     """Validate the package at ``root``; raises PackageNotFound if there is none."""
     import duckdb
 
-    from . import coverage, provenance, rules, standard
+    from . import coverage, curation, provenance, rules, standard
 
     pkg, findings = load_package(Path(root))
     if pkg is None:
@@ -70,6 +70,7 @@ def validate(root: Path) -> Validation:
     for res in provenance.citing_resources(pkg, loaded):
         sources_path = pkg.resources["sources"].path if "sources" in loaded else None
         findings += provenance.check_citations(con, res, sources_path)
+    findings += curation.check_curation(con, pkg, loaded)
     if not findings:  # a broken row would make the spans it quotes look unrecorded
         findings += coverage.check_coverage(con, pkg, loaded)
     return Validation(pkg, sorted(findings, key=_order), con)

@@ -1,0 +1,211 @@
+"""Cross-row curation rules: what one row cannot show but the table (or two tables) can.
+
+* ``curation/duplicate``: two rows of one table citing the same source and line that record
+  the same thing (figures: measure and value_text; events: event_type and date_text) from
+  the same words of the line (so "two areas … and two fuel depots" are two figures); the
+  finding is on the later row.
+* ``curation/excluded-but-recorded``: a row's ``*_text`` words on a line are also listed,
+  word for word, as an exclusion of that line: one of the two is wrong.
+* ``curation/relative-date``: a date group (``<p>_start``, ``<p>_end``, ``<p>_basis``,
+  ``<p>_text``) with basis ``relative`` holds exactly what :func:`dates.resolve` gives for
+  its words and the article's publication interval; words it cannot read need ``inferred``.
+* ``curation/interval-honest``: a ``stated`` interval contains every date its words allow.
+
+Everything is SQL over whole tables in the validation's DuckDB connection; the resolver runs
+once per distinct (words, publication interval). The column groups are found in the Table
+Schemas, not named per table.
+"""
+
+from __future__ import annotations
+
+from ..findings import Finding
+from ..package import Package, Resource
+from ..sqltypes import ident
+from .csvfile import LINE_COLUMN
+from .dates import resolve_distinct
+from .rules import date_groups
+
+DUPLICATE_KEYS = (("measure", "value_text"), ("event_type", "date_text"))
+"""What makes two rows of one line the same record: the first group a table has."""
+
+CITE = ("source_id", "line")
+RESOLVED = "_resolved_dates"
+
+
+def check_curation(con, pkg: Package, loaded: set[str]) -> list[Finding]:
+    tables = [r for r in pkg.in_dependency_order() if r.name in loaded and r.has(*CITE)]
+    out: list[Finding] = []
+    for res in tables:
+        out += check_duplicates(con, res)
+    exclusions = next((r for r in tables if r.has("span_text")), None)
+    if exclusions is not None:
+        for res in tables:
+            if res is not exclusions:
+                out += check_excluded(con, res, exclusions)
+    out += check_dates(con, pkg, loaded)
+    return out
+
+
+def check_duplicates(con, res: Resource) -> list[Finding]:
+    keys = next((k for k in DUPLICATE_KEYS if res.has(*k)), None)
+    if keys is None:
+        return []
+    t, ln, words = ident(res.name), ident(LINE_COLUMN), ident(keys[-1])
+    same = " AND ".join(f"a.{ident(c)} IS NOT DISTINCT FROM b.{ident(c)}" for c in keys)
+    # Where the words stand in the seed line: 'two areas' and 'two fuel depots' of one line
+    # are two records; the same words at the same place are one.
+    at = (
+        f"instr(s.text, r.quote) + instr(r.quote, r.{words})"
+        if res.has("quote")
+        else "NULL::BIGINT"
+    )
+    rows = con.execute(
+        f"""WITH placed AS (
+            SELECT r.*, {at} AS _at FROM {t} r
+            LEFT JOIN seed_lines s ON s.source_id = r.source_id AND s.line = r.line)
+        SELECT b.{ln}, min(a.{ln}), any_value(b.source_id), any_value(b.line)
+        FROM placed a JOIN placed b
+          ON a.source_id = b.source_id AND a.line = b.line AND {same}
+         AND a._at IS NOT DISTINCT FROM b._at AND a.{ln} < b.{ln}
+        GROUP BY b.{ln} ORDER BY 1"""
+    ).fetchall()
+    what = " and ".join(keys)
+    return [
+        Finding(
+            res.path,
+            at,
+            keys[-1],
+            "curation/duplicate",
+            f"Same {what}, at the same place of {source_id} line {line}, as CSV line {first}.",
+        )
+        for at, first, source_id, line in rows
+    ]
+
+
+def check_excluded(con, res: Resource, exclusions: Resource) -> list[Finding]:
+    """A row's words and an exclusion's span of the same line: equal, or one stands in the
+    other as whole words ('400,000' in '400,000 troops', never '24' in 'Su-24M')."""
+    from .provenance import quoted_text_columns
+
+    t, x, ln = ident(res.name), ident(exclusions.name), ident(LINE_COLUMN)
+    key = ident(exclusions.primary_key[0]) if exclusions.primary_key else ln
+    out: list[Finding] = []
+    for col in quoted_text_columns(res):
+        c = f"r.{ident(col)}"
+        rows = con.execute(
+            f"""SELECT r.{ln}, {c}, any_value(x.{key}::VARCHAR ORDER BY x.{ln})
+            FROM {t} r JOIN {x} x ON x.source_id = r.source_id AND x.line = r.line
+            WHERE {c} IS NOT NULL AND x.span_text IS NOT NULL AND (
+                regexp_matches({c}, '(?:^|\\W)' || regexp_escape(x.span_text) || '(?:\\W|$)')
+                OR regexp_matches(x.span_text, '(?:^|\\W)' || regexp_escape({c}) || '(?:\\W|$)'))
+            GROUP BY r.{ln}, {c} ORDER BY 1"""
+        ).fetchall()
+        out += [
+            Finding(
+                res.path,
+                at,
+                col,
+                "curation/excluded-but-recorded",
+                f"{words!r} is recorded here and excluded as {excluded} ({exclusions.path}) "
+                "for the same line.",
+            )
+            for at, words, excluded in rows
+        ]
+    return out
+
+
+def _groups(pkg: Package, loaded: set[str]) -> list[tuple[Resource, str]]:
+    """(table, prefix) of every date group with words and a basis."""
+    return [
+        (res, p)
+        for res in pkg.in_dependency_order()
+        if res.name in loaded and res.has("source_id")
+        for p in date_groups(res)
+        if res.has(f"{p}_basis", f"{p}_text")
+    ]
+
+
+def _dated(res: Resource, p: str, sources: Resource | None) -> str:
+    """Each row of a date group with its article's publication interval (ps, pe): NULL for
+    the sources table itself, whose own date is the reference, not relative to one."""
+    t, ln = ident(res.name), ident(LINE_COLUMN)
+    own = sources is None or res.name == sources.name
+    pub = (
+        "NULL::DATE AS ps, NULL::DATE AS pe"
+        if own
+        else "s.published_start AS ps, s.published_end AS pe"
+    )
+    join = "" if own else f" LEFT JOIN {ident(sources.name)} s USING (source_id)"
+    return (
+        f"SELECT r.{ln} AS at, r.source_id, r.{ident(p + '_text')} AS text, "
+        f"r.{ident(p + '_basis')}::VARCHAR AS basis, r.{ident(p + '_start')} AS d0, "
+        f"r.{ident(p + '_end')} AS d1, {pub} FROM {t} r{join}"
+    )
+
+
+def check_dates(con, pkg: Package, loaded: set[str]) -> list[Finding]:
+    groups = _groups(pkg, loaded)
+    src = pkg.resources.get("sources")
+    sources = src if src is not None and src.name in loaded else None
+    if sources is not None and not sources.has("published_start", "published_end"):
+        sources = None
+    if not groups:
+        return []
+    resolve_distinct(
+        con,
+        " UNION ALL ".join(
+            f"SELECT text, ps, pe FROM ({_dated(res, p, sources)}) "
+            "WHERE text IS NOT NULL AND basis IN ('relative', 'stated')"
+            for res, p in groups
+        ),
+        RESOLVED,
+    )
+    out: list[Finding] = []
+    for res, p in groups:
+        rows = con.execute(
+            f"""SELECT d.at, d.source_id, d.text, d.basis, d.d0, d.d1, d.ps, d.pe,
+                       r.r_start, r.r_end
+            FROM ({_dated(res, p, sources)}) d
+            LEFT JOIN {RESOLVED} r ON r.text = d.text AND r.ps IS NOT DISTINCT FROM d.ps
+                 AND r.pe IS NOT DISTINCT FROM d.pe
+            WHERE d.d0 IS NOT NULL AND d.d1 IS NOT NULL AND (
+                (d.basis = 'relative' AND (r.r_start IS NULL OR d.d0 <> r.r_start
+                                           OR d.d1 <> r.r_end))
+             OR (d.basis = 'stated' AND (d.d0 > r.r_start OR d.d1 < r.r_end)))
+            ORDER BY 1"""
+        ).fetchall()
+        out += [_date_finding(res, p, *row) for row in rows]
+    con.execute(f"DROP TABLE IF EXISTS {RESOLVED}")
+    return out
+
+
+def _date_finding(res, p, at, source_id, text, basis, d0, d1, ps, pe, r0, r1) -> Finding:
+    start, end = f"{p}_start", f"{p}_end"
+    against = f" against {source_id}'s publication {ps}..{pe}" if ps is not None else ""
+    if basis == "relative" and r0 is None:
+        why = "no words" if text is None else f"words {text!r}"
+        return Finding(
+            res.path,
+            at,
+            f"{p}_basis",
+            "curation/relative-date",
+            f"{p}_basis is relative, but the resolver cannot read {why}{against}; "
+            "use basis inferred with the reasoning in notes.",
+        )
+    column = start if d0 != r0 else end
+    if basis == "relative":
+        return Finding(
+            res.path,
+            at,
+            column,
+            "curation/relative-date",
+            f"{text!r}{against} resolves to {r0}..{r1}, but the row has {d0}..{d1}.",
+        )
+    return Finding(
+        res.path,
+        at,
+        start if d0 > r0 else end,
+        "curation/interval-honest",
+        f"The stated words {text!r} allow {r0}..{r1}; the row's {d0}..{d1} leaves out "
+        f"{'the start' if d0 > r0 else 'the end'} of it.",
+    )

@@ -1,0 +1,100 @@
+"""The one resolver of date words (recruitment.checks.dates): honest intervals, refusals, and
+one call per distinct (words, publication interval)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+
+from recruitment.checks import dates
+from recruitment.checks.dates import resolve
+
+D = date.fromisoformat
+SPRING_2023 = (D("2023-03-29"), D("2023-04-05"))
+H1_2025 = (D("2025-01-01"), D("2025-07-14"))  # ends on a Monday
+DAY = (D("2023-03-30"), D("2023-03-30"))
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        # a weekday: every such weekday from publication_start - 6 to publication_end
+        ("On Sunday", H1_2025, ("2024-12-29", "2025-07-13")),
+        ("late on Sunday", H1_2025, ("2024-12-29", "2025-07-13")),
+        ("On Friday", H1_2025, ("2024-12-27", "2025-07-11")),
+        ("In the early hours of Monday", H1_2025, ("2024-12-30", "2025-07-14")),
+        ("on Thursday", SPRING_2023, ("2023-03-23", "2023-03-30")),
+        ("late on Wednesday", SPRING_2023, ("2023-03-29", "2023-04-05")),
+        ("on Thursday", DAY, ("2023-03-30", "2023-03-30")),  # published on that Thursday
+        # month-days and months without a year: the latest on or before publication
+        ("March 27", DAY, ("2023-03-27", "2023-03-27")),
+        ("February 24", DAY, ("2023-02-24", "2023-02-24")),
+        ("March 1-7", SPRING_2023, ("2023-03-01", "2023-03-07")),
+        ("March 30", (D("2023-03-29"), D("2023-04-05")), ("2022-03-30", "2023-03-30")),
+        ("October", DAY, ("2022-10-01", "2022-10-31")),
+        ("In February", DAY, ("2023-02-01", "2023-02-28")),
+        # years and seasons
+        ("this year", DAY, ("2023-01-01", "2023-12-31")),
+        ("this year", (D("2022-12-30"), D("2023-01-02")), ("2022-01-01", "2023-12-31")),
+        ("last autumn", SPRING_2023, ("2022-09-01", "2022-11-30")),
+        ("last winter", DAY, ("2022-12-01", "2023-02-28")),
+        # windows before publication
+        ("in the past 24 hours", SPRING_2023, ("2023-03-28", "2023-04-05")),
+        ("the past seven days", SPRING_2023, ("2023-03-22", "2023-04-05")),
+        ("in the past 36 hours", DAY, ("2023-03-28", "2023-03-30")),
+        # absolute words need no publication date
+        ("September 2022", (None, None), ("2022-09-01", "2022-09-30")),
+        ("April 12, 2022", (None, None), ("2022-04-12", "2022-04-12")),
+        ("the fall of 2022", (None, None), ("2022-09-01", "2022-11-30")),
+        ("2024", (None, None), ("2024-01-01", "2024-12-31")),
+        ("2023-03-30", (None, None), ("2023-03-30", "2023-03-30")),
+    ],
+)
+def test_resolves_to_the_honest_interval(text, published, expected):
+    assert resolve(text, *published) == (D(expected[0]), D(expected[1]))
+
+
+@pytest.mark.parametrize(
+    ("text", "published"),
+    [
+        ("spring", SPRING_2023),  # which spring, and how much of it, is the curator's call
+        ("since then", DAY),
+        ("by July 15", H1_2025),
+        ("this year’s spring conscription", H1_2025),
+        ("on Thursday", (None, None)),  # relative words without a publication date
+        ("February 30", DAY),
+        ("March 7-1", DAY),
+        ("", DAY),
+        (None, DAY),
+    ],
+)
+def test_refuses_what_it_cannot_read(text, published):
+    assert resolve(text, *published) is None
+
+
+def test_a_weekday_interval_starts_and_ends_on_that_weekday():
+    for day in range(1, 32):
+        start = date(2024, 12, day)
+        for words, weekday in (("on Monday", 0), ("on Sunday", 6)):
+            r = resolve(words, start, date(2025, 2, 14))
+            assert r[0].weekday() == weekday and r[1].weekday() == weekday
+            assert (start - r[0]).days <= 6 and r[1] <= date(2025, 2, 14)
+
+
+def test_resolve_distinct_resolves_each_distinct_text_and_interval_once(monkeypatch):
+    calls = []
+    real = dates.resolve
+    monkeypatch.setattr(dates, "resolve", lambda *a: calls.append(a) or real(*a))
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE t AS SELECT 'on Monday' AS text, DATE '2025-01-01' AS ps, "
+        "DATE '2025-07-14' AS pe FROM range(1000)"
+    )
+    dates.resolve_distinct(con, "SELECT text, ps, pe FROM t", "_r")
+    assert len(calls) == 1
+    assert con.execute("SELECT count(*), min(r_start) FROM _r").fetchone() == (
+        1,
+        D("2024-12-30"),
+    )
