@@ -206,3 +206,49 @@ def test_readme_r_snippet(work):
     if "there is no package called" in done.stderr:
         pytest.skip("R's arrow package is not installed")
     assert done.returncode == 0, done.stderr
+
+
+def _question(topic: str) -> str:
+    """The README query marked ``-- question: <topic>``."""
+    (sql,) = [q for q in SQL if f"-- question: {topic}" in q]
+    return sql.strip().rstrip(";")
+
+
+def _answer(work: Path, sql: str, monkeypatch) -> list[dict]:
+    monkeypatch.chdir(work)
+    with duckdb.connect(f"dist/{DUCKDB_FILE}", read_only=True) as con:
+        cur = con.execute(sql)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def test_the_uk_mod_query_finds_the_400000_aim_it_relays(work, monkeypatch):
+    """Issue 10: the aim is claimed by Russian media and only relayed by the ministry."""
+    rows = _answer(work, _question("what the UK Ministry of Defence said"), monkeypatch)
+    relayed = [
+        r
+        for r in rows
+        if r["kind"] == "figure" and r["what"] == "recruitment_target" and r["words"] == "400,000"
+    ]
+    assert {r["source_id"] for r in relayed} == {"src-000", "src-001"}
+    assert {(r["claimant"], r["reporter"]) for r in relayed} == {
+        ("Russian media", "UK Ministry of Defence")
+    }
+    assert any(r["kind"] == "event" and r["what"] == "assessment" for r in rows)
+
+
+def test_the_casualty_query_gives_only_russian_losses(work, monkeypatch):
+    rows = _answer(work, _question("Russian casualty estimates"), monkeypatch)
+    assert {r["measure"] for r in rows} == {"casualties", "fatalities"}
+    assert all("Kharkiv" not in r["quote"] for r in rows)
+    assert {r["value_high"] or r["value_low"] for r in rows} >= {200_000, 60_000, 900_000}
+    assert all(r["period_start"] is not None for r in rows), "casualty counts have a period"
+
+
+def test_the_happenings_query_counts_each_happening_once(work, monkeypatch):
+    rows = _answer(work, _question("happenings, not reports"), monkeypatch)
+    assert rows and rows[0]["happenings"] < rows[0]["event_rows"]
+    keys = {r["event_key"]: r for r in rows}
+    campaign = next(r for k, r in keys.items() if "recruitment-campaign" in k)
+    assert campaign["articles"] == 2 and campaign["source_ids"] == ["src-000", "src-001"]
+    assert all(r["narrowest_start"] <= r["narrowest_end"] for r in rows), "reports disagree"
