@@ -74,9 +74,9 @@ PERIODS = [
     (None, None, None),
     ("day", "stated", "Stated plainly in the dispatch."),
     ("month", "stated", None),
-    ("year", "relative", "‘this year’ resolved against the dispatch date."),
+    ("year", "inferred", "‘this year’ read as the year of the count, not the dispatch's."),
     ("week", "inferred", "Inferred from the dispatch’s reporting week."),
-    ("season", "relative", "‘last autumn’ resolved against the dispatch date."),
+    ("season", "inferred", "‘last autumn’ read as the autumn before the count's year."),
 ]
 EVENT_TYPES = ["recruitment_campaign", "conscription_call_up", "statement", "assessment"]
 ACTOR_KINDS = ["ministry", "armed_forces", "government", "person", "collective"]
@@ -248,7 +248,7 @@ def build_figures(n: int, n_actors: int, n_events: int) -> pl.DataFrame:
             "According to",
             pl.concat_str(actor_name, pl.lit(",")),
             pl.col("core"),
-            "– the ministry’s report says so.",
+            pl.when(_excluded(i, n)).then(pl.lit(EXCLUDED_WORDS)).otherwise(pl.lit(REPORT_WORDS)),
         ),
     )
 
@@ -261,6 +261,7 @@ def build_events(figures: pl.DataFrame, n_events: int) -> pl.DataFrame:
     cited = figures[f].with_columns(j=j)
     return cited.select(
         event_id=_padded("evt-", pl.col("j") + 1, 7),
+        event_key=pl.format("happening-{}", pl.col("j") // 2),
         event_type=_lookup(pl.col("j") % len(EVENT_TYPES), EVENT_TYPES),
         summary=pl.format("Officials reported a count in report {}.", pl.col("i") + 1),
         date_start=pl.col("period_start"),
@@ -292,18 +293,29 @@ def build_actors(figures: pl.DataFrame, n_actors: int) -> pl.DataFrame:
     )
 
 
-def build_exclusions(figures: pl.DataFrame, count: int = 5) -> pl.DataFrame:
-    """A few figures' numbers excluded again as repeats (a second cover of their words)."""
-    n = figures.height
-    picked = figures[[x * (n // count) + 2 for x in range(count)]]
+EXCLUDED = 5
+"""Figure lines that also hold an ordinal, which an exclusion lists (never the recorded
+words themselves: that is a curation/excluded-but-recorded finding)."""
+REPORT_WORDS = "– the ministry’s report says so."
+EXCLUDED_WORDS = "– the ministry’s second report says so."
+
+
+def _excluded(i: pl.Expr, n: int) -> pl.Expr:
+    step = max(n // EXCLUDED, 1)
+    return (i % step == 2) & (i // step < EXCLUDED)
+
+
+def build_exclusions(figures: pl.DataFrame) -> pl.DataFrame:
+    """The ordinal 'second' on a few figures' lines, excluded as not a count."""
+    picked = figures.filter(_excluded(pl.col("i"), figures.height))
     return picked.select(
-        exclusion_id=_padded("exc-", pl.int_range(1, count + 1), 4),
-        span_text=pl.col("value_text"),
-        reason=pl.lit("repeat"),
-        notes=pl.format("Restates {}.", pl.col("figure_id")),
+        exclusion_id=_padded("exc-", pl.int_range(1, pl.len() + 1), 4),
+        span_text=pl.lit("second"),
+        reason=pl.lit("ordinal"),
+        notes=pl.format("An ordinal beside {}, not a count.", pl.col("figure_id")),
         source_id=pl.col("source_id"),
         line=pl.col("line"),
-        quote=pl.col("quote"),
+        quote=pl.lit(EXCLUDED_WORDS[2:-1]),
     )
 
 
@@ -353,7 +365,10 @@ def schema_columns(table: str) -> list[str]:
 
 
 def as_strings(frame: pl.DataFrame, table: str) -> pl.DataFrame:
-    return frame.select(pl.col(c).cast(pl.String) for c in schema_columns(table))
+    return frame.select(  # a column the generator does not fill (an optional one) is empty
+        pl.col(c).cast(pl.String) if c in frame.columns else pl.lit(None, pl.String).alias(c)
+        for c in schema_columns(table)
+    )
 
 
 def build_package(n: int) -> Package:

@@ -199,7 +199,8 @@ def test_one_bad_cell_leaves_every_rule_on(name, pkg, published):
 
 def test_what_validate_accepts_build_publishes(pkg, tmp_path):
     """Extreme but valid values (the last representable date) go through build too."""
-    line, _ = find_row(pkg, "events", date_precision="day")
+    # (an inferred date: a stated or relative one must be what its words say)
+    line, _ = find_row(pkg, "events", date_precision="day", date_basis="inferred")
     set_cells(pkg, "events", line, date_start="9999-12-31", date_end="9999-12-31")
     runner = CliRunner()
     assert runner.invoke(main, ["validate", "-p", str(pkg)]).exit_code == 0
@@ -392,7 +393,13 @@ def test_findings_listing_is_capped_and_counts_stay_exact(pkg, monkeypatch):
     from recruitment import report
 
     monkeypatch.setattr(report, "MAX_LISTED", 5)
-    _rewrite_csv(pkg, EVT, lambda rs: [r.__setitem__(2, r[2] + " ") for r in rs[1:]])
+    _rewrite_csv(
+        pkg,
+        EVT,
+        lambda rs: [
+            r.__setitem__(at, r[at] + " ") for at in [rs[0].index("summary")] for r in rs[1:]
+        ],
+    )
     rows = len((pkg / EVT).read_text().splitlines()) - 1
     runner = CliRunner()
     doc = json.loads(runner.invoke(main, ["validate", "-p", str(pkg), "--format", "json"]).stdout)

@@ -127,7 +127,8 @@ def test_markdown_diff_of_a_contribution(contribution):
     assert out.index("Removed rows (1)") < out.index("Changed rows (1)") < out.index("Added rows")
     changed = next(line for line in out.splitlines() if line.startswith("| fig-0005 |"))
     assert "`notes`: " in changed and "→ Corrected note. |" in changed
-    assert changed.endswith("| has cost up to 200,000 Russian casualties |")
+    _, row = find_row(contribution, "figures", figure_id="fig-0005")
+    assert changed.endswith(f"| {row['quote']} |")
 
 
 def test_json_diff_of_a_contribution(contribution):
@@ -158,24 +159,25 @@ def test_json_diff_of_a_contribution(contribution):
 
 
 def test_version_gate_fails_without_a_bump_and_passes_with_it(contribution):
+    base = json.loads((contribution / "datapackage.json").read_text())["version"]
+    major = f"{int(base.split('.')[0]) + 1}.0.0"
     result = run("diff", "--package", contribution, "--check-version")
     assert result.exit_code == 1
-    assert "[version/bump]" in result.output and "make it 1.0.0" in result.output
+    assert "[version/bump]" in result.output and f"make it {major}" in result.output
     assert "[version/changelog]" not in result.output  # the base version has its entry already
 
-    base = json.loads((contribution / "datapackage.json").read_text())["version"]
-    edit_json(contribution, "datapackage.json", lambda doc: doc.update(version="1.0.0"))
+    edit_json(contribution, "datapackage.json", lambda doc: doc.update(version=major))
     result = run("diff", "--package", contribution, "--check-version")
     assert result.exit_code == 1
     assert "[version/changelog]" in result.output and "[version/citation]" in result.output
     assert "[version/bump]" not in result.output
 
     citation = contribution / "CITATION.cff"
-    citation.write_text(citation.read_text().replace(f"version: {base}", "version: 1.0.0"))
+    citation.write_text(citation.read_text().replace(f"version: {base}", f"version: {major}"))
     changelog = contribution / "CHANGELOG.md"
     text = changelog.read_text()
     changelog.write_text(
-        text.replace(f"## {base}", f"## 1.0.0 — 2026-12-01\n\n- Dropped injuries.\n\n## {base}")
+        text.replace(f"## {base}", f"## {major} — 2026-12-01\n\n- Dropped injuries.\n\n## {base}")
     )
     result = run("diff", "--package", contribution, "--check-version")
     assert result.exit_code == 0, result.output
@@ -196,7 +198,14 @@ def test_a_minor_change_needs_only_a_minor_bump(tmp_path):
     append_row(head, "figures", figure_id="fig-9999")
     diff = d.compare(load(FolderSource(base)), load(FolderSource(head)))
     assert diff.required_bump == "minor"
-    for version, passes in [("0.1.1", False), ("0.2.0", True), ("1.0.0", True), ("0.0.9", False)]:
+    x, y, z = map(int, json.loads((base / "datapackage.json").read_text())["version"].split("."))
+    below = f"{x - 1}.9.9" if x else f"0.{max(y - 1, 0)}.9"
+    for version, passes in [
+        (f"{x}.{y}.{z + 1}", False),
+        (f"{x}.{y + 1}.0", True),
+        (f"{x + 1}.0.0", True),
+        (below, False),
+    ]:
         edit_json(head, "datapackage.json", lambda doc, v=version: doc.update(version=v))
         diff = d.compare(load(FolderSource(base)), load(FolderSource(head)))
         from recruitment.review.versioning import check

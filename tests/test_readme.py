@@ -59,7 +59,9 @@ def test_a_valid_new_row_with_the_next_id_passes_once_readme_is_regenerated(pkg_
     """The contributor's loop: next-id, add the row, validate, `make` (readme), tests."""
     root = pkg_with_readme
     _, row = find_row(root, "figures", figure_id="fig-0025")
-    append_row(root, "figures", **{**row, "figure_id": next_id(root, "figures")})
+    # a new record of the line (the same measure and words again would be a duplicate)
+    new_row = {**row, "figure_id": next_id(root, "figures"), "measure": "targets_struck"}
+    append_row(root, "figures", **{**new_row, "unit": "targets"})
     assert validate(root).valid
     text = (root / "README.md").read_text(encoding="utf-8")
     assert readme.render(root, text) != text  # the count of figures went up: stale

@@ -97,6 +97,7 @@ def packages(draw):
         "events": [
             {
                 "event_id": f"evt-{i:04d}",
+                "event_key": f"happening-{i}",
                 "event_type": "statement",
                 "summary": draw(hostile()),
                 "date_start": day,
@@ -105,7 +106,10 @@ def packages(draw):
                 "date_text": None,
                 "date_basis": "inferred",
                 "actor_id": f"act-a{i}",
+                "reported_by": f"act-a{i}",
                 "place": draw(hostile()),
+                "valid_until": day,
+                "valid_until_text": None,
                 "notes": draw(hostile()),
                 **cite(i),
             }
@@ -124,6 +128,8 @@ def packages(draw):
                 **none(["period_start", "period_end", "period_precision", "period_text"]),
                 "period_basis": None,
                 "claimed_by": f"act-a{i}",
+                "reported_by": None,
+                "subject": f"act-a{i}",
                 "event_id": f"evt-{i:04d}",
                 "claim_key": f"claim-{i}",
                 "notes": draw(hostile()),

@@ -332,14 +332,24 @@ def _day_event(pkg):
 def _(pkg):
     line, row = _day_event(pkg)
     before = dt.date.fromisoformat(row["date_start"]) - dt.timedelta(days=1)
-    return Expect(EVT, set_cells(pkg, "events", line, date_end=before.isoformat()), "date_end")
+    return Expect(
+        EVT,
+        set_cells(pkg, "events", line, date_end=before.isoformat()),
+        "date_end",
+        also={"curation/relative-date", "curation/interval-honest"},
+    )
 
 
 @case("rules/date-precision")
 def _(pkg):
     line, row = _day_event(pkg)
     after = dt.date.fromisoformat(row["date_start"]) + dt.timedelta(days=1)
-    return Expect(EVT, set_cells(pkg, "events", line, date_end=after.isoformat()), "date_precision")
+    return Expect(
+        EVT,
+        set_cells(pkg, "events", line, date_end=after.isoformat()),
+        "date_precision",
+        also={"curation/relative-date", "curation/interval-honest"},
+    )
 
 
 @case("rules/date-incomplete")
@@ -437,7 +447,12 @@ def _(pkg):
 @case("provenance/text-in-quote")
 def _(pkg):
     line, _ = find_row(pkg, "events", date_text=lambda v: v != "")
-    return Expect(EVT, set_cells(pkg, "events", line, date_text="on Tuesday"), "date_text")
+    return Expect(
+        EVT,
+        set_cells(pkg, "events", line, date_text="on Tuesday"),
+        "date_text",
+        also={"curation/relative-date", "curation/interval-honest"},
+    )
 
 
 @case("provenance/value-text")

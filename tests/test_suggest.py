@@ -4,6 +4,7 @@ fills them, and the measured quality on the real seeds."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import subprocess
@@ -16,6 +17,8 @@ from click.testing import CliRunner
 
 from conftest import ROOT, copy_package
 from recruitment.checks.coverage import SPAN_PATTERN
+from recruitment.checks.dates import resolve
+from recruitment.checks.rules import MAX_SPAN_DAYS
 from recruitment.checks.validate import validate
 from recruitment.cli import main
 from recruitment.curate.add_source import add_source
@@ -110,7 +113,19 @@ def _reviewed(table: str, row: dict) -> dict:
         row["summary"] = row["summary"] or "A synthetic event of the test article."
         row["event_type"] = row["event_type"] or "statement"
         if row["date_basis"] != "stated":
-            row["date_start"], row["date_end"] = FILL_INTERVAL[row["date_precision"]]
+            # CONTRIBUTING: relative words take the one resolver's interval; words it cannot
+            # read become inferred, with the reviewer's interval and reasoning.
+            published = dt.date(2024, 5, 2)
+            resolved = resolve(row["date_text"], published, published)
+            if row["date_basis"] == "relative" and resolved is not None:
+                start, end = resolved
+                row["date_start"], row["date_end"] = start.isoformat(), end.isoformat()
+                row["date_precision"] = next(
+                    p for p, days in MAX_SPAN_DAYS.items() if (end - start).days <= days
+                )
+            else:
+                row["date_basis"] = "inferred"
+                row["date_start"], row["date_end"] = FILL_INTERVAL[row["date_precision"]]
             row["notes"] = "Resolved in the test against the article date 2024-05-02."
     return row
 

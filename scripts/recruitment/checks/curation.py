@@ -54,10 +54,12 @@ def check_duplicates(con, res: Resource) -> list[Finding]:
     same = " AND ".join(f"a.{ident(c)} IS NOT DISTINCT FROM b.{ident(c)}" for c in keys)
     # Where the words stand in the seed line: 'two areas' and 'two fuel depots' of one line
     # are two records; the same words at the same place are one.
+    # (Where the seed line is not verified, the quote and the place in it stand in.)
     at = (
-        f"instr(s.text, r.quote) + instr(r.quote, r.{words})"
+        f"CASE WHEN s.text IS NULL THEN r.quote || '#' || instr(r.quote, r.{words}) "
+        f"ELSE (instr(s.text, r.quote) + instr(r.quote, r.{words}))::VARCHAR END"
         if res.has("quote")
-        else "NULL::BIGINT"
+        else "NULL::VARCHAR"
     )
     rows = con.execute(
         f"""WITH placed AS (

@@ -266,6 +266,10 @@ class _Drafter:
         if best:
             row["event_type"] = best[1]
             why.append(f"event_type {best[1]} (guess) from '{best[2]}'")
+        if "event_key" in row:
+            key = f"{row.get('event_type') or 'event'}-{row.get('event_id') or ''}"
+            row["event_key"] = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+            why.append("event_key drafted: use another article's key if it reports this happening")
 
 
 def _interval(facts: dict) -> str:
