@@ -304,6 +304,22 @@ def test_text_is_escaped(pkg, tmp_path):
     assert "Tom &amp; Jerry &lt;b&gt;bold&lt;/b&gt; &quot;q&quot;" in events
 
 
+def test_happenings_page_has_one_row_per_event_key_with_its_articles(site, validation):
+    text = (site / "happenings.html").read_text(encoding="utf-8")
+    keys = {k for (k,) in rows_of(validation, "events", "DISTINCT event_key")}
+    assert sorted(re.findall(r'<tr id="([^"]+)">', text)) == sorted(keys)
+    articles = dict(
+        validation.con.execute(
+            "SELECT event_key, count(DISTINCT source_id) FROM events GROUP BY 1"
+        ).fetchall()
+    )
+    assert max(articles.values()) > 1, "no happening is reported by two articles"
+    for key, n in articles.items():
+        row = re.search(rf'<tr id="{re.escape(key)}">(.*?)</tr>', text).group(1)
+        assert f'<td class="n">{n}</td>' in row, key
+    assert 'href="happenings.html"' in (site / "index.html").read_text(encoding="utf-8")
+
+
 def test_timeline_rows_are_labelled_with_their_summary(site, validation):
     from recruitment.publish.site.charts import _label
 
