@@ -10,6 +10,7 @@ then not checked further (a contributor fixes the structure first). Byte-level p
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,13 +136,19 @@ def _header_findings(rel: str, header: list[str], expected: list[str]) -> list[F
     ]
 
 
-def read_csv(root: Path, resource: Resource) -> CsvTable:
-    """Parse ``resource``'s CSV into strings; empty cells become null."""
+def read_csv(root: Path, resource: Resource, sha256: str | None = None) -> CsvTable:
+    """Parse ``resource``'s CSV into strings; empty cells become null.
+
+    With ``sha256`` (a validated state's, from the cache) the bytes read must hash to it:
+    a file that changed since it was validated raises OSError rather than be loaded.
+    """
     rel = resource.path
     real = confine(root, rel, limits.CSV_MAX_BYTES)
     if isinstance(real, Refusal):
         return CsvTable(None, [refusal_finding(rel, real)])
     data = read_bounded(real, limits.CSV_MAX_BYTES)
+    if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
+        raise OSError(f"{rel} changed since it was validated; run the command again")
     findings, parsable = _byte_findings(rel, data)
     if not parsable:
         return CsvTable(None, findings)
