@@ -154,7 +154,8 @@ def _field_checks(res: Resource, f: Field) -> list[CellCheck]:
             CellCheck(
                 f.name,
                 "text/nfc",
-                lambda v, t: f"{v} <> nfc_normalize({v})",
+                # ASCII is always NFC: only text with a multi-byte character is normalised
+                lambda v, t: f"strlen({v}) <> length({v}) AND {v} <> nfc_normalize({v})",
                 lambda v: f"{shown(v)} has decomposed (NFD) characters.",
             )
         )
@@ -254,6 +255,12 @@ def check_unique(con, res: Resource) -> list[Finding]:
     for cols, rule in keys:
         cs = ", ".join(ident(c) for c in cols)
         not_null = " AND ".join(f"{ident(c)} IS NOT NULL" for c in cols)
+        rows, distinct = con.execute(
+            f"SELECT count(*), (SELECT count(*) FROM (SELECT DISTINCT {cs} FROM "
+            f"{ident(res.name)} WHERE {not_null})) FROM {ident(res.name)} WHERE {not_null}"
+        ).fetchall()[0]
+        if rows == distinct:
+            continue  # no repeat: the repeats are located only when there are some
         rows = con.execute(
             f"SELECT line, first, key FROM (SELECT {line} AS line, "
             f"min({line}) OVER (PARTITION BY {cs}) AS first, "

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from ..findings import Finding
 from ..package import DESCRIPTOR, Package, load_package
+from ..sqltypes import ident
 from . import cache
-from .csvfile import read_csv
+from .csvfile import LINE_COLUMN, read_csv, read_typed
 
 
 class Validation:
@@ -118,18 +119,17 @@ def load_tables(pkg: Package, stamp: cache.Fingerprint):
     """
     import duckdb
 
-    from . import provenance, standard
+    from . import provenance
 
     con = duckdb.connect(config=duckdb_config(pkg.root))
     loaded: set[str] = set()
     for res in pkg.in_dependency_order():
-        csv = read_csv(pkg.root, res, sha256=stamp.inputs.get(res.path, ""))
-        if csv.table is None or csv.findings:
-            raise OSError(f"{res.path} changed since it was validated; run the command again")
-        con.register(standard.raw_name(res.name), csv.table)
-        standard.create_typed_table(con, res)
-        con.unregister(standard.raw_name(res.name))
-        del csv
+        table = read_typed(pkg.root, res, stamp.inputs.get(res.path, ""))
+        cols = ", ".join(ident(c) for c in [LINE_COLUMN, *res.field_names])
+        con.register("_typed", table)
+        con.execute(f"CREATE OR REPLACE TABLE {ident(res.name)} AS SELECT {cols} FROM _typed")
+        con.unregister("_typed")
+        del table
         loaded.add(res.name)
     _release_arrow_memory()
     if provenance.check_sources(con, pkg, loaded):
