@@ -172,3 +172,21 @@ def test_data_changed_after_the_cache_was_consulted_is_not_loaded(pkg):
     _flip_byte(pkg / "data" / "figures.csv")
     with pytest.raises(OSError, match="changed since it was validated"):
         result.con  # noqa: B018 - the tables load on first use
+
+
+def test_frictionless_checks_each_schema_text_once(pkg, monkeypatch):
+    import frictionless
+
+    validate(pkg, use_cache=False)
+    calls = []
+    real = frictionless.Schema.validate_descriptor
+    monkeypatch.setattr(
+        frictionless.Schema,
+        "validate_descriptor",
+        staticmethod(lambda d: calls.append(d) or real(d)),
+    )
+    assert validate(pkg, use_cache=False).valid
+    assert calls == []
+    _flip_byte(pkg / "schemas" / "figures.json", b'"description"')
+    validate(pkg, use_cache=False)
+    assert len(calls) == 1

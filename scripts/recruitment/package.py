@@ -200,6 +200,22 @@ def _frictionless_findings(rel: str, report) -> list[Finding]:
     ]
 
 
+def _frictionless_check(root: Path, rel: str, schema: dict) -> list[Finding]:
+    """frictionless's descriptor check of a schema, remembered (signed, in .recruitment/)
+    for the exact text it passed on, so a later run need not import frictionless."""
+    from .checks import cache
+
+    text = json.dumps(schema, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    if cache.schema_passed(root, text):
+        return []
+    from frictionless import Schema  # imported here: only metadata checks need it
+
+    errors = _frictionless_findings(rel, Schema.validate_descriptor(schema))
+    if not errors:
+        cache.remember_schema(root, text)
+    return errors
+
+
 def load_package(
     root: Path, known: dict[str, bytes] | None = None
 ) -> tuple[Package | None, list[Finding]]:
@@ -280,9 +296,7 @@ def load_package(
             continue
         errors = check_schema(schema_path, schema)
         if not errors and known is None:
-            from frictionless import Schema  # imported here: only metadata checks need it
-
-            errors = _frictionless_findings(schema_path, Schema.validate_descriptor(schema))
+            errors = _frictionless_check(root, schema_path, schema)
         findings += errors
         if not errors and not isinstance(data, Refusal):
             pkg.resources[name] = _resource(res, schema)

@@ -285,3 +285,56 @@ def remember_valid(root: Path, stamp: Fingerprint) -> None:
         os.replace(tmp, work / ENTRY)
     except OSError:
         return
+
+
+# --- the frictionless check of each schema -----------------------------------------------
+
+SCHEMAS = "schemas-checked.json"
+SCHEMAS_KEPT = 256
+
+
+def _schema_mac(secret: bytes, text: bytes) -> str:
+    digest = hashlib.sha256(text).hexdigest()
+    label = f"recruitment-schema:{FORMAT}:{_versions().get('frictionless', '-')}:{digest}"
+    return hmac.new(secret, label.encode(), "sha256").hexdigest()
+
+
+def _schema_macs(work: Path) -> list[str]:
+    try:
+        macs = json.loads(_read(work / SCHEMAS, ENTRY_MAX_BYTES))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return []
+    return [m for m in macs if isinstance(m, str)] if isinstance(macs, list) else []
+
+
+def schema_passed(root: Path, text: bytes) -> bool:
+    """Whether frictionless's descriptor check passed on exactly this schema text (signed)."""
+    if not enabled():
+        return False
+    work, secret = _work_dir(root, create=False), _secret(create=False)
+    if work is None or secret is None:
+        return False
+    mac = _schema_mac(secret, text)
+    return any(hmac.compare_digest(mac, m) for m in _schema_macs(work))
+
+
+def remember_schema(root: Path, text: bytes) -> None:
+    """Record that frictionless's descriptor check passed on this schema text (best effort)."""
+    if not enabled():
+        return
+    try:
+        work, secret = _work_dir(root, create=True), _secret(create=True)
+        if work is None or secret is None:
+            return
+        macs = _schema_macs(work)
+        mac = _schema_mac(secret, text)
+        if mac in macs:
+            return
+        macs = [*macs, mac][-SCHEMAS_KEPT:]
+        tmp = work / f".{SCHEMAS}.{os.getpid()}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(macs, fh)
+        os.replace(tmp, work / SCHEMAS)
+    except OSError:
+        return
