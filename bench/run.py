@@ -220,7 +220,9 @@ def bench_size(n: int, runs: int) -> tuple[list[Timing], list[str]]:
             frictionless_out,
         ),
     ]
-    faulty_run = run_once([*validate, str(faulty)], validate_out)
+    # every finding (the CLI lists at most 1,000): bench/findings.py writes them all
+    findings = [str(BIN / "python"), str(BENCH / "findings.py"), str(faulty), str(validate_out)]
+    faulty_run = run_once(findings, work / "findings.txt")
     print(f"  validate (faulty, untimed) {faulty_run.seconds:.2f} s", flush=True)
     problems = correctness(work, validate_out, frictionless_out)
     print(f"  correctness  {'PASS' if not problems else 'FAIL'}", flush=True)

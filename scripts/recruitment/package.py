@@ -294,7 +294,8 @@ def load_package(
         findings += errors
         if schema is None:
             continue
-        errors = check_schema(schema_path, schema)
+        # the bytes of a validated state passed these checks: do not redo them
+        errors = check_schema(schema_path, schema) if known is None else []
         if not errors and known is None:
             errors = _frictionless_check(root, schema_path, schema)
         findings += errors

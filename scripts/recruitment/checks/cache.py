@@ -46,8 +46,8 @@ ENTRY_MAX_BYTES = 1 << 20
 FORMAT = 1
 LIBRARIES = ("duckdb", "polars", "pandera", "pyarrow", "frictionless")
 """Libraries whose versions are part of the fingerprint: each runs some check."""
-MMAP_FROM = 1 << 20
-"""Files at least this large are hashed through a memory map rather than read into memory."""
+HASH_BLOCK = 1 << 20
+"""Bytes read at a time while hashing."""
 
 
 @dataclass
@@ -178,16 +178,17 @@ def _read(real: Path, max_bytes: int) -> bytes:
 
 
 def _sha256(real: Path) -> str:
-    """SHA-256 of a confined file; hashlib releases the GIL, so files hash in parallel."""
-    import mmap
-
+    """SHA-256 of a confined file, read through one reusable buffer (a memory map would
+    count the whole file in the process's resident memory); hashlib releases the GIL, so
+    files hash in parallel."""
     fd = _open(real)
-    with os.fdopen(fd, "rb") as fh:
-        size = os.fstat(fh.fileno()).st_size
-        if size < MMAP_FROM:
-            return hashlib.sha256(fh.read()).hexdigest()
-        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            return hashlib.sha256(mm).hexdigest()
+    h = hashlib.sha256()
+    buf = bytearray(HASH_BLOCK)
+    view = memoryview(buf)
+    with os.fdopen(fd, "rb", buffering=0) as fh:
+        while n := fh.readinto(buf):
+            h.update(view[:n])
+    return h.hexdigest()
 
 
 def _code_digest() -> str:
