@@ -8,8 +8,8 @@ kind of bad value at once.
 from __future__ import annotations
 
 import pytest
-from conftest import set_cells
 
+from conftest import set_cells
 from recruitment.checks import standard
 from recruitment.checks.validate import validate
 
