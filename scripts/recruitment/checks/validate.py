@@ -19,7 +19,7 @@ from pathlib import Path
 from ..findings import Finding
 from ..package import DESCRIPTOR, Package, load_package
 from ..sqltypes import ident
-from . import cache
+from . import cache, coverage, provenance, rules, standard  # light: no library at import
 from .csvfile import LINE_COLUMN, read_csv, read_typed
 
 
@@ -71,8 +71,6 @@ def check_all(root: Path) -> Validation:
     """Every layer over the package at ``root``."""
     import duckdb
 
-    from . import coverage, provenance, rules, standard
-
     pkg, findings = load_package(Path(root))
     if pkg is None:
         return Validation(None, sorted(findings, key=_order))
@@ -121,8 +119,6 @@ def load_tables(pkg: Package, stamp: cache.Fingerprint):
     always. Anything else raises OSError: the package changed since it was validated.
     """
     import duckdb
-
-    from . import provenance
 
     con = duckdb.connect(config=duckdb_config(pkg.root))
     loaded: set[str] = set()
