@@ -84,6 +84,21 @@ def test_one_changed_byte_brings_back_every_check(kind, pkg):
     assert again.findings == fresh.findings
 
 
+@pytest.mark.parametrize("kind", sorted(CHANGES))
+def test_one_changed_byte_is_seen_when_unchanged_files_are_not_read(kind, pkg, monkeypatch):
+    """With every file old enough to trust its identity, only changed files are hashed."""
+    monkeypatch.setattr(cache, "RACY_NS", -(10**12))
+    _validated(pkg)
+    hashed = []
+    real = cache._sha256
+    monkeypatch.setattr(cache, "_sha256", lambda path: hashed.append(path) or real(path))
+    assert validate(pkg).cached and hashed == []
+    CHANGES[kind](pkg)
+    again = validate(pkg)
+    assert not again.cached and hashed
+    assert again.findings == validate(pkg, use_cache=False).findings
+
+
 def test_a_changed_byte_that_breaks_the_package_is_reported(pkg):
     _validated(pkg)
     _flip_byte(pkg / _first_seed(pkg))
@@ -113,6 +128,7 @@ def test_a_forged_entry_is_ignored(pkg):
     stamp = cache.fingerprint(pkg)
     (pkg / ".recruitment").mkdir(exist_ok=True)
     entry = {"format": cache.FORMAT, "key": stamp.key, "mac": "0" * 64, "inputs": {}}
+    entry |= {"stats": {}, "written_ns": 0}
     (pkg / ".recruitment" / "validated.json").write_text(json.dumps(entry))
     result = validate(pkg)
     assert not result.cached and not result.valid

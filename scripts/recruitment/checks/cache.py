@@ -20,6 +20,11 @@ What the cache never does:
   otherwise there is no fingerprint and every check runs (and reports the path);
 - read or write through a symlinked ``.recruitment`` (then it is not used at all).
 
+A file whose device, inode, size, mtime and ctime all equal those recorded with the valid
+state is not read again to know its SHA-256 (the rule git uses for its index, with the
+same care for files changed just before the entry was written); any write changes ctime,
+which no user can set back.
+
 ``RECRUITMENT_CACHE=off`` turns it off for one run.
 """
 
@@ -43,7 +48,7 @@ SEEDS_DIR = "seeds"
 WORK_DIR = ".recruitment"
 ENTRY = "validated.json"
 ENTRY_MAX_BYTES = 1 << 20
-FORMAT = 1
+FORMAT = 2
 LIBRARIES = ("duckdb", "polars", "pandera", "pyarrow", "frictionless")
 """Libraries whose versions are part of the fingerprint: each runs some check."""
 HASH_BLOCK = 1 << 20
@@ -59,7 +64,7 @@ class Fingerprint:
     texts: dict[str, bytes] = field(default_factory=dict, repr=False)
     """The exact bytes of the descriptor and schemas that were hashed (a few KiB)."""
     stats: dict[str, tuple] = field(default_factory=dict, repr=False)
-    """(device, inode, size, mtime) of each input when it was hashed."""
+    """(device, inode, size, mtime, ctime) of each input when it was hashed."""
 
     def unchanged(self, root: Path) -> bool:
         """Whether every input still has the size and modification time it was hashed with."""
@@ -111,9 +116,11 @@ def _fingerprint(root: Path) -> Fingerprint | None:
         if not add(rel, limits.SEED_MAX_BYTES):
             return None
     stats = _stats(root, files)
-    order = sorted(files, key=lambda rel: -stats[rel][2])  # largest first, for the pool
+    memo = _memo(root)
+    digests = {rel: memo[rel][1] for rel in files if rel in memo and memo[rel][0] == stats[rel]}
+    order = sorted(set(files) - set(digests), key=lambda rel: -stats[rel][2])  # largest first
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        digests = dict(zip(order, pool.map(lambda rel: _sha256(files[rel]), order), strict=True))
+        digests |= dict(zip(order, pool.map(lambda rel: _sha256(files[rel]), order), strict=True))
     inputs = {rel: digests[rel] for rel in sorted(files)}
     manifest = {
         "format": FORMAT,
@@ -155,7 +162,7 @@ def _stats(root: Path, files) -> dict[str, tuple]:
     out = {}
     for rel in files:
         st = os.stat(root / rel)
-        out[rel] = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+        out[rel] = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     return out
 
 
@@ -246,28 +253,68 @@ def _secret(create: bool) -> bytes | None:
     return key if len(key) >= 32 else None
 
 
-def _mac(secret: bytes, key: str) -> str:
-    return hmac.new(secret, f"recruitment-valid:{FORMAT}:{key}".encode(), "sha256").hexdigest()
+def _mac(secret: bytes, entry: dict) -> str:
+    """The signature of an entry: its key, digests, file identities and time."""
+    signed = {k: entry.get(k) for k in ("format", "key", "inputs", "stats", "written_ns")}
+    payload = json.dumps(signed, sort_keys=True).encode()
+    return hmac.new(secret, b"recruitment-valid:" + payload, "sha256").hexdigest()
+
+
+def _entry(root: Path) -> dict | None:
+    """The package's entry, if its signature is this machine's."""
+    work = _work_dir(root, create=False)
+    secret = _secret(create=False)
+    if work is None or secret is None:
+        return None
+    try:
+        entry = json.loads(_read(work / ENTRY, ENTRY_MAX_BYTES))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(entry, dict) or entry.get("format") != FORMAT:
+        return None
+    mac = entry.get("mac")
+    if not (isinstance(mac, str) and hmac.compare_digest(mac, _mac(secret, entry))):
+        return None
+    return entry
+
+
+RACY_NS = 3_000_000_000
+"""A file changed less than this before its entry was written is hashed again next time
+(as git treats "racily clean" files): its timestamps might not show a later change."""
+
+
+def _memo(root: Path) -> dict[str, tuple[tuple, str]]:
+    """Digests of the last valid state, by file identity: a file whose device, inode,
+    size, mtime and ctime are all unchanged (ctime cannot be set back by a user) need
+    not be read again to know its SHA-256."""
+    if not enabled():
+        return {}
+    entry = _entry(root)
+    if entry is None:
+        return {}
+    inputs, stats, written = entry.get("inputs"), entry.get("stats"), entry.get("written_ns")
+    if not (isinstance(inputs, dict) and isinstance(stats, dict) and isinstance(written, int)):
+        return {}
+    return {
+        rel: (tuple(stat), inputs[rel])
+        for rel, stat in stats.items()
+        if rel in inputs
+        and isinstance(stat, list)
+        and len(stat) == 5
+        and max(stat[3], stat[4]) < written - RACY_NS
+    }
 
 
 def is_valid(root: Path, stamp: Fingerprint) -> bool:
     """Whether a full validation of exactly this state found nothing (a signed entry says so)."""
-    work = _work_dir(root, create=False)
-    secret = _secret(create=False)
-    if work is None or secret is None:
-        return False
-    try:
-        entry = json.loads(_read(work / ENTRY, ENTRY_MAX_BYTES))
-    except (OSError, ValueError, UnicodeDecodeError):
-        return False
-    if not isinstance(entry, dict) or entry.get("key") != stamp.key:
-        return False
-    mac = entry.get("mac")
-    return isinstance(mac, str) and hmac.compare_digest(mac, _mac(secret, stamp.key))
+    entry = _entry(root)
+    return entry is not None and entry.get("key") == stamp.key
 
 
 def remember_valid(root: Path, stamp: Fingerprint) -> None:
     """Record that this state is valid (best effort: a cache that cannot be written is none)."""
+    import time
+
     try:
         work = _work_dir(root, create=True)
         secret = _secret(create=True)
@@ -276,9 +323,11 @@ def remember_valid(root: Path, stamp: Fingerprint) -> None:
         entry = {
             "format": FORMAT,
             "key": stamp.key,
-            "mac": _mac(secret, stamp.key),
             "inputs": stamp.inputs,
+            "stats": {rel: list(st) for rel, st in stamp.stats.items()},
+            "written_ns": time.time_ns(),
         }
+        entry["mac"] = _mac(secret, entry)
         tmp = work / f".{ENTRY}.{os.getpid()}"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
