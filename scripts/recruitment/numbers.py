@@ -71,6 +71,8 @@ def number_words() -> dict[str, int]:
 
 SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _NUMERAL = r"[0-9]{1,3}(,[0-9]{3})+|[0-9]+(\.[0-9]+)?"
+NUMERAL = _NUMERAL
+"""A plain numeral, the macro's fast path: "134,500" or "1.5" reads as itself."""
 _RANGE = r"^(.+?)\s*(?:-|–|—|\sto\s)\s*(.+)$"
 _BETWEEN = r"^between\s+(.+?)\s+and\s+(.+)$"
 

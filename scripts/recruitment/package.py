@@ -155,15 +155,24 @@ def _depth(value, limit: int) -> int:
     return deepest
 
 
-def _read_json(root: Path, rel: str) -> tuple[dict | None, list[Finding]]:
-    """Read a descriptor or schema: confined, bounded, strict JSON (no NaN), bounded depth."""
-    real = confine(root, rel, limits.JSON_MAX_BYTES)
-    if isinstance(real, Refusal) and real.kind == "missing":
-        return None, [Finding(rel, None, None, "package/missing-file", real.message)]
-    if isinstance(real, Refusal):
-        return None, [refusal_finding(rel, real)]
+def _read_json(
+    root: Path, rel: str, known: dict[str, bytes] | None = None
+) -> tuple[dict | None, list[Finding]]:
+    """Read a descriptor or schema: confined, bounded, strict JSON (no NaN), bounded depth.
+
+    ``known`` holds bytes already read (and confined) by the validation cache's fingerprint.
+    """
+    if known is not None and rel in known:
+        raw = known[rel]
+    else:
+        real = confine(root, rel, limits.JSON_MAX_BYTES)
+        if isinstance(real, Refusal) and real.kind == "missing":
+            return None, [Finding(rel, None, None, "package/missing-file", real.message)]
+        if isinstance(real, Refusal):
+            return None, [refusal_finding(rel, real)]
+        raw = read_bounded(real, limits.JSON_MAX_BYTES)
     try:
-        text = read_bounded(real, limits.JSON_MAX_BYTES).decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         return None, [Finding(rel, None, None, "package/json", f"{rel} is not UTF-8 ({err}).")]
     try:
@@ -191,12 +200,35 @@ def _frictionless_findings(rel: str, report) -> list[Finding]:
     ]
 
 
-def load_package(root: Path) -> tuple[Package | None, list[Finding]]:
-    """Load and check the descriptor and schemas; return no package if they are unusable."""
+def _frictionless_check(root: Path, rel: str, schema: dict) -> list[Finding]:
+    """frictionless's descriptor check of a schema, remembered (signed, in .recruitment/)
+    for the exact text it passed on, so a later run need not import frictionless."""
+    from .checks import cache
+
+    text = json.dumps(schema, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    if cache.schema_passed(root, text):
+        return []
+    from frictionless import Schema  # imported here: only metadata checks need it
+
+    errors = _frictionless_findings(rel, Schema.validate_descriptor(schema))
+    if not errors:
+        cache.remember_schema(root, text)
+    return errors
+
+
+def load_package(
+    root: Path, known: dict[str, bytes] | None = None
+) -> tuple[Package | None, list[Finding]]:
+    """Load and check the descriptor and schemas; return no package if they are unusable.
+
+    ``known`` (from the validation cache) holds the exact bytes of the descriptor and the
+    schemas of a state that validated: they are read from it, and the frictionless
+    descriptor check, which passed on those bytes, is not run again.
+    """
     root = Path(root)
     if not os.path.lexists(root / DESCRIPTOR):
         raise PackageNotFound(f"no {DESCRIPTOR} in {root}")
-    descriptor, findings = _read_json(root, DESCRIPTOR)
+    descriptor, findings = _read_json(root, DESCRIPTOR, known)
     if descriptor is None:
         return None, findings
     findings += check_descriptor(descriptor)
@@ -258,15 +290,14 @@ def load_package(root: Path) -> tuple[Package | None, list[Finding]]:
         data = confine(root, path, limits.CSV_MAX_BYTES)
         if isinstance(data, Refusal):
             findings.append(refusal_finding(path, data))
-        schema, errors = _read_json(root, schema_path)
+        schema, errors = _read_json(root, schema_path, known)
         findings += errors
         if schema is None:
             continue
-        errors = check_schema(schema_path, schema)
-        if not errors:
-            from frictionless import Schema  # imported here: only metadata checks need it
-
-            errors = _frictionless_findings(schema_path, Schema.validate_descriptor(schema))
+        # the bytes of a validated state passed these checks: do not redo them
+        errors = check_schema(schema_path, schema) if known is None else []
+        if not errors and known is None:
+            errors = _frictionless_check(root, schema_path, schema)
         findings += errors
         if not errors and not isinstance(data, Refusal):
             pkg.resources[name] = _resource(res, schema)

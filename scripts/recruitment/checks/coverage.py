@@ -66,9 +66,12 @@ def uncovered_spans(con, pkg: Package, loaded: set[str]) -> list[tuple[str, int,
     return con.execute(
         f"""
         WITH covers AS ({_covering_texts(pkg, loaded)}),
+        text_spans AS MATERIALIZED (  -- the pattern once per distinct covering text
+            SELECT t, unnest(regexp_extract_all(t, {pattern})) AS span
+            FROM (SELECT DISTINCT t FROM covers)
+        ),
         covered AS (
-            SELECT DISTINCT source_id, line, unnest(regexp_extract_all(t, {pattern})) AS span
-            FROM covers
+            SELECT DISTINCT c.source_id, c.line, ts.span FROM covers c JOIN text_spans ts USING (t)
         ),
         spans AS (
             SELECT source_id, line, unnest(regexp_extract_all(text, {pattern})) AS span

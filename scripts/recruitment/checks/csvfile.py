@@ -10,6 +10,7 @@ then not checked further (a contributor fixes the structure first). Byte-level p
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,13 +136,19 @@ def _header_findings(rel: str, header: list[str], expected: list[str]) -> list[F
     ]
 
 
-def read_csv(root: Path, resource: Resource) -> CsvTable:
-    """Parse ``resource``'s CSV into strings; empty cells become null."""
+def read_csv(root: Path, resource: Resource, sha256: str | None = None) -> CsvTable:
+    """Parse ``resource``'s CSV into strings; empty cells become null.
+
+    With ``sha256`` (a validated state's, from the cache) the bytes read must hash to it:
+    a file that changed since it was validated raises OSError rather than be loaded.
+    """
     rel = resource.path
     real = confine(root, rel, limits.CSV_MAX_BYTES)
     if isinstance(real, Refusal):
         return CsvTable(None, [refusal_finding(rel, real)])
     data = read_bounded(real, limits.CSV_MAX_BYTES)
+    if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
+        raise OSError(f"{rel} changed since it was validated; run the command again")
     findings, parsable = _byte_findings(rel, data)
     if not parsable:
         return CsvTable(None, findings)
@@ -171,6 +178,60 @@ def read_csv(root: Path, resource: Resource) -> CsvTable:
     if blanks or parse_findings or table is None:
         return CsvTable(None, findings)
     return CsvTable(table, findings)
+
+
+ARROW_TYPE = {"string": "string", "integer": "int64", "number": "float64", "date": "date32"}
+TRUE_VALUES = ["true", "True", "TRUE", "1"]
+FALSE_VALUES = ["false", "False", "FALSE", "0"]
+"""The boolean forms sqltypes.parse_expr accepts."""
+
+
+def read_typed(root: Path, resource: Resource, sha256: str):
+    """A CSV of a state that validated, parsed straight into its types (no checks).
+
+    Every cell is then one of the lexical forms the validation accepted, which pyarrow
+    parses to the values DuckDB's casts give. The bytes read must hash to ``sha256``,
+    else the file changed since it was validated and OSError is raised.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    rel = resource.path
+    real = confine(root, rel, limits.CSV_MAX_BYTES)
+    if isinstance(real, Refusal):
+        raise OSError(f"{rel}: {real.message}")
+    data = read_bounded(real, limits.CSV_MAX_BYTES)
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise OSError(f"{rel} changed since it was validated; run the command again")
+    names = resource.field_names
+    types = {
+        f.name: pa.bool_() if f.type == "boolean" else pa.type_for_alias(ARROW_TYPE[f.type])
+        for f in resource.fields
+    }
+    block = 1 << 20
+    while True:
+        try:
+            table = pcsv.read_csv(
+                pa.BufferReader(data),
+                read_options=pcsv.ReadOptions(block_size=block, column_names=names, skip_rows=1),
+                parse_options=pcsv.ParseOptions(newlines_in_values=False),
+                convert_options=pcsv.ConvertOptions(
+                    column_types=types,
+                    null_values=[""],
+                    strings_can_be_null=True,
+                    quoted_strings_can_be_null=True,
+                    true_values=TRUE_VALUES,
+                    false_values=FALSE_VALUES,
+                ),
+            )
+        except pa.ArrowInvalid as err:
+            if "straddling" in str(err) and block < len(data) + 1:
+                block = len(data) + 1
+                continue
+            raise OSError(f"{rel} changed since it was validated ({err})") from err
+        break
+    lines = pa.array(range(2, 2 + table.num_rows), type=pa.int64())
+    return table.append_column(LINE_COLUMN, lines)
 
 
 def _parse(rel: str, data: bytes, resource: Resource):

@@ -19,7 +19,7 @@ from .. import limits
 from ..findings import Finding
 from ..package import Package, Resource
 from ..paths import Refusal, confine, confined_dir, read_bounded, safe_relative
-from ..sqltypes import ident
+from ..sqltypes import ident, literal
 from .csvfile import LINE_COLUMN
 from .standard import shown
 
@@ -125,25 +125,31 @@ def check_sources(con, pkg: Package, loaded: set[str]) -> list[Finding]:
 
 
 def _check_hashes(con, sources_path: str, readable: list[tuple]) -> list[Finding]:
-    """Register the lines of the seeds that match their pin; report those that do not."""
+    """Register the lines of the seeds that match their pin; report those that do not.
+
+    ``readable`` is emptied: its bytes move into one Arrow table, which DuckDB reads in
+    place (no temporary copy of every seed's text)."""
     import pyarrow as pa
 
     names = ["csv_line", "source_id", "seed_file", "pinned", "digest", "content"]
     types = [pa.int64(), pa.string(), pa.string(), pa.string(), pa.string(), pa.large_binary()]
+    columns = {n: [r[i] for r in readable] for i, n in enumerate(names)}
+    readable.clear()
     table = pa.table(
-        {
-            n: pa.array([r[i] for r in readable], type=t)
-            for i, (n, t) in enumerate(zip(names, types, strict=True))
-        }
+        {n: pa.array(columns.pop(n), type=t) for n, t in zip(names, types, strict=True)}
     )
-    _register_lines(con, table)
-    if not readable:
+    if table.num_rows == 0:
+        _register_lines(con, [])
         return []
-    rows = con.execute(
-        "SELECT csv_line, seed_file, digest, pinned FROM _seeds "
-        "WHERE text IS NULL OR digest <> pinned ORDER BY 1"
-    ).fetchall()
-    con.execute("DROP TABLE _seeds")
+    con.register("_seed_bytes", table)
+    try:
+        rows = con.execute(
+            "SELECT csv_line, seed_file, digest, pinned FROM _seed_bytes "
+            "WHERE digest IS DISTINCT FROM pinned OR try(decode(content)) IS NULL ORDER BY 1"
+        ).fetchall()
+        _register_lines(con, table)
+    finally:
+        con.unregister("_seed_bytes")
     return [
         Finding(
             sources_path,
@@ -163,29 +169,24 @@ def _check_hashes(con, sources_path: str, readable: list[tuple]) -> list[Finding
 def _register_lines(con, seeds) -> None:
     """Table seed_lines(source_id, line, text): every line of every verified seed.
 
-    ``seeds`` is an Arrow table of the read seeds (or [] for none); a seed is verified when
-    its bytes are UTF-8 and hash to the pinned SHA-256. A final newline ends the last line
-    rather than starting an empty one.
+    ``seeds`` is the Arrow table of the read seeds, registered as ``_seed_bytes`` (or []
+    for none); a seed is verified when its bytes are UTF-8 and hash to the pinned SHA-256.
+    A final newline ends the last line rather than starting an empty one.
     """
     if len(seeds) == 0:
         con.execute(
             "CREATE OR REPLACE TABLE seed_lines (source_id VARCHAR, line BIGINT, text VARCHAR)"
         )
     else:
-        con.register("_seed_bytes", seeds)
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE _seeds AS SELECT * EXCLUDE (content), "
-            "try(decode(content)) AS text FROM _seed_bytes"
-        )
-        con.unregister("_seed_bytes")
         con.execute(
             """CREATE OR REPLACE TABLE seed_lines AS
             SELECT source_id, CAST(generate_subscripts(parts, 1) AS BIGINT) AS line,
                    unnest(parts) AS text
             FROM (SELECT source_id,
                          string_split(regexp_replace(text, '\n$', ''), chr(10)) AS parts
-                  FROM _seeds
-                  WHERE text IS NOT NULL AND digest = pinned)"""
+                  FROM (SELECT source_id, try(decode(content)) AS text FROM _seed_bytes
+                        WHERE digest = pinned)
+                  WHERE text IS NOT NULL)"""
         )
     con.execute("CREATE OR REPLACE TABLE seed_ids AS SELECT DISTINCT source_id FROM seed_lines")
 
@@ -204,6 +205,10 @@ def check_citations(con, res: Resource, sources_path: str | None) -> list[Findin
         f"""SELECT * FROM (
             SELECT c.{ln} AS csv_line, c.source_id, c.line, c.quote, s.text,
                    CASE WHEN s.line IS NULL THEN 'line-range'
+                        -- the common case first: a quote with a letter that stands on the
+                        -- line (so the line is not blank either)
+                        WHEN c.quote IS NOT NULL AND contains(s.text, c.quote)
+                             AND trim(c.quote) <> '' THEN NULL
                         WHEN trim(s.text) = '' THEN 'line-blank'
                         WHEN c.quote IS NOT NULL AND NOT contains(s.text, c.quote)
                         THEN 'quote' END AS problem
@@ -275,14 +280,23 @@ def _citation_finding(con, res, i, at, source_id, line, quote, text, problem) ->
 
 
 def _check_value_text(con, res: Resource) -> list[Finding]:
-    from ..numbers import install
+    from ..numbers import NUMERAL, install
 
     install(con)
     rows = con.execute(
-        f"""WITH parsed AS MATERIALIZED (  -- the macro once per row, not once per reference
+        f"""WITH cited AS MATERIALIZED (
             SELECT {ident(LINE_COLUMN)}, value_text, qualifier, value, value_low, value_high,
-                   parse_number_text(value_text) AS p
-            FROM {ident(res.name)} WHERE value_text IS NOT NULL AND qualifier IS NOT NULL)
+                   regexp_full_match(value_text, {literal(NUMERAL)}) AS plain
+            FROM {ident(res.name)} WHERE value_text IS NOT NULL AND qualifier IS NOT NULL),
+        words AS MATERIALIZED (  -- the macro once per distinct text that is not a numeral
+            SELECT value_text, parse_number_text(value_text) AS p
+            FROM (SELECT DISTINCT value_text FROM cited WHERE NOT plain)),
+        parsed AS (
+            SELECT c.* EXCLUDE (plain),
+                   CASE WHEN c.plain THEN [CAST(replace(c.value_text, ',', '') AS DOUBLE),
+                                           CAST(replace(c.value_text, ',', '') AS DOUBLE)]
+                        ELSE w.p END AS p
+            FROM cited c LEFT JOIN words w ON w.value_text = c.value_text)
         SELECT * FROM parsed
         WHERE p[1] IS NULL OR p[2] IS NULL
            OR (qualifier = 'range' AND (p[1] IS DISTINCT FROM value_low

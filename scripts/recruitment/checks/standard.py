@@ -154,7 +154,8 @@ def _field_checks(res: Resource, f: Field) -> list[CellCheck]:
             CellCheck(
                 f.name,
                 "text/nfc",
-                lambda v, t: f"{v} <> nfc_normalize({v})",
+                # ASCII is always NFC: only text with a multi-byte character is normalised
+                lambda v, t: f"strlen({v}) <> length({v}) AND {v} <> nfc_normalize({v})",
                 lambda v: f"{shown(v)} has decomposed (NFD) characters.",
             )
         )
@@ -194,11 +195,12 @@ def _field_checks(res: Resource, f: Field) -> list[CellCheck]:
     return out
 
 
-def check_cells(con, res: Resource) -> list[Finding]:
+def check_cells(con, res: Resource, only: str | None = None) -> list[Finding]:
     """Run every cell check of ``res`` in one scan; return the findings in line order.
 
     The scan keeps only rows where some check fails (all conditions OR-ed); those few
-    rows are then classified check by check.
+    rows are then classified check by check. With ``only`` (a table with a ``line``
+    column), only those lines are scanned: :func:`screen_and_type` names them.
     """
     checks = cell_checks(res)
     if not checks:
@@ -216,7 +218,8 @@ def check_cells(con, res: Resource) -> list[Finding]:
     raw = ", ".join(f"v{i}" for i in range(len(res.fields)))
     rows = con.execute(
         f"""SELECT line, unnest(list_filter([{hits}], lambda x: x IS NOT NULL)) AS k, {raw}
-        FROM (SELECT {ident(LINE_COLUMN)} AS line, {typed} FROM {raw_table(res.name)})
+        FROM (SELECT {ident(LINE_COLUMN)} AS line, {typed} FROM {raw_table(res.name)}
+              {f"WHERE {ident(LINE_COLUMN)} IN (SELECT line FROM {only})" if only else ""})
         WHERE {" OR ".join(f"({c})" for c in screen)}
         ORDER BY line, k"""
     ).fetchall()
@@ -254,6 +257,12 @@ def check_unique(con, res: Resource) -> list[Finding]:
     for cols, rule in keys:
         cs = ", ".join(ident(c) for c in cols)
         not_null = " AND ".join(f"{ident(c)} IS NOT NULL" for c in cols)
+        rows, distinct = con.execute(
+            f"SELECT count(*), (SELECT count(*) FROM (SELECT DISTINCT {cs} FROM "
+            f"{ident(res.name)} WHERE {not_null})) FROM {ident(res.name)} WHERE {not_null}"
+        ).fetchall()[0]
+        if rows == distinct:
+            continue  # no repeat: the repeats are located only when there are some
         rows = con.execute(
             f"SELECT line, first, key FROM (SELECT {line} AS line, "
             f"min({line}) OVER (PARTITION BY {cs}) AS first, "
@@ -297,3 +306,126 @@ def check_foreign_keys(con, pkg: Package, res: Resource, loaded: set[str]) -> li
             for ln, key in rows
         ]
     return out
+
+
+# --- the fast screen: one polars pass that types every column and flags suspect rows -------
+
+SCREEN_RUST = rf"^{WHITESPACE}|{WHITESPACE}$|^[=+\-@]|{CONTROL}|^[^\x21-\x7E]+$"
+"""TEXT_SCREEN for polars (Rust's linear-time regex): white space, formula starts and
+controls as in TEXT_SCREEN; for invisible-only text, any text without a visible ASCII
+character (a superset: the exact rule is decided by DuckDB on the flagged rows)."""
+_LEXICAL_RUST = {
+    "integer": r"^-?[0-9]{1,18}$",
+    "number": r"^-?([0-9]+(\.[0-9]+)?|\.[0-9]+)([eE][-+]?[0-9]+)?$",
+    "date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+}
+_TRUE, _FALSE = ["true", "True", "TRUE", "1"], ["false", "False", "FALSE", "0"]
+_BOUNDED_TYPES = {"integer", "number", "date"}
+
+
+def screen_and_type(con, res: Resource, table) -> list[Finding] | None:
+    """The cell checks and the typed table of ``res`` in one polars pass over its strings.
+
+    polars parses every column into its type and ORs a *superset* of every cell condition
+    into one flag per row (white space, formula, control, invisible, type, required, enum,
+    bounds, lengths; NFC only on rows holding non-ASCII text; schema patterns by DuckDB's
+    RE2 over those columns alone). Only the flagged rows are classified, by the exact SQL
+    of :func:`check_cells`, so the findings are the same; the flagged rows also take their
+    typed values from DuckDB's strict parse. Returns None (the caller falls back to
+    check_cells and create_typed_table) when a schema uses a constraint this pass does
+    not screen.
+    """
+    import polars as pl
+
+    if any(
+        f.type not in _BOUNDED_TYPES and ("minimum" in f.constraints or "maximum" in f.constraints)
+        for f in res.fields
+    ):
+        return None
+    frame = pl.from_arrow(table)
+    flags, typed, non_ascii = [], [], []
+    for f in res.fields:
+        c = pl.col(f.name)
+        cons = f.constraints
+        if f.required or f.name in res.primary_key:
+            flags.append(c.is_null())
+        if f.type == "string":
+            t = c
+            flags.append(c.str.contains(SCREEN_RUST))
+            non_ascii.append(c.str.contains(r"[^\x00-\x7F]"))
+        elif f.type == "boolean":
+            t = pl.when(c.is_in(_TRUE)).then(True).when(c.is_in(_FALSE)).then(False)
+        else:
+            lexical = c.str.contains(_LEXICAL_RUST[f.type])
+            if f.type == "integer":
+                t = pl.when(lexical).then(c.str.to_integer(strict=False))
+            elif f.type == "number":
+                v = c.cast(pl.Float64, strict=False)
+                t = pl.when(lexical & v.is_finite()).then(v)
+            else:
+                v = c.str.to_date("%Y-%m-%d", strict=False)
+                t = pl.when(lexical & (v >= pl.date(1, 1, 1))).then(v)
+        if f.type != "string":
+            flags.append(c.is_not_null() & t.is_null())
+        if f.enum is not None:
+            flags.append(c.is_not_null() & ~c.is_in([str(x) for x in f.enum]))
+        for key, below in (("minimum", True), ("maximum", False)):
+            if key in cons:
+                (limit,) = con.execute(f"SELECT {typed_literal(f, cons[key])}").fetchall()[0]
+                flags.append(t < limit if below else t > limit)
+        if "minLength" in cons:
+            flags.append(c.str.len_chars() < int(cons["minLength"]))
+        if "maxLength" in cons:
+            flags.append(c.str.len_chars() > int(cons["maxLength"]))
+        typed.append(t.alias(f.name))
+    line = pl.col(LINE_COLUMN)
+    out = frame.select(
+        line,
+        *typed,
+        pl.any_horizontal(flags).fill_null(False).alias("__flag") if flags else pl.lit(False),
+        pl.any_horizontal(non_ascii).fill_null(False).alias("__non_ascii")
+        if non_ascii
+        else pl.lit(False).alias("__non_ascii"),
+    )
+    flagged = [out.filter(pl.col("__flag")).select(line.alias("line"))]
+    strings = [f.name for f in res.fields if f.type == "string"]
+    if strings:
+        suspects = frame.filter(out["__non_ascii"])
+        if suspects.height:
+            nfc = pl.any_horizontal(
+                [(pl.col(n) != pl.col(n).str.normalize("NFC")) for n in strings]
+            ).fill_null(False)
+            flagged.append(suspects.filter(nfc).select(line.alias("line")))
+    del frame
+    patterns = [f for f in res.fields if "pattern" in f.constraints]
+    if patterns:
+        cond = " OR ".join(
+            f"NOT regexp_full_match({ident(f.name)}, {literal(f.constraints['pattern'])})"
+            for f in patterns
+        )
+        flagged.append(
+            con.sql(
+                f"SELECT {ident(LINE_COLUMN)} AS line FROM {raw_table(res.name)} WHERE {cond}"
+            ).pl()
+        )
+    lines = pl.concat(flagged).unique()
+    con.register("_typed", out.drop("__flag", "__non_ascii"))
+    con.execute(f"CREATE OR REPLACE TABLE {ident(res.name)} AS SELECT * FROM _typed")
+    con.unregister("_typed")
+    del out
+    if lines.height == 0:
+        return []
+    con.register("_flagged", lines)
+    try:
+        findings = check_cells(con, res, only="_flagged")
+        sets = ", ".join(
+            f"{ident(f.name)} = {parse_expr(f, 'r.' + ident(f.name))}" for f in res.fields
+        )
+        con.execute(
+            f"UPDATE {ident(res.name)} t SET {sets} FROM {raw_table(res.name)} r "
+            f"WHERE t.{ident(LINE_COLUMN)} = r.{ident(LINE_COLUMN)} "
+            f"AND r.{ident(LINE_COLUMN)} IN (SELECT line FROM _flagged)"
+        )
+    finally:
+        con.unregister("_flagged")
+    return findings

@@ -6,36 +6,70 @@ A layer runs on what the layers before it could read: a file whose structure is 
 reported and its rows are left alone, so one mistake does not bury the report in echoes.
 Coverage, which asks whether the rows are complete, runs once every other check passes.
 The DuckDB connection with the typed tables is kept, so ``export`` need not load twice.
+A state that validated once is not validated again (:mod:`.cache`): its typed tables are
+loaded, unchecked, from the same bytes, and only when a command asks for them.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
 from ..findings import Finding
 from ..package import DESCRIPTOR, Package, load_package
-from .csvfile import read_csv
+from ..sqltypes import ident
+from . import cache, coverage, curation, provenance, rules, standard  # light: no library at import
+from .csvfile import LINE_COLUMN, read_csv, read_typed
 
 
-@dataclass
 class Validation:
-    package: Package | None
-    findings: list[Finding] = field(default_factory=list)
-    con: object | None = None
-    """DuckDB connection holding one typed table per resource (when all could be read)."""
+    """The findings of one validation, and the typed tables of the package it read."""
+
+    def __init__(
+        self,
+        package: Package | None,
+        findings: list[Finding] | None = None,
+        con: object | None = None,
+        load: Callable[[], object] | None = None,
+        cached: bool = False,
+    ) -> None:
+        self.package = package
+        self.findings = findings if findings is not None else []
+        self._con = con
+        self._load = load
+        self.cached = cached
+        """True when the findings come from the validation cache (nothing was re-checked)."""
+
+    @property
+    def con(self):
+        """DuckDB connection holding one typed table per resource (when all could be read);
+        for a cached validation, loaded on first use."""
+        if self._con is None and self._load is not None:
+            self._con, self._load = self._load(), None
+        return self._con
 
     @property
     def valid(self) -> bool:
         return self.package is not None and not self.findings
 
 
-def validate(root: Path) -> Validation:
+def validate(root: Path, use_cache: bool = True) -> Validation:
     """Validate the package at ``root``; raises PackageNotFound if there is none."""
-    import duckdb
+    stamp = cache.fingerprint(root) if use_cache and cache.enabled() else None
+    if stamp is not None and cache.is_valid(root, stamp):
+        pkg, findings = load_package(Path(root), known=stamp.texts)
+        if pkg is not None and not findings:
+            return Validation(pkg, [], load=lambda: load_tables(pkg, stamp), cached=True)
+    result = check_all(Path(root))
+    if stamp is not None and result.valid and stamp.unchanged(root):
+        cache.remember_valid(root, stamp)
+    return result
 
-    from . import coverage, curation, provenance, rules, standard
+
+def check_all(root: Path) -> Validation:
+    """Every layer over the package at ``root``."""
+    import duckdb
 
     pkg, findings = load_package(Path(root))
     if pkg is None:
@@ -52,8 +86,11 @@ def validate(root: Path) -> Validation:
             continue
         # The checks scan pyarrow's table in place; once typed, the strings are let go.
         con.register(standard.raw_name(res.name), csv.table)
-        findings += standard.check_cells(con, res)
-        standard.create_typed_table(con, res)
+        screened = standard.screen_and_type(con, res, csv.table)
+        if screened is None:  # a constraint the fast screen does not cover
+            screened = standard.check_cells(con, res)
+            standard.create_typed_table(con, res)
+        findings += screened
         con.unregister(standard.raw_name(res.name))
         del csv
         findings += standard.check_unique(con, res)
@@ -74,6 +111,30 @@ def validate(root: Path) -> Validation:
     if not findings:  # a broken row would make the spans it quotes look unrecorded
         findings += coverage.check_coverage(con, pkg, loaded)
     return Validation(pkg, sorted(findings, key=_order), con)
+
+
+def load_tables(pkg: Package, stamp: cache.Fingerprint):
+    """The typed tables and seed lines of a state the cache says is valid, unchecked.
+
+    The data files must still hash as they did; a seed is verified against its pin as
+    always. Anything else raises OSError: the package changed since it was validated.
+    """
+    import duckdb
+
+    con = duckdb.connect(config=duckdb_config(pkg.root))
+    loaded: set[str] = set()
+    for res in pkg.in_dependency_order():
+        table = read_typed(pkg.root, res, stamp.inputs.get(res.path, ""))
+        cols = ", ".join(ident(c) for c in [LINE_COLUMN, *res.field_names])
+        con.register("_typed", table)
+        con.execute(f"CREATE OR REPLACE TABLE {ident(res.name)} AS SELECT {cols} FROM _typed")
+        con.unregister("_typed")
+        del table
+        loaded.add(res.name)
+    _release_arrow_memory()
+    if provenance.check_sources(con, pkg, loaded):
+        raise OSError("a seed changed since the package was validated; run the command again")
+    return con
 
 
 MEMORY_LIMIT = "1GB"

@@ -170,8 +170,21 @@ def _column(res: Resource, f: Field) -> str:
     return " ".join(parts)
 
 
-def create_statements(pkg: Package) -> list[str]:
-    """CREATE TYPE / CREATE TABLE / COMMENT ON statements, tables in dependency order."""
+def unreferenced(pkg: Package) -> set[str]:
+    """Tables whose primary key no foreign key references (seed_lines references the table
+    keyed by source_id): their key can be added after the rows, in one pass."""
+    referenced = {fk.resource for res in pkg.resources.values() for fk in res.foreign_keys}
+    referenced |= {r.name for r in pkg.resources.values() if r.primary_key == ["source_id"]}
+    return {r.name for r in pkg.resources.values() if r.primary_key} - referenced
+
+
+def create_statements(pkg: Package, keys_later: set[str] = frozenset()) -> list[str]:
+    """CREATE TYPE / CREATE TABLE / COMMENT ON statements, tables in dependency order.
+
+    Tables in ``keys_later`` get their primary key from :func:`key_statements` once they
+    hold their rows (DuckDB builds the index once instead of checking row by row); foreign
+    keys and CHECKs cannot be added later, so every other constraint is declared here.
+    """
     out: list[str] = []
     for res in pkg.in_dependency_order():
         for f in res.fields:
@@ -180,7 +193,7 @@ def create_statements(pkg: Package) -> list[str]:
                 out.append(f"CREATE TYPE {ident(enum_type(res, f))} AS ENUM ({values})")
         cols = [_column(res, f) for f in res.fields]
         cols += [f"{ident(n)} {CITATION_EXTRAS[n][0]}" for n in extras(res)]
-        if res.primary_key:
+        if res.primary_key and res.name not in keys_later:
             cols.append(f"PRIMARY KEY ({', '.join(map(ident, res.primary_key))})")
         for fk in res.foreign_keys:
             cols.append(
@@ -200,6 +213,15 @@ def create_statements(pkg: Package) -> list[str]:
                 f"IS {literal(CITATION_EXTRAS[n][1])}"
             )
     return out
+
+
+def key_statements(pkg: Package, names: set[str]) -> list[str]:
+    """The primary keys :func:`create_statements` left out for ``names``."""
+    return [
+        f"ALTER TABLE {ident(res.name)} ADD PRIMARY KEY ({', '.join(map(ident, res.primary_key))})"
+        for res in pkg.in_dependency_order()
+        if res.name in names and res.primary_key
+    ]
 
 
 def insert_statement(res: Resource, source: str = "memory.main") -> str:

@@ -57,13 +57,30 @@ def export(
 
 
 def write_all(result: Validation, tmp: Path) -> None:
+    """CSV and Parquet on one thread while the DuckDB file is built on another: the DuckDB
+    file spends most of its time checking constraints and compressing, and the CSV and
+    Parquet writers sort and compress on their own."""
+    from concurrent.futures import ThreadPoolExecutor
+
     pkg, con = result.package, result.con
     (tmp / "csv").mkdir()
     (tmp / "parquet").mkdir()
-    for res in pkg.in_dependency_order():
-        write_csv(con, res, tmp / "csv" / f"{res.name}.csv")
-        write_parquet(con, pkg, res, tmp / "parquet" / f"{res.name}.parquet")
-    write_duckdb(con, pkg, tmp / DUCKDB_FILE)
+    files_con = con.cursor()  # its own DuckDB connection, before write_duckdb ATTACHes
+
+    def write_files() -> None:
+        try:
+            for res in pkg.in_dependency_order():
+                write_csv(files_con, res, tmp / "csv" / f"{res.name}.csv")
+                write_parquet(files_con, pkg, res, tmp / "parquet" / f"{res.name}.parquet")
+        finally:
+            files_con.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        files = pool.submit(write_files)
+        try:
+            write_duckdb(con, pkg, tmp / DUCKDB_FILE, files_written=files.result)
+        finally:
+            files.result()
     write_descriptor(pkg, tmp)
 
 
@@ -161,12 +178,14 @@ def data_files(pkg: Package) -> list[str]:
     ]
 
 
-def write_duckdb(con, pkg: Package, path: Path) -> None:
+def write_duckdb(
+    con, pkg: Package, path: Path, files_written: Callable[[], object] | None = None
+) -> None:
     """The DuckDB file, in a storage format DuckDB 1.x reads (see DUCKDB_STORAGE_VERSION).
 
     Holds the tables with their keys, constraints and comments, seed_lines, the views and
     the quote_context macro, and ``meta`` with the hashes of the data files beside ``path``
-    (written before it).
+    (``files_written`` waits for them, when another thread writes them meanwhile).
     """
     target = str(path).replace("'", "''")
     con.execute(f"ATTACH '{target}' AS pub (STORAGE_VERSION '{DUCKDB_STORAGE_VERSION}')")
@@ -181,16 +200,21 @@ def write_duckdb(con, pkg: Package, path: Path) -> None:
         "created": (created, None),
         "duckdb_storage_version": (DUCKDB_STORAGE_VERSION, None),
     }
-    for rel in data_files(pkg):
-        file = path.parent / rel
-        meta[rel] = (f"sha256:{sha256_of(file)}", file.stat().st_size)
+    later = ddl.unreferenced(pkg)
     try:
         con.execute("USE pub")
-        for stmt in ddl.create_statements(pkg):
+        for stmt in ddl.create_statements(pkg, keys_later=later):
             con.execute(stmt)
         for res in pkg.in_dependency_order():
             con.execute(ddl.insert_statement(res))
-        for stmt in ddl.seed_lines_statements(pkg) + ddl.meta_statements(meta):
+        for stmt in ddl.key_statements(pkg, later) + ddl.seed_lines_statements(pkg):
+            con.execute(stmt)
+        if files_written is not None:
+            files_written()
+        for rel in data_files(pkg):
+            file = path.parent / rel
+            meta[rel] = (f"sha256:{sha256_of(file)}", file.stat().st_size)
+        for stmt in ddl.meta_statements(meta):
             con.execute(stmt)
         views.create(con, pkg)
     finally:
