@@ -321,6 +321,8 @@ _LEXICAL_RUST = {
 }
 _TRUE, _FALSE = ["true", "True", "TRUE", "1"], ["false", "False", "FALSE", "0"]
 _BOUNDED_TYPES = {"integer", "number", "date"}
+SCREEN_ROWS = 262_144
+"""Rows screened at a time: memory stays flat however long the table."""
 
 
 def screen_and_type(con, res: Resource, table) -> list[Finding] | None:
@@ -342,7 +344,6 @@ def screen_and_type(con, res: Resource, table) -> list[Finding] | None:
         for f in res.fields
     ):
         return None
-    frame = pl.from_arrow(table)
     flags, typed, non_ascii = [], [], []
     for f in res.fields:
         c = pl.col(f.name)
@@ -379,24 +380,31 @@ def screen_and_type(con, res: Resource, table) -> list[Finding] | None:
             flags.append(c.str.len_chars() > int(cons["maxLength"]))
         typed.append(t.alias(f.name))
     line = pl.col(LINE_COLUMN)
-    out = frame.select(
-        line,
-        *typed,
-        pl.any_horizontal(flags).fill_null(False).alias("__flag") if flags else pl.lit(False),
-        pl.any_horizontal(non_ascii).fill_null(False).alias("__non_ascii")
-        if non_ascii
-        else pl.lit(False).alias("__non_ascii"),
-    )
-    flagged = [out.filter(pl.col("__flag")).select(line.alias("line"))]
+    flag = pl.any_horizontal(flags).fill_null(False) if flags else pl.lit(False)
+    any_non_ascii = pl.any_horizontal(non_ascii).fill_null(False) if non_ascii else pl.lit(False)
     strings = [f.name for f in res.fields if f.type == "string"]
-    if strings:
+    non_ascii_text = r"[^\x00-\x7F]"
+    flagged = []
+    # In slices, so that only one slice's strings are ever copied into polars at a time
+    # (the whole table at 3M rows would double the memory of its strings).
+    for start in range(0, max(table.num_rows, 1), SCREEN_ROWS):
+        frame = pl.from_arrow(table.slice(start, SCREEN_ROWS))
+        out = frame.select(line, *typed, flag.alias("__flag"), any_non_ascii.alias("__non_ascii"))
+        flagged.append(out.filter(pl.col("__flag")).select(line.alias("line")))
         suspects = frame.filter(out["__non_ascii"])
-        if suspects.height:
-            nfc = pl.any_horizontal(
-                [(pl.col(n) != pl.col(n).str.normalize("NFC")) for n in strings]
-            ).fill_null(False)
-            flagged.append(suspects.filter(nfc).select(line.alias("line")))
-    del frame
+        for n in strings:  # NFC only on the values that are not ASCII
+            values = suspects.select(line, pl.col(n)).filter(pl.col(n).str.contains(non_ascii_text))
+            if values.height:
+                decomposed = pl.col(n) != pl.col(n).str.normalize("NFC")
+                flagged.append(values.filter(decomposed).select(line.alias("line")))
+        con.register("_typed", out.drop("__flag", "__non_ascii"))
+        con.execute(
+            f"CREATE OR REPLACE TABLE {ident(res.name)} AS SELECT * FROM _typed"
+            if start == 0
+            else f"INSERT INTO {ident(res.name)} SELECT * FROM _typed"
+        )
+        con.unregister("_typed")
+        del frame, out, suspects
     patterns = [f for f in res.fields if "pattern" in f.constraints]
     if patterns:
         cond = " OR ".join(
@@ -409,10 +417,6 @@ def screen_and_type(con, res: Resource, table) -> list[Finding] | None:
             ).pl()
         )
     lines = pl.concat(flagged).unique()
-    con.register("_typed", out.drop("__flag", "__non_ascii"))
-    con.execute(f"CREATE OR REPLACE TABLE {ident(res.name)} AS SELECT * FROM _typed")
-    con.unregister("_typed")
-    del out
     if lines.height == 0:
         return []
     con.register("_flagged", lines)
