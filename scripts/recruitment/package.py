@@ -17,9 +17,7 @@ from pathlib import Path
 
 from . import limits
 from .findings import Finding
-from .paths import Refusal, confine, read_bounded, safe_relative
-
-__all__ = ["safe_relative"]  # re-exported: provenance checks seed paths with it
+from .paths import Refusal, confine, is_url, read_bounded, safe_relative
 
 DESCRIPTOR = "datapackage.json"
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,62}")
@@ -281,7 +279,7 @@ def load_package(
         path, schema_path = res.get("path"), res.get("schema")
         for key, rel in (("path", path), ("schema", schema_path)):
             if not safe_relative(rel):
-                what = "a URL" if isinstance(rel, str) and "://" in rel else repr(rel)
+                what = "a URL" if is_url(rel) else repr(rel)
                 findings.append(
                     Finding(DESCRIPTOR, None, None, "package/path", f"{name}.{key} is {what}.")
                 )
@@ -372,31 +370,26 @@ def reserved(name: str) -> bool:
     return name in RESERVED or name.startswith(("raw_", "duckdb_", "_"))
 
 
-def _unsupported(file: str, where: str, keys) -> list[Finding]:
-    return [
-        Finding(
-            file,
-            None,
-            None,
-            "package/unsupported",
-            f"{where} sets {key!r}, which this pipeline does not honour.",
-        )
-        for key in sorted(map(str, keys))
-    ]
+def _unsupported(file: str, messages) -> list[Finding]:
+    """One package/unsupported finding per message, in a stable order."""
+    return [Finding(file, None, None, "package/unsupported", m) for m in sorted(messages)]
+
+
+def _unsupported_keys(file: str, where: str, keys) -> list[Finding]:
+    return _unsupported(
+        file, (f"{where} sets {k!r}, which this pipeline does not honour." for k in map(str, keys))
+    )
 
 
 def _profile_findings(file: str, where: str, doc: dict) -> list[Finding]:
-    return [
-        Finding(
-            file,
-            None,
-            None,
-            "package/unsupported",
-            f"{where} {key} {doc[key]!r} is not a standard profile (nothing is fetched).",
-        )
-        for key in ("$schema", "profile")
-        if key in doc and (not isinstance(doc[key], str) or doc[key] not in PROFILES)
-    ]
+    return _unsupported(
+        file,
+        (
+            f"{where} {key} {doc[key]!r} is not a standard profile (nothing is fetched)."
+            for key in ("$schema", "profile")
+            if key in doc and (not isinstance(doc[key], str) or doc[key] not in PROFILES)
+        ),
+    )
 
 
 def check_descriptor(descriptor: dict) -> list[Finding]:
@@ -419,19 +412,19 @@ def check_descriptor(descriptor: dict) -> list[Finding]:
 def check_resource_settings(name: str, res: dict) -> list[Finding]:
     """Every resource setting is one the pipeline honours exactly (CSV, UTF-8, the dialect)."""
     where = f"Resource {name}"
-    out = _unsupported(DESCRIPTOR, where, set(res) - RESOURCE_KEYS)
+    out = _unsupported_keys(DESCRIPTOR, where, set(res) - RESOURCE_KEYS)
     out += _profile_findings(DESCRIPTOR, where, res)
     for key, value in RESOURCE_VALUES.items():
         if key in res and res[key] != value:
-            out += _unsupported(DESCRIPTOR, where, [f"{key}: {str(res[key])[:40]}"])
+            out += _unsupported_keys(DESCRIPTOR, where, [f"{key}: {str(res[key])[:40]}"])
     encoding = res.get("encoding", "utf-8")
     if not isinstance(encoding, str) or encoding.lower() not in ("utf-8", "utf8"):
-        out += _unsupported(DESCRIPTOR, where, [f"encoding: {str(encoding)[:40]}"])
+        out += _unsupported_keys(DESCRIPTOR, where, [f"encoding: {str(encoding)[:40]}"])
     dialect = res.get("dialect", {})
     if not isinstance(dialect, dict):
-        out += _unsupported(DESCRIPTOR, where, ["dialect (not an object)"])
+        out += _unsupported_keys(DESCRIPTOR, where, ["dialect (not an object)"])
     else:
-        out += _unsupported(
+        out += _unsupported_keys(
             DESCRIPTOR,
             where,
             [
@@ -445,11 +438,11 @@ def check_resource_settings(name: str, res: dict) -> list[Finding]:
 
 def check_schema(rel: str, schema: dict) -> list[Finding]:
     """What the pipeline reads from a Table Schema is well formed and honoured exactly."""
-    out = _unsupported(rel, "The schema", set(schema) - SCHEMA_KEYS)
+    out = _unsupported_keys(rel, "The schema", set(schema) - SCHEMA_KEYS)
     out += _profile_findings(rel, "The schema", schema)
     missing = schema.get("missingValues", [""])
     if missing != [""]:
-        out += _unsupported(rel, "The schema", [f"missingValues: {str(missing)[:40]}"])
+        out += _unsupported_keys(rel, "The schema", [f"missingValues: {str(missing)[:40]}"])
     fields = schema.get("fields")
     if not isinstance(fields, list) or not fields:
         return [*out, Finding(rel, None, None, "package/descriptor", "fields is not a list.")]
@@ -486,9 +479,9 @@ def _names(value) -> bool:
 def _field_findings(rel: str, f: dict) -> list[Finding]:
     name, kind = f["name"], f.get("type", "string")
     where = f"Field {name[:40]!r}"
-    out = _unsupported(rel, where, set(f) - FIELD_KEYS)
+    out = _unsupported_keys(rel, where, set(f) - FIELD_KEYS)
     if f.get("format", "default") != "default":
-        out += _unsupported(rel, where, [f"format: {str(f['format'])[:40]}"])
+        out += _unsupported_keys(rel, where, [f"format: {str(f['format'])[:40]}"])
     if kind not in SUPPORTED_TYPES:
         return out  # reported as package/field-type once the schema loads
 
@@ -499,7 +492,7 @@ def _field_findings(rel: str, f: dict) -> list[Finding]:
     if not isinstance(c, dict):
         bad("constraints is not an object.")
         return out
-    out += _unsupported(rel, where, [f"constraints.{k}" for k in set(c) - set(CONSTRAINTS)])
+    out += _unsupported_keys(rel, where, [f"constraints.{k}" for k in set(c) - set(CONSTRAINTS)])
     for key, value in c.items():
         if key in CONSTRAINTS and kind not in CONSTRAINTS[key]:
             bad(f"{key} does not apply to a {kind} field.")

@@ -111,5 +111,5 @@ def read_bounded(real: Path, max_bytes: int) -> bytes:
 
 def shown_path(rel: object, limit: int = 120) -> str:
     """A contributor's path as printed: repr, so control characters show as escapes."""
-    text = repr(rel) if not isinstance(rel, str) else repr(rel)
+    text = repr(rel)
     return text if len(text) <= limit else text[:limit] + "…'"

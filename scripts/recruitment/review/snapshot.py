@@ -25,7 +25,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ..package import DESCRIPTOR, safe_relative
+from ..package import DESCRIPTOR
+from ..paths import safe_relative
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 """Largest file a snapshot reads (a CSV of about half a million rows)."""
