@@ -83,18 +83,47 @@ def test_a_weekday_interval_starts_and_ends_on_that_weekday():
             assert (start - r[0]).days <= 6 and r[1] <= date(2025, 2, 14)
 
 
-def test_resolve_distinct_resolves_each_distinct_text_and_interval_once(monkeypatch):
+def resolved(monkeypatch, table_sql: str):
+    """resolve_distinct over the table ``table_sql`` creates; (connection, resolve's calls)."""
     calls = []
     real = dates.resolve
     monkeypatch.setattr(dates, "resolve", lambda *a: calls.append(a) or real(*a))
     con = duckdb.connect()
-    con.execute(
-        "CREATE TABLE t AS SELECT 'on Monday' AS text, DATE '2025-01-01' AS ps, "
-        "DATE '2025-07-14' AS pe FROM range(1000)"
-    )
+    con.execute(f"CREATE TABLE t AS {table_sql}")
     dates.resolve_distinct(con, "SELECT text, ps, pe FROM t", "_r")
+    return con, calls
+
+
+def test_resolve_distinct_resolves_each_distinct_text_and_interval_once(monkeypatch):
+    con, calls = resolved(
+        monkeypatch,
+        "SELECT 'on Monday' AS text, DATE '2025-01-01' AS ps, DATE '2025-07-14' AS pe "
+        "FROM range(1000)",
+    )
     assert len(calls) == 1
     assert con.execute("SELECT count(*), min(r_start) FROM _r").fetchone() == (
         1,
         D("2024-12-30"),
     )
+
+
+def test_resolve_distinct_resolves_absolute_words_once_whatever_the_publication(monkeypatch):
+    con, calls = resolved(
+        monkeypatch,
+        "SELECT w.text, DATE '2025-01-01' + i::INT AS ps, DATE '2025-01-01' + i::INT AS pe "
+        "FROM range(50) r(i), "
+        "(VALUES ('in May 2023'), ('this year'), ('no shape at all')) w(text)",
+    )
+    # one call for each absolute or unreadable text, one per interval for the relative one
+    assert sorted(c[0] for c in calls).count("this year") == 50
+    assert len(calls) == 52
+    assert con.execute(
+        "SELECT count(*), count(DISTINCT r_start), count(r_start) FROM _r "
+        "WHERE text = 'in May 2023'"
+    ).fetchone() == (50, 1, 50)
+    assert con.execute(
+        "SELECT count(*), count(r_start) FROM _r WHERE text = 'no shape at all'"
+    ).fetchone() == (50, 0)
+    assert con.execute(
+        "SELECT r_start, r_end FROM _r WHERE text = 'this year' AND ps = DATE '2025-02-19'"
+    ).fetchone() == (D("2025-01-01"), D("2025-12-31"))

@@ -344,7 +344,7 @@ def screen_and_type(con, res: Resource, table) -> list[Finding] | None:
         for f in res.fields
     ):
         return None
-    flags, typed, non_ascii = [], [], []
+    flags, typed = [], []
     for f in res.fields:
         c = pl.col(f.name)
         cons = f.constraints
@@ -353,7 +353,6 @@ def screen_and_type(con, res: Resource, table) -> list[Finding] | None:
         if f.type == "string":
             t = c
             flags.append(c.str.contains(SCREEN_RUST))
-            non_ascii.append(c.str.contains(r"[^\x00-\x7F]"))
         elif f.type == "boolean":
             t = pl.when(c.is_in(_TRUE)).then(True).when(c.is_in(_FALSE)).then(False)
         else:
@@ -381,30 +380,29 @@ def screen_and_type(con, res: Resource, table) -> list[Finding] | None:
         typed.append(t.alias(f.name))
     line = pl.col(LINE_COLUMN)
     flag = pl.any_horizontal(flags).fill_null(False) if flags else pl.lit(False)
-    any_non_ascii = pl.any_horizontal(non_ascii).fill_null(False) if non_ascii else pl.lit(False)
     strings = [f.name for f in res.fields if f.type == "string"]
-    non_ascii_text = r"[^\x00-\x7F]"
     flagged = []
     # In slices, so that only one slice's strings are ever copied into polars at a time
     # (the whole table at 3M rows would double the memory of its strings).
     for start in range(0, max(table.num_rows, 1), SCREEN_ROWS):
         frame = pl.from_arrow(table.slice(start, SCREEN_ROWS))
-        out = frame.select(line, *typed, flag.alias("__flag"), any_non_ascii.alias("__non_ascii"))
+        out = frame.select(line, *typed, flag.alias("__flag"))
         flagged.append(out.filter(pl.col("__flag")).select(line.alias("line")))
-        suspects = frame.filter(out["__non_ascii"])
-        for n in strings:  # NFC only on the values that are not ASCII
-            values = suspects.select(line, pl.col(n)).filter(pl.col(n).str.contains(non_ascii_text))
+        for n in strings:  # NFC only on the values that are not ASCII (more bytes than chars)
+            c = pl.col(n)
+            values = frame.select(line, c).filter(c.str.len_bytes() != c.str.len_chars())
             if values.height:
-                decomposed = pl.col(n) != pl.col(n).str.normalize("NFC")
-                flagged.append(values.filter(decomposed).select(line.alias("line")))
-        con.register("_typed", out.drop("__flag", "__non_ascii"))
+                flagged.append(
+                    values.filter(c != c.str.normalize("NFC")).select(line.alias("line"))
+                )
+        con.register("_typed", out.drop("__flag"))
         con.execute(
             f"CREATE OR REPLACE TABLE {ident(res.name)} AS SELECT * FROM _typed"
             if start == 0
             else f"INSERT INTO {ident(res.name)} SELECT * FROM _typed"
         )
         con.unregister("_typed")
-        del frame, out, suspects
+        del frame, out
     patterns = [f for f in res.fields if "pattern" in f.constraints]
     if patterns:
         cond = " OR ".join(
