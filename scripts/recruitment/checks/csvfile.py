@@ -169,12 +169,12 @@ def read_csv(root: Path, resource: Resource, sha256: str | None = None) -> CsvTa
         findings.append(Finding(rel, 1, None, "csv/header", f"The header cannot be read: {err}."))
         return CsvTable(None, findings)
     findings += _header_findings(rel, header, resource.field_names)
-    blanks = _blank_lines(rel, data)
-    findings += blanks
     if any(f.rule == "csv/header" for f in findings):
-        return CsvTable(None, findings)
-    table, parse_findings = _parse(rel, data, resource)
-    findings += parse_findings
+        return CsvTable(None, findings + _blank_lines(rel, data))
+    table, parse_findings, one_line_each = _parse(rel, data, resource)
+    # Every newline ends a row of the table: there is no blank line to look for.
+    blanks = [] if one_line_each else _blank_lines(rel, data)
+    findings += blanks + parse_findings
     if blanks or parse_findings or table is None:
         return CsvTable(None, findings)
     return CsvTable(table, findings)
@@ -235,6 +235,13 @@ def read_typed(root: Path, resource: Resource, sha256: str):
 
 
 def _parse(rel: str, data: bytes, resource: Resource):
+    """(table or None, findings, whether every line of the file is one row of the table).
+
+    The first parse assumes what is true of almost every file: no cell holds a line break,
+    so pyarrow may cut its blocks at any newline (faster). If that parse is not clean
+    (an invalid row, an error, or fewer rows than lines), the file is parsed again allowing
+    line breaks in quoted cells, and its findings come from that parse alone.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pcsv
@@ -252,8 +259,10 @@ def _parse(rel: str, data: bytes, resource: Resource):
         return "skip"
 
     names = resource.field_names
-    block = 1 << 20
+    lines_in_file = data.count(b"\n") - (1 if data.endswith(b"\n") else 0)
+    block = 1 << 22
     threads = True
+    newlines_in_values = False
     while True:
         try:
             table = pcsv.read_csv(
@@ -262,7 +271,7 @@ def _parse(rel: str, data: bytes, resource: Resource):
                     use_threads=threads, block_size=block, column_names=names, skip_rows=1
                 ),
                 parse_options=pcsv.ParseOptions(
-                    newlines_in_values=True, invalid_row_handler=on_invalid
+                    newlines_in_values=newlines_in_values, invalid_row_handler=on_invalid
                 ),
                 convert_options=pcsv.ConvertOptions(
                     column_types={n: pa.string() for n in names},
@@ -272,14 +281,26 @@ def _parse(rel: str, data: bytes, resource: Resource):
                 ),
             )
         except pa.ArrowInvalid as err:
+            if not newlines_in_values:
+                newlines_in_values = True
+                invalid.clear()
+                continue
             bad_bytes = encoding_finding(rel, data) if "UTF8" in str(err) else None
             if bad_bytes:
-                return None, [bad_bytes]
+                return None, [bad_bytes], False
             if "straddling" in str(err) and block < len(data) + 1:
                 block = len(data) + 1  # a very long line: read it in one block
                 invalid.clear()
                 continue
-            return None, [Finding(rel, None, None, "csv/parse", str(err).splitlines()[0])]
+            return (
+                None,
+                [Finding(rel, None, None, "csv/parse", str(err).splitlines()[0])],
+                False,
+            )
+        if not newlines_in_values and (invalid or table.num_rows != lines_in_file):
+            newlines_in_values = True
+            invalid.clear()
+            continue
         if invalid and threads:
             # Row numbers are only known to a single-threaded parse: redo it, on this
             # error path only, so the findings name their lines.
@@ -289,7 +310,7 @@ def _parse(rel: str, data: bytes, resource: Resource):
         break
 
     findings = list(invalid)
-    one_line_each = data.count(b"\n") == table.num_rows + (1 if data.endswith(b"\n") else 0)
+    one_line_each = table.num_rows == lines_in_file
     if not invalid and not one_line_each:  # some cell spans lines: find which
         joined = pc.binary_join_element_wise(*[table[m].fill_null("") for m in names], "")
         before = pc.subtract(
@@ -302,9 +323,9 @@ def _parse(rel: str, data: bytes, resource: Resource):
                 findings.append(
                     Finding(rel, line, n, "csv/newline-in-field", "The cell holds a line break.")
                 )
-        return None, findings
+        return None, findings, False
     if table.num_rows == 0 and not findings:
         findings.append(Finding(rel, 1, None, "csv/no-rows", "Only a header line."))
-        return None, findings
+        return None, findings, one_line_each
     lines = pa.array(range(2, 2 + table.num_rows), type=pa.int64())
-    return table.append_column(LINE_COLUMN, lines), findings
+    return table.append_column(LINE_COLUMN, lines), findings, one_line_each

@@ -51,7 +51,10 @@ def check_duplicates(con, res: Resource) -> list[Finding]:
     if keys is None:
         return []
     t, ln, words = ident(res.name), ident(LINE_COLUMN), ident(keys[-1])
-    same = " AND ".join(f"a.{ident(c)} IS NOT DISTINCT FROM b.{ident(c)}" for c in keys)
+
+    def same(x: str, y: str) -> str:
+        return " AND ".join(f"{x}.{ident(c)} IS NOT DISTINCT FROM {y}.{ident(c)}" for c in keys)
+
     # Where the words stand in the seed line: 'two areas' and 'two fuel depots' of one line
     # are two records; the same words at the same place are one.
     # (Where the seed line is not verified, the quote and the place in it stand in.)
@@ -61,13 +64,19 @@ def check_duplicates(con, res: Resource) -> list[Finding]:
         if res.has("quote")
         else "NULL::VARCHAR"
     )
+    # Only rows sharing source, line and keys with another row can be duplicates: find
+    # those groups first (one aggregate), and place only their rows in the seed line.
+    group = ", ".join(ident(c) for c in ("source_id", "line", *keys))
     rows = con.execute(
-        f"""WITH placed AS (
-            SELECT r.*, {at} AS _at FROM {t} r
+        f"""WITH shared AS (
+            SELECT {group} FROM {t} GROUP BY ALL HAVING count(*) > 1),
+        placed AS (
+            SELECT r.*, {at} AS _at FROM {t} r SEMI JOIN shared c
+              ON c.source_id = r.source_id AND c.line = r.line AND {same("r", "c")}
             LEFT JOIN seed_lines s ON s.source_id = r.source_id AND s.line = r.line)
         SELECT b.{ln}, min(a.{ln}), any_value(b.source_id), any_value(b.line)
         FROM placed a JOIN placed b
-          ON a.source_id = b.source_id AND a.line = b.line AND {same}
+          ON a.source_id = b.source_id AND a.line = b.line AND {same("a", "b")}
          AND a._at IS NOT DISTINCT FROM b._at AND a.{ln} < b.{ln}
         GROUP BY b.{ln} ORDER BY 1"""
     ).fetchall()
