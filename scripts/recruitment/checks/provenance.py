@@ -13,6 +13,7 @@ import difflib
 import hashlib
 import os
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .. import limits
@@ -92,7 +93,7 @@ def check_sources(con, pkg: Package, loaded: set[str]) -> list[Finding]:
         f"SELECT {ident(LINE_COLUMN)}, source_id, seed_file, sha256 FROM sources "
         f"WHERE seed_file IS NOT NULL ORDER BY 1"
     ).fetchall()
-    readable: list[tuple] = []
+    confined: list[tuple] = []
     seen: set = set()
     for line, source_id, rel, pinned in rows:
 
@@ -112,8 +113,12 @@ def check_sources(con, pkg: Package, loaded: set[str]) -> list[Finding]:
         if source_id in seen:
             continue  # a repeated source_id is a standard/primary-key finding
         seen.add(source_id)
-        data = read_bounded(real, limits.SEED_MAX_BYTES)
-        readable.append((line, source_id, rel, pinned, hashlib.sha256(data).hexdigest(), data))
+        confined.append((line, source_id, rel, pinned, real))
+    # Reading and hashing release the GIL: the seeds are read on every core.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        read = list(pool.map(_read_and_hash, [c[-1] for c in confined]))
+    readable = [(*c[:-1], digest, data) for c, (digest, data) in zip(confined, read, strict=True)]
+    del read
     out += _check_hashes(con, sources.path, readable)
     listed = {r[2] for r in rows}
     out += [
@@ -122,6 +127,11 @@ def check_sources(con, pkg: Package, loaded: set[str]) -> list[Finding]:
         if f not in listed
     ]
     return out
+
+
+def _read_and_hash(real: Path) -> tuple[str, bytes]:
+    data = read_bounded(real, limits.SEED_MAX_BYTES)
+    return hashlib.sha256(data).hexdigest(), data
 
 
 def _check_hashes(con, sources_path: str, readable: list[tuple]) -> list[Finding]:
@@ -143,11 +153,12 @@ def _check_hashes(con, sources_path: str, readable: list[tuple]) -> list[Finding
         return []
     con.register("_seed_bytes", table)
     try:
-        rows = con.execute(
-            "SELECT csv_line, seed_file, digest, pinned FROM _seed_bytes "
-            "WHERE digest IS DISTINCT FROM pinned OR try(decode(content)) IS NULL ORDER BY 1"
-        ).fetchall()
         _register_lines(con, table)
+        # A seed is verified (it has lines) when it matches its pin and decodes as UTF-8.
+        rows = con.execute(
+            "SELECT csv_line, seed_file, digest, pinned FROM _seed_bytes b "
+            "ANTI JOIN seed_ids i ON i.source_id IS NOT DISTINCT FROM b.source_id ORDER BY 1"
+        ).fetchall()
     finally:
         con.unregister("_seed_bytes")
     return [
