@@ -111,7 +111,7 @@ class CommandFailed(Exception):
 # --- running and timing -----------------------------------------------------------------------
 
 
-def run_once(argv: list[str], stdout: Path) -> Sample:
+def run_once(argv: list[str], stdout: Path, env: dict | None = None) -> Sample:
     """Run ``argv`` to completion; wall time and the child's own peak RSS (KiB, Linux).
 
     os.wait4 reports the rusage of exactly this child, so nothing else on the machine
@@ -120,7 +120,9 @@ def run_once(argv: list[str], stdout: Path) -> Sample:
     stdout.parent.mkdir(parents=True, exist_ok=True)
     with stdout.open("wb") as out, stdout.with_suffix(".stderr").open("wb") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=err, cwd=ROOT)
+        proc = subprocess.Popen(
+            argv, stdout=out, stderr=err, cwd=ROOT, env={**os.environ, **(env or {})}
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
@@ -135,6 +137,7 @@ def measure(
     runs: int,
     out: Path,
     before=None,
+    env: dict | None = None,
 ) -> Timing:
     """Run a command up to ``runs`` times (within REPEAT_BUDGET_S), checking its exit code;
     ``before`` runs (untimed) before each run."""
@@ -143,7 +146,7 @@ def measure(
     while len(samples) < runs and sum(s.seconds for s in samples) < budget:
         if before is not None:
             before()
-        sample = run_once(argv, out)
+        sample = run_once(argv, out, env)
         if sample.code not in ok:
             tail = out.with_suffix(".stderr").read_text(errors="replace")[-2000:]
             raise CommandFailed(f"{' '.join(argv)} exited {sample.code}:\n{tail}")
@@ -212,6 +215,17 @@ def bench_size(n: int, runs: int) -> tuple[list[Timing], list[str]]:
             runs,
             work / "validate-clean.json",
             before=forget(clean),
+        ),
+        # As on a fresh CI machine: no cache at all (not even the seed spans or the
+        # remembered frictionless check of the schemas).
+        measure(
+            n,
+            "validate (no caches)",
+            [*validate, str(clean)],
+            {0},
+            runs,
+            work / "v.json",
+            env={"RECRUITMENT_CACHE": "off"},
         ),
         measure(n, "validate (cached)", [*validate, str(clean)], {0}, runs, work / "v.json"),
         measure(n, "export", export, {0}, runs, work / "export.txt", before=forget(clean)),
@@ -475,7 +489,12 @@ def write_results(
         f"processes over `runs` (at most --runs, fewer once a command has used "
         f"{REPEAT_BUDGET_S:g} s; frictionless once from {FRICTIONLESS_ONCE_FROM:,} rows and "
         f"not above {FRICTIONLESS_UP_TO:,}); "
-        "peak is the process's own maximum RSS.",
+        "peak is the process's own maximum RSS. `validate` and `export` run without the "
+        "package's validation entry (removed before each run) but with what the package's "
+        "`.recruitment/` keeps of unchanged inputs (the seed spans by seed SHA-256, the "
+        "frictionless check of unchanged schema texts), as on a contributor's machine after "
+        "a first run; `validate (no caches)` runs with `RECRUITMENT_CACHE=off`, as on a "
+        "fresh CI machine.",
         "",
         "| figure rows | command | runs | median (s) | peak (MiB) | × frictionless |",
         "|---:|---|---:|---:|---:|---:|",
@@ -558,6 +577,15 @@ def main(argv: list[str] | None = None) -> int:
                 args.runs,
                 WORK / "real" / "validate.json",
                 before=forget(ROOT),
+            ),
+            measure(
+                0,
+                "validate (no caches)",
+                real_argv,
+                {0, 1},
+                args.runs,
+                WORK / "real" / "v.json",
+                env={"RECRUITMENT_CACHE": "off"},
             ),
             measure(0, "validate (cached)", real_argv, {0, 1}, args.runs, WORK / "real" / "v.json"),
         ]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import hashlib
 
+import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT
+from conftest import ROOT, find_row, set_cells
 from recruitment.checks.validate import validate
 from recruitment.cli import main
 
@@ -107,3 +108,75 @@ def test_coverage_command_on_the_committed_package():
     result = CliRunner().invoke(main, ["coverage", "--package", str(ROOT)])
     assert result.exit_code == 0
     assert result.output.startswith("coverage: every number and date")
+
+
+# --- the seed spans kept per seed SHA-256 -------------------------------------------------
+
+
+def kept_spans(pkg) -> dict[str, list[tuple[int, str]]]:
+    """The signed span cache of ``pkg``: digest -> [(line, span)] (markers left out)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from recruitment.checks import cache, coverage
+
+    table = pq.read_table(pa.BufferReader(cache.load_blob(pkg, coverage.SPANS_FILE)))
+    out: dict[str, list] = {}
+    for row in table.to_pylist():
+        out.setdefault(row["digest"], [])
+        if row["span"] is not None:
+            out[row["digest"]].append((row["line"], row["span"]))
+    return out
+
+
+def store_spans(pkg, spans: dict[str, list[tuple[int, str]]], signed: bool = True) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from recruitment.checks import cache, coverage
+
+    rows = [(d, 0, None) for d in spans] + [(d, n, s) for d, v in spans.items() for n, s in v]
+    sink = pa.BufferOutputStream()
+    columns = [list(c) for c in zip(*rows, strict=True)]
+    pq.write_table(pa.table(dict(zip(["digest", "line", "span"], columns, strict=True))), sink)
+    data = sink.getvalue().to_pybytes()
+    if signed:
+        cache.store_blob(pkg, coverage.SPANS_FILE, data)
+    else:  # what a contributor can commit: the right layout, any signature
+        (pkg / ".recruitment").mkdir(exist_ok=True)
+        (pkg / ".recruitment" / coverage.SPANS_FILE).write_bytes(b"0" * 64 + b"\n" + data)
+
+
+@pytest.fixture
+def span_cache(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("RECRUITMENT_CACHE", raising=False)
+
+
+def test_seed_spans_are_kept_by_seed_sha256_and_reused(pkg, span_cache):
+    add_synthetic_seed(pkg)
+    first = sorted(uncovered(pkg))
+    digest = hashlib.sha256(SEED.encode()).hexdigest()
+    kept = kept_spans(pkg)
+    assert sorted(s for _, s in kept[digest]) == sorted(SPANS)
+    # The kept spans are what the next run reads: a span added to them shows up.
+    store_spans(pkg, {**kept, digest: [*kept[digest], (1, "ninety")]})
+    (pkg / ".recruitment" / "validated.json").unlink(missing_ok=True)
+    assert sorted(uncovered(pkg)) == sorted([*first, ("seeds/003_synthetic.txt", 1, "ninety")])
+
+
+def test_unsigned_or_stale_span_caches_are_never_believed(pkg, span_cache):
+    add_synthetic_seed(pkg)
+    first = sorted(uncovered(pkg))
+    digest = hashlib.sha256(SEED.encode()).hexdigest()
+    # A committed cache saying the seed has no spans is ignored: every span is still found.
+    store_spans(pkg, {**kept_spans(pkg), digest: []}, signed=False)
+    assert sorted(uncovered(pkg)) == first
+    # A signed cache of the old seed text does not stand for the seed once it changes.
+    path = pkg / "seeds" / "003_synthetic.txt"
+    path.write_text(SEED.replace("March", "April"), encoding="utf-8")
+    at, _ = find_row(pkg, "sources", source_id="src-003")
+    set_cells(pkg, "sources", at, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+    assert ("seeds/003_synthetic.txt", 1, "April") in uncovered(pkg)
+    assert ("seeds/003_synthetic.txt", 1, "March") not in uncovered(pkg)
+    assert digest not in kept_spans(pkg)

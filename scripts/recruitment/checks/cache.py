@@ -25,6 +25,9 @@ state is not read again to know its SHA-256 (the rule git uses for its index, wi
 same care for files changed just before the entry was written); any write changes ctime,
 which no user can set back.
 
+The same key signs derived data kept by :func:`store_blob` (the spans of each seed,
+``coverage.seed_spans``), bound to the pipeline's code and library versions.
+
 ``RECRUITMENT_CACHE=off`` turns it off for one run.
 """
 
@@ -333,6 +336,50 @@ def remember_valid(root: Path, stamp: Fingerprint) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(entry, fh, indent=1, sort_keys=True)
         os.replace(tmp, work / ENTRY)
+    except OSError:
+        return
+
+
+# --- signed derived data (the spans of each seed) ----------------------------------------
+
+BLOB_MAX_BYTES = 1 << 30
+
+
+def _blob_mac(secret: bytes, name: str, data: bytes) -> bytes:
+    label = f"recruitment-blob:{FORMAT}:{name}:{_code_digest()}:{json.dumps(_versions())}:"
+    return hmac.new(secret, label.encode() + data, "sha256").hexdigest().encode()
+
+
+def load_blob(root: Path, name: str) -> bytes | None:
+    """The bytes :func:`store_blob` kept under ``name`` for this package, if their signature
+    is this machine's for this pipeline code and these library versions (else None: a file
+    a contributor committed, or one written by other code, is never believed)."""
+    if not enabled():
+        return None
+    work, secret = _work_dir(root, create=False), _secret(create=False)
+    if work is None or secret is None:
+        return None
+    try:
+        raw = _read(work / name, BLOB_MAX_BYTES)
+    except (OSError, ValueError):
+        return None
+    mac, _, data = raw.partition(b"\n")
+    return data if hmac.compare_digest(mac, _blob_mac(secret, name, data)) else None
+
+
+def store_blob(root: Path, name: str, data: bytes) -> None:
+    """Keep ``data`` under ``name`` in the package's work folder, signed (best effort)."""
+    if not enabled() or len(data) > BLOB_MAX_BYTES:
+        return
+    try:
+        work, secret = _work_dir(root, create=True), _secret(create=True)
+        if work is None or secret is None:
+            return
+        tmp = work / f".{name}.{os.getpid()}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(_blob_mac(secret, name, data) + b"\n" + data)
+        os.replace(tmp, work / name)
     except OSError:
         return
 

@@ -11,9 +11,16 @@ and ``autumn`` does not cover ``last autumn``.
 
 The check is one SQL query: the spans of every seed line, anti-joined on (source, line,
 span) with the spans of the words that rows citing that line quote.
+
+A seed's spans depend only on its bytes, which its pin fixes: they are kept, by the
+seed's SHA-256, in the package's ignored ``.recruitment/seed-spans.parquet``, signed like
+the validation cache (:func:`cache.load_blob`), and only the seeds not found there are
+searched again. ``RECRUITMENT_CACHE=off`` searches every seed.
 """
 
 from __future__ import annotations
+
+from contextlib import contextmanager
 
 from ..findings import Finding
 from ..package import Package
@@ -63,6 +70,11 @@ def uncovered_spans(con, pkg: Package, loaded: set[str]) -> list[tuple[str, int,
     ):
         return []  # a table that could not be read would make every span look uncovered
     pattern = literal(SPAN_PATTERN)
+    with seed_spans(con, pkg.root) as seed_spans_sql:
+        return _uncovered(con, pkg, loaded, pattern, seed_spans_sql)
+
+
+def _uncovered(con, pkg: Package, loaded: set[str], pattern: str, seed_spans_sql: str):
     return con.execute(
         f"""
         WITH covers AS ({_covering_texts(pkg, loaded)}),
@@ -74,16 +86,71 @@ def uncovered_spans(con, pkg: Package, loaded: set[str]) -> list[tuple[str, int,
             SELECT DISTINCT c.source_id, c.line, ts.span FROM covers c JOIN text_spans ts USING (t)
         ),
         spans AS (
-            SELECT source_id, line, unnest(regexp_extract_all(text, {pattern})) AS span
-            FROM seed_lines
+            SELECT i.source_id, s.line, s.span FROM ({seed_spans_sql}) s
+            JOIN seed_ids i USING (digest)
+            WHERE s.span IS NOT NULL
         )
         SELECT src.seed_file, s.line, s.span
         FROM spans s
         ANTI JOIN covered c ON c.source_id = s.source_id AND c.line = s.line AND c.span = s.span
         JOIN sources src ON src.source_id = s.source_id
-        ORDER BY src.seed_file, s.line
+        ORDER BY src.seed_file, s.line, s.span
         """
     ).fetchall()
+
+
+SPANS_FILE = "seed-spans.parquet"
+
+
+@contextmanager
+def seed_spans(con, root):
+    """SQL of the relation (digest, line, span): the spans of every verified seed line, by
+    the seed's SHA-256, plus one row (digest, 0, NULL) per seed saying it was searched.
+
+    Taken from the signed cache where it holds the seed (read in place, not copied), else
+    searched; on exit the cache is rewritten if it did not hold exactly these seeds."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from . import cache
+
+    schema = pa.schema([("digest", pa.string()), ("line", pa.int64()), ("span", pa.string())])
+    kept = cache.load_blob(root, SPANS_FILE)
+    cached = schema.empty_table()
+    if kept is not None:
+        try:
+            cached = pq.read_table(pa.BufferReader(kept)).select(schema.names).cast(schema)
+        except (KeyError, ValueError, pa.ArrowException):  # signed, but by other code
+            cached = schema.empty_table()
+    con.register("_cached_spans", cached)
+    try:
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _new_spans AS
+            WITH todo AS (  -- one source per seed not searched before
+                SELECT source_id, digest FROM seed_ids
+                WHERE digest NOT IN (SELECT digest FROM _cached_spans WHERE span IS NULL)
+                QUALIFY row_number() OVER (PARTITION BY digest ORDER BY source_id) = 1)
+            SELECT digest, 0 AS line, NULL::VARCHAR AS span FROM todo
+            UNION ALL
+            SELECT t.digest, l.line, unnest(regexp_extract_all(l.text, {literal(SPAN_PATTERN)}))
+            FROM seed_lines l JOIN todo t USING (source_id)"""
+        )
+        spans = (
+            "SELECT * FROM _cached_spans WHERE digest IN (SELECT digest FROM seed_ids) "
+            "UNION ALL SELECT * FROM _new_spans"
+        )
+        yield spans
+        searched = "SELECT DISTINCT digest FROM {} WHERE span IS NULL"
+        before = set(con.execute(searched.format("_cached_spans")).fetchall())
+        now = set(con.execute(searched.format(f"({spans})")).fetchall())
+        if before != now and cache.enabled():
+            sink = pa.BufferOutputStream()
+            rows = con.sql(f"{spans} ORDER BY digest, line, span").to_arrow_table()
+            pq.write_table(rows.cast(schema), sink, compression="zstd")
+            cache.store_blob(root, SPANS_FILE, sink.getvalue().to_pybytes())
+    finally:
+        con.unregister("_cached_spans")
+        con.execute("DROP TABLE IF EXISTS _new_spans")
 
 
 def check_coverage(con, pkg: Package, loaded: set[str]) -> list[Finding]:

@@ -199,7 +199,14 @@ def _register_lines(con, seeds) -> None:
                         WHERE digest = pinned)
                   WHERE text IS NOT NULL)"""
         )
-    con.execute("CREATE OR REPLACE TABLE seed_ids AS SELECT DISTINCT source_id FROM seed_lines")
+    # seed_ids(source_id, digest): the verified seeds, with the SHA-256 of their bytes.
+    con.execute(
+        "CREATE OR REPLACE TABLE seed_ids (source_id VARCHAR, digest VARCHAR)"
+        if len(seeds) == 0
+        else "CREATE OR REPLACE TABLE seed_ids AS SELECT b.source_id, b.digest "
+        "FROM _seed_bytes b SEMI JOIN (SELECT DISTINCT source_id FROM seed_lines) l "
+        "ON l.source_id IS NOT DISTINCT FROM b.source_id"
+    )
 
 
 def check_citations(con, res: Resource, sources_path: str | None) -> list[Finding]:
