@@ -88,6 +88,9 @@ def test_duckdb_has_keys_comments_and_views(dist):
             assert (res.name, "PRIMARY KEY") in kinds
             if res.foreign_keys:
                 assert (res.name, "FOREIGN KEY") in kinds
+        # the tables no Table Schema defines: seed_lines' key is added after its rows
+        assert {("seed_lines", "PRIMARY KEY"), ("seed_lines", "FOREIGN KEY")} <= kinds
+        assert ("meta", "PRIMARY KEY") in kinds
         blank = con.execute(
             "SELECT table_name, column_name FROM duckdb_columns() "
             "WHERE NOT internal AND (comment IS NULL OR comment = '')"

@@ -83,13 +83,17 @@ META = ExtraTable(
 )
 
 
-def extra_table_statements(table: ExtraTable, foreign_keys: Sequence[str] = ()) -> list[str]:
-    """CREATE TABLE and COMMENT statements of an :class:`ExtraTable`."""
+def extra_table_statements(
+    table: ExtraTable, foreign_keys: Sequence[str] = (), key_later: bool = False
+) -> list[str]:
+    """CREATE TABLE and COMMENT statements of an :class:`ExtraTable` (without its primary
+    key if ``key_later``: :func:`extra_key_statement` adds it)."""
     cols = [
         f"{ident(name)} {kind}" + ("" if name in table.nullable else " NOT NULL")
         for name, kind, _ in table.columns
     ]
-    cols.append(f"PRIMARY KEY ({', '.join(map(ident, table.primary_key))})")
+    if not key_later:
+        cols.append(f"PRIMARY KEY ({', '.join(map(ident, table.primary_key))})")
     cols += list(foreign_keys)
     out = [f"CREATE TABLE {ident(table.name)} (\n  " + ",\n  ".join(cols) + "\n)"]
     out.append(f"COMMENT ON TABLE {ident(table.name)} IS {literal(table.comment)}")
@@ -100,11 +104,20 @@ def extra_table_statements(table: ExtraTable, foreign_keys: Sequence[str] = ()) 
     return out
 
 
+def extra_key_statement(table: ExtraTable) -> str:
+    return (
+        f"ALTER TABLE {ident(table.name)} "
+        f"ADD PRIMARY KEY ({', '.join(map(ident, table.primary_key))})"
+    )
+
+
 def seed_lines_statements(
     pkg: Package, source: str = "memory.main", insert: bool = True
 ) -> list[str]:
     """The published ``seed_lines`` table, keyed to the resource whose key is source_id
-    (without ``insert``, only the table: the schema check of validate builds it empty)."""
+    (without ``insert``, only the table: the schema check of validate builds it empty).
+    Its primary key, which no foreign key references, is added once the rows are in: one
+    index build instead of a check per row."""
     fks = [
         f"FOREIGN KEY ({ident('source_id')}) REFERENCES {ident(res.name)} ({ident('source_id')})"
         for res in pkg.resources.values()
@@ -113,8 +126,9 @@ def seed_lines_statements(
     cols = ", ".join(ident(name) for name, _, _ in SEED_LINES.columns)
     fill = f"INSERT INTO {ident(SEED_LINES.name)} SELECT {cols} FROM {source}.seed_lines "
     return [
-        *extra_table_statements(SEED_LINES, fks),
+        *extra_table_statements(SEED_LINES, fks, key_later=True),
         *([fill + "ORDER BY source_id, line"] if insert else []),
+        extra_key_statement(SEED_LINES),
     ]
 
 
