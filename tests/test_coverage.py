@@ -114,19 +114,16 @@ def test_coverage_command_on_the_committed_package():
 
 
 def kept_spans(pkg) -> dict[str, list[tuple[int, str]]]:
-    """The signed span cache of ``pkg``: digest -> [(line, span)] (markers left out)."""
+    """The signed span cache of ``pkg``: digest -> [(line, span)]."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     from recruitment.checks import cache, coverage
 
     table = pq.read_table(pa.BufferReader(cache.load_blob(pkg, coverage.SPANS_FILE)))
-    out: dict[str, list] = {}
-    for row in table.to_pylist():
-        out.setdefault(row["digest"], [])
-        if row["span"] is not None:
-            out[row["digest"]].append((row["line"], row["span"]))
-    return out
+    return {
+        row["digest"]: [(s["line"], s["span"]) for s in row["spans"]] for row in table.to_pylist()
+    }
 
 
 def store_spans(pkg, spans: dict[str, list[tuple[int, str]]], signed: bool = True) -> None:
@@ -135,10 +132,11 @@ def store_spans(pkg, spans: dict[str, list[tuple[int, str]]], signed: bool = Tru
 
     from recruitment.checks import cache, coverage
 
-    rows = [(d, 0, None) for d in spans] + [(d, n, s) for d, v in spans.items() for n, s in v]
+    rows = [
+        {"digest": d, "spans": [{"line": n, "span": s} for n, s in v]} for d, v in spans.items()
+    ]
     sink = pa.BufferOutputStream()
-    columns = [list(c) for c in zip(*rows, strict=True)]
-    pq.write_table(pa.table(dict(zip(["digest", "line", "span"], columns, strict=True))), sink)
+    pq.write_table(pa.Table.from_pylist(rows), sink)
     data = sink.getvalue().to_pybytes()
     if signed:
         cache.store_blob(pkg, coverage.SPANS_FILE, data)

@@ -86,9 +86,9 @@ def _uncovered(con, pkg: Package, loaded: set[str], pattern: str, seed_spans_sql
             SELECT DISTINCT c.source_id, c.line, ts.span FROM covers c JOIN text_spans ts USING (t)
         ),
         spans AS (
-            SELECT i.source_id, s.line, s.span FROM ({seed_spans_sql}) s
-            JOIN seed_ids i USING (digest)
-            WHERE s.span IS NOT NULL
+            SELECT source_id, s.line, s.span FROM (
+                SELECT i.source_id, unnest(c.spans) AS s
+                FROM ({seed_spans_sql}) c JOIN seed_ids i USING (digest))
         )
         SELECT src.seed_file, s.line, s.span
         FROM spans s
@@ -104,8 +104,8 @@ SPANS_FILE = "seed-spans.parquet"
 
 @contextmanager
 def seed_spans(con, root):
-    """SQL of the relation (digest, line, span): the spans of every verified seed line, by
-    the seed's SHA-256, plus one row (digest, 0, NULL) per seed saying it was searched.
+    """SQL of the relation (digest, spans): one row per verified seed, by its SHA-256, with
+    the list of its spans as (line, span) structs (empty when it has none).
 
     Taken from the signed cache where it holds the seed (read in place, not copied), else
     searched; on exit the cache is rewritten if it did not hold exactly these seeds."""
@@ -114,7 +114,8 @@ def seed_spans(con, root):
 
     from . import cache
 
-    schema = pa.schema([("digest", pa.string()), ("line", pa.int64()), ("span", pa.string())])
+    span = pa.struct([("line", pa.int64()), ("span", pa.string())])
+    schema = pa.schema([("digest", pa.string()), ("spans", pa.list_(span))])
     kept = cache.load_blob(root, SPANS_FILE)
     cached = schema.empty_table()
     if kept is not None:
@@ -128,24 +129,27 @@ def seed_spans(con, root):
             f"""CREATE OR REPLACE TEMP TABLE _new_spans AS
             WITH todo AS (  -- one source per seed not searched before
                 SELECT source_id, digest FROM seed_ids
-                WHERE digest NOT IN (SELECT digest FROM _cached_spans WHERE span IS NULL)
-                QUALIFY row_number() OVER (PARTITION BY digest ORDER BY source_id) = 1)
-            SELECT digest, 0 AS line, NULL::VARCHAR AS span FROM todo
-            UNION ALL
-            SELECT t.digest, l.line, unnest(regexp_extract_all(l.text, {literal(SPAN_PATTERN)}))
-            FROM seed_lines l JOIN todo t USING (source_id)"""
+                WHERE digest NOT IN (SELECT digest FROM _cached_spans)
+                QUALIFY row_number() OVER (PARTITION BY digest ORDER BY source_id) = 1),
+            found AS (
+                SELECT source_id, line,
+                       unnest(regexp_extract_all(text, {literal(SPAN_PATTERN)})) AS span
+                FROM seed_lines SEMI JOIN todo USING (source_id))
+            SELECT t.digest, coalesce(
+                list({{'line': f.line, 'span': f.span}}) FILTER (WHERE f.span IS NOT NULL),
+                []::STRUCT(line BIGINT, span VARCHAR)[]) AS spans
+            FROM todo t LEFT JOIN found f USING (source_id) GROUP BY t.digest"""
         )
         spans = (
             "SELECT * FROM _cached_spans WHERE digest IN (SELECT digest FROM seed_ids) "
             "UNION ALL SELECT * FROM _new_spans"
         )
         yield spans
-        searched = "SELECT DISTINCT digest FROM {} WHERE span IS NULL"
-        before = set(con.execute(searched.format("_cached_spans")).fetchall())
-        now = set(con.execute(searched.format(f"({spans})")).fetchall())
+        before = set(con.execute("SELECT digest FROM _cached_spans").fetchall())
+        now = set(con.execute(f"SELECT digest FROM ({spans})").fetchall())
         if before != now and cache.enabled():
             sink = pa.BufferOutputStream()
-            rows = con.sql(f"{spans} ORDER BY digest, line, span").to_arrow_table()
+            rows = con.sql(f"{spans} ORDER BY digest").to_arrow_table()
             pq.write_table(rows.cast(schema), sink, compression="zstd")
             cache.store_blob(root, SPANS_FILE, sink.getvalue().to_pybytes())
     finally:

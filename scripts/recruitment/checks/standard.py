@@ -239,7 +239,7 @@ def create_typed_table(con, res: Resource) -> None:
     """Cast the raw strings to the schema's types (NULL where a cell failed its type)."""
     cols = ", ".join(f"{parse_expr(f, ident(f.name))} AS {ident(f.name)}" for f in res.fields)
     con.execute(
-        f"CREATE OR REPLACE TABLE {ident(res.name)} AS "
+        f"CREATE OR REPLACE TEMP TABLE {ident(res.name)} AS "
         f"SELECT {ident(LINE_COLUMN)}, {cols} FROM {raw_table(res.name)}"
     )
 
@@ -322,7 +322,7 @@ _LEXICAL_RUST = {
 _TRUE, _FALSE = ["true", "True", "TRUE", "1"], ["false", "False", "FALSE", "0"]
 _BOUNDED_TYPES = {"integer", "number", "date"}
 SCREEN_ROWS = 262_144
-"""Rows screened at a time: memory stays flat however long the table."""
+"""Rows screened at a time: only one slice of strings is ever copied into polars."""
 
 
 def screen_and_type(con, res: Resource, table) -> list[Finding] | None:
@@ -336,8 +336,13 @@ def screen_and_type(con, res: Resource, table) -> list[Finding] | None:
     typed values from DuckDB's strict parse. Returns None (the caller falls back to
     check_cells and create_typed_table) when a schema uses a constraint this pass does
     not screen.
+
+    The typed table is left in DuckDB's temp catalog under the resource's name: an Arrow
+    table of pyarrow's string columns and polars' typed ones, which DuckDB scans in place
+    (no copy), or, when rows were flagged, a TEMP TABLE holding DuckDB's parse of them.
     """
     import polars as pl
+    import pyarrow as pa
 
     if any(
         f.type not in _BOUNDED_TYPES and ("minimum" in f.constraints or "maximum" in f.constraints)
@@ -377,11 +382,12 @@ def screen_and_type(con, res: Resource, table) -> list[Finding] | None:
             flags.append(c.str.len_chars() < int(cons["minLength"]))
         if "maxLength" in cons:
             flags.append(c.str.len_chars() > int(cons["maxLength"]))
-        typed.append(t.alias(f.name))
+        if f.type != "string":  # strings stay pyarrow's (a polars copy would be larger)
+            typed.append(t.alias(f.name))
     line = pl.col(LINE_COLUMN)
     flag = pl.any_horizontal(flags).fill_null(False) if flags else pl.lit(False)
     strings = [f.name for f in res.fields if f.type == "string"]
-    flagged = []
+    flagged, frames = [], []
     # In slices, so that only one slice's strings are ever copied into polars at a time
     # (the whole table at 3M rows would double the memory of its strings).
     for start in range(0, max(table.num_rows, 1), SCREEN_ROWS):
@@ -395,13 +401,7 @@ def screen_and_type(con, res: Resource, table) -> list[Finding] | None:
                 flagged.append(
                     values.filter(c != c.str.normalize("NFC")).select(line.alias("line"))
                 )
-        con.register("_typed", out.drop("__flag"))
-        con.execute(
-            f"CREATE OR REPLACE TABLE {ident(res.name)} AS SELECT * FROM _typed"
-            if start == 0
-            else f"INSERT INTO {ident(res.name)} SELECT * FROM _typed"
-        )
-        con.unregister("_typed")
+        frames.append(out.drop("__flag", LINE_COLUMN))
         del frame, out
     patterns = [f for f in res.fields if "pattern" in f.constraints]
     if patterns:
@@ -415,8 +415,26 @@ def screen_and_type(con, res: Resource, table) -> list[Finding] | None:
             ).pl()
         )
     lines = pl.concat(flagged).unique()
-    if lines.height == 0:
+    # The typed table: pyarrow's own string columns, polars' typed columns, no copy.
+    converted = pl.concat(frames, rechunk=False).to_arrow() if typed else None
+    del frames
+    typed_table = pa.table(
+        {
+            n: table.column(n)
+            if n == LINE_COLUMN or res.field(n).type == "string"
+            else converted.column(n)
+            for n in [LINE_COLUMN, *res.field_names]
+        }
+    )
+    del converted
+    if lines.height == 0:  # DuckDB scans it in place
+        con.register(res.name, typed_table)
         return []
+    # Flagged rows take DuckDB's strict parse: the table becomes DuckDB's own.
+    con.register("_typed", typed_table)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(res.name)} AS SELECT * FROM _typed")
+    con.unregister("_typed")
+    del typed_table
     con.register("_flagged", lines)
     try:
         findings = check_cells(con, res, only="_flagged")

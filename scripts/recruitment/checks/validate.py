@@ -18,7 +18,6 @@ from pathlib import Path
 
 from ..findings import Finding
 from ..package import DESCRIPTOR, Package, load_package
-from ..sqltypes import ident
 from . import cache, coverage, curation, provenance, rules, standard  # light: no library at import
 from .csvfile import LINE_COLUMN, read_csv, read_typed
 
@@ -95,7 +94,7 @@ def check_all(root: Path) -> Validation:
         del csv
         findings += standard.check_unique(con, res)
         loaded.add(res.name)
-    _release_arrow_memory()  # the CSV tables now live typed in DuckDB
+    _release_arrow_memory()  # the CSV strings are let go; the typed tables remain
     for res in pkg.in_dependency_order():
         if res.name in loaded:
             findings += standard.check_foreign_keys(con, pkg, res, loaded)
@@ -125,13 +124,10 @@ def load_tables(pkg: Package, stamp: cache.Fingerprint):
     loaded: set[str] = set()
     for res in pkg.in_dependency_order():
         table = read_typed(pkg.root, res, stamp.inputs.get(res.path, ""))
-        cols = ", ".join(ident(c) for c in [LINE_COLUMN, *res.field_names])
-        con.register("_typed", table)
-        con.execute(f"CREATE OR REPLACE TABLE {ident(res.name)} AS SELECT {cols} FROM _typed")
-        con.unregister("_typed")
+        # DuckDB scans the Arrow table in place, as it does the validation's polars frames.
+        con.register(res.name, table.select([LINE_COLUMN, *res.field_names]))
         del table
         loaded.add(res.name)
-    _release_arrow_memory()
     if provenance.check_sources(con, pkg, loaded):
         raise OSError("a seed changed since the package was validated; run the command again")
     return con

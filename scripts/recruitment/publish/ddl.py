@@ -12,7 +12,7 @@ and ``meta`` (what was built, from which commit, and the SHA-256 of every data f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..package import Field, Package, Resource
@@ -238,15 +238,17 @@ def key_statements(pkg: Package, names: set[str]) -> list[str]:
     ]
 
 
-def insert_statement(res: Resource, source: str = "memory.main") -> str:
-    """Copy the validated table from ``source`` into the published one, adding the extras."""
+def insert_statement(res: Resource, tables: Callable[[str], str]) -> str:
+    """Copy the validated table into the published one, adding the extras; ``tables`` gives
+    the SQL name of each validated table (and of ``seed_lines``) by its name."""
     cols = [f"t.{ident(f.name)}" for f in res.fields]
     joins = ""
     add = extras(res)
     if add:
         joins = (
-            f" LEFT JOIN {source}.sources src ON src.source_id = t.source_id"
-            f" LEFT JOIN {source}.seed_lines sl ON sl.source_id = t.source_id AND sl.line = t.line"
+            f" LEFT JOIN {tables('sources')} src ON src.source_id = t.source_id"
+            f" LEFT JOIN {tables('seed_lines')} sl"
+            " ON sl.source_id = t.source_id AND sl.line = t.line"
         )
         exprs = {
             "seed_file": "src.seed_file",
@@ -257,5 +259,5 @@ def insert_statement(res: Resource, source: str = "memory.main") -> str:
     order = ", ".join(f"t.{ident(k)}" for k in res.primary_key) or "t.__line"
     return (
         f"INSERT INTO {ident(res.name)} SELECT {', '.join(cols)} "
-        f"FROM {source}.{ident(res.name)} t{joins} ORDER BY {order}"
+        f"FROM {tables(res.name)} t{joins} ORDER BY {order}"
     )

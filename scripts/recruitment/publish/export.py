@@ -187,11 +187,12 @@ def write_duckdb(
     }
     later = ddl.unreferenced(pkg)
     try:
+        tables = _aside(con, pkg)
         con.execute("USE pub")
         for stmt in ddl.create_statements(pkg, keys_later=later):
             con.execute(stmt)
         for res in pkg.in_dependency_order():
-            con.execute(ddl.insert_statement(res))
+            con.execute(ddl.insert_statement(res, tables))
         for stmt in ddl.key_statements(pkg, later) + ddl.seed_lines_statements(pkg):
             con.execute(stmt)
         if files_written is not None:
@@ -205,6 +206,46 @@ def write_duckdb(
     finally:
         con.execute("USE memory")
         con.execute("DETACH pub")
+        _back(con)
+
+
+ASIDE = "_validated_"
+
+
+def _temp_objects(con) -> dict[str, str]:
+    return dict(
+        con.execute(
+            "SELECT table_name, 'TABLE' FROM duckdb_tables() WHERE database_name = 'temp' "
+            "UNION ALL SELECT view_name, 'VIEW' FROM duckdb_views() "
+            "WHERE database_name = 'temp' AND NOT internal"
+        ).fetchall()
+    )
+
+
+def _aside(con, pkg: Package) -> Callable[[str], str]:
+    """Rename the validated tables (temp views of Arrow data, or temp tables, named like
+    the resources) while the published database is built: DuckDB looks up an unqualified
+    name in the temp catalog first, so the published DDL would name them instead of the
+    new tables. Returns the SQL name of each validated table by resource name."""
+    kinds = _temp_objects(con)
+    for res in pkg.in_dependency_order():
+        if res.name in kinds:
+            con.execute(
+                f"ALTER {kinds[res.name]} temp.main.{ident(res.name)} "
+                f"RENAME TO {ident(ASIDE + res.name)}"
+            )
+    return lambda name: (
+        "memory.main.seed_lines" if name == "seed_lines" else f"temp.main.{ident(ASIDE + name)}"
+    )
+
+
+def _back(con) -> None:
+    """Undo :func:`_aside`."""
+    for name, kind in _temp_objects(con).items():
+        if name.startswith(ASIDE):
+            con.execute(
+                f"ALTER {kind} temp.main.{ident(name)} RENAME TO {ident(name[len(ASIDE) :])}"
+            )
 
 
 def sha256_of(path: Path) -> str:
