@@ -2,21 +2,23 @@
 
 Everything is written into a fresh temporary folder beside ``dist/`` and swapped in only
 when complete (see :mod:`recruitment.outdir`), so a failure or a kill at any step leaves
-the previous ``dist/`` as it was. CSV and
-Parquet are byte-reproducible: rows sorted by primary key, no timestamps, fixed options.
+the previous ``dist/`` as it was. Every file is byte-reproducible: rows sorted by primary
+key, no timestamps, fixed options, and the DuckDB file written without the two compression
+methods whose bytes vary from run to run (see DUCKDB_UNSTABLE_COMPRESSION).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 from ..checks.validate import Validation, validate
 from ..package import Package, Resource
-from ..sqltypes import ident
+from ..sqltypes import ident, literal
 from . import ddl, views
 from .outdir import MARKER, MARKER_TEXT, check_out, replace_folder
 
@@ -27,6 +29,19 @@ no DuckDB 1.x opens; v1.1.0 (format 64) keeps every feature published (keys, CHE
 comments, views, macros) and opens in DuckDB 1.1.0 and newer. Older choices do not help:
 DuckDB 1.0 cannot read the primary-key indexes DuckDB 2.0 writes, whatever the version."""
 DUCKDB_OLDEST_READER = "1.1.0"
+DUCKDB_UNSTABLE_COMPRESSION = "fsst,bitpacking"
+"""Compression methods the DuckDB file is written without, so that the same data give the
+same bytes. FSST (which storage v1.1.0 still uses) judges its gain on a sample of a
+column's vectors drawn by a generator seeded from the operating system's randomness, so
+one build stored a text column as FSST and the next uncompressed, which moved every block
+after it. Bitpacking packs, for each NULL of an integer, date or ENUM column, whatever
+its buffer held before: uninitialised memory. The rest of what DuckDB writes here is
+deterministic, and it zeroes the unused space of the blocks that segments share.
+
+Costs no time; this package's file keeps its size, while at 1M figure rows the file grows
+from about 224 MB to 443 MB (FSST is most of that) and still differs between builds: a
+text segment that fills a whole 256 KiB block (a column of more than about 200 KiB) is
+written with its few unused bytes uninitialised, which no setting changes."""
 PARQUET_BATCH_ROWS = 262_144
 """Rows per Parquet write (and row group): bounded memory, same bytes on every run."""
 
@@ -173,7 +188,37 @@ def write_duckdb(
     (``files_written`` waits for them, when another thread writes them meanwhile).
     """
     target = str(path).replace("'", "''")
-    con.execute(f"ATTACH '{target}' AS pub (STORAGE_VERSION '{DUCKDB_STORAGE_VERSION}')")
+    with duckdb_setting(con, "disabled_compression_methods", DUCKDB_UNSTABLE_COMPRESSION):
+        con.execute(f"ATTACH '{target}' AS pub (STORAGE_VERSION '{DUCKDB_STORAGE_VERSION}')")
+        tables = _aside(con, pkg)
+        try:
+            _fill_duckdb(con, pkg, path, tables, files_written)
+        finally:
+            con.execute("USE memory")
+            con.execute("DETACH pub")  # the checkpoint: the file is written here
+            _back(con)
+
+
+@contextmanager
+def duckdb_setting(con, name: str, value: str) -> Iterator[None]:
+    """``SET name = value`` on ``con`` for the block, then the value it had before."""
+    (before,) = con.execute("SELECT current_setting(?)", [name]).fetchone()
+    con.execute(f"SET {ident(name)} = {literal(value)}")
+    try:
+        yield
+    finally:
+        con.execute(f"SET {ident(name)} = {literal(before)}")
+
+
+def _fill_duckdb(
+    con,
+    pkg: Package,
+    path: Path,
+    tables: Callable[[str], str],
+    files_written: Callable[[], object] | None,
+) -> None:
+    """Create and fill the attached database ``pub`` from the validated ``tables``: tables,
+    seed lines, meta and views."""
     from .release import build_info  # release imports this module
 
     info = build_info(pkg.root)
@@ -186,27 +231,21 @@ def write_duckdb(
         "duckdb_storage_version": (DUCKDB_STORAGE_VERSION, None),
     }
     later = ddl.unreferenced(pkg)
-    try:
-        tables = _aside(con, pkg)
-        con.execute("USE pub")
-        for stmt in ddl.create_statements(pkg, keys_later=later):
-            con.execute(stmt)
-        for res in pkg.in_dependency_order():
-            con.execute(ddl.insert_statement(res, tables))
-        for stmt in ddl.key_statements(pkg, later) + ddl.seed_lines_statements(pkg):
-            con.execute(stmt)
-        if files_written is not None:
-            files_written()
-        for rel in data_files(pkg):
-            file = path.parent / rel
-            meta[rel] = (f"sha256:{sha256_of(file)}", file.stat().st_size)
-        for stmt in ddl.meta_statements(meta):
-            con.execute(stmt)
-        views.create(con, pkg)
-    finally:
-        con.execute("USE memory")
-        con.execute("DETACH pub")
-        _back(con)
+    con.execute("USE pub")
+    for stmt in ddl.create_statements(pkg, keys_later=later):
+        con.execute(stmt)
+    for res in pkg.in_dependency_order():
+        con.execute(ddl.insert_statement(res, tables))
+    for stmt in ddl.key_statements(pkg, later) + ddl.seed_lines_statements(pkg):
+        con.execute(stmt)
+    if files_written is not None:
+        files_written()
+    for rel in data_files(pkg):
+        file = path.parent / rel
+        meta[rel] = (f"sha256:{sha256_of(file)}", file.stat().st_size)
+    for stmt in ddl.meta_statements(meta):
+        con.execute(stmt)
+    views.create(con, pkg)
 
 
 ASIDE = "_validated_"

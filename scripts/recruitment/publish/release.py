@@ -9,9 +9,10 @@ from it).
 ``dist/release/<name>-<version>.zip``: the CSV and Parquet files, the DuckDB file,
 ``datapackage.json``, ``CITATION.cff``, the licences, the codebook and a
 ``SHA256SUMS`` of them all. Entries are sorted and carry fixed timestamps (the commit
-date), permissions and compression, so the same files give the same zip bytes. Beside
-it, ``CHANGES-<version>.md`` holds the CHANGELOG entry and the Markdown diff against
-the previous release tag.
+date), permissions and compression, so the same files give the same zip bytes; and
+every file of a build is byte-reproducible (see ``export.DUCKDB_UNSTABLE_COMPRESSION``),
+so a second build of the commit gives the same zip. Beside it, ``CHANGES-<version>.md``
+holds the CHANGELOG entry and the Markdown diff against the previous release tag.
 """
 
 from __future__ import annotations
