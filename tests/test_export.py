@@ -186,6 +186,22 @@ def test_export_is_byte_reproducible(dist, tmp_path):
     assert not differ  # recruitment.duckdb too: see export.DUCKDB_UNSTABLE_COMPRESSION
 
 
+def test_the_duckdb_file_is_written_reproducibly_only_while_it_can_be():
+    from recruitment.publish.export import REPRODUCIBLE_COLUMN_BYTES as LIMIT
+    from recruitment.publish.export import reproducible
+
+    con = duckdb.connect()
+    for res in PKG.in_dependency_order():
+        cols = ", ".join(f'"{f.name}" VARCHAR' for f in res.fields)
+        con.execute(f'CREATE TABLE "{res.name}" ({cols})')
+    con.execute("CREATE TABLE seed_lines (source_id VARCHAR, line BIGINT, text VARCHAR)")
+    con.execute(f"INSERT INTO seed_lines VALUES ('s', 1, repeat('x', {LIMIT - 1}))")
+    assert reproducible(con, PKG)
+    # Notes past the limit (in bytes, not characters): DuckDB's blocks would differ anyway.
+    con.execute(f"INSERT INTO events (notes) VALUES (repeat('é', {LIMIT // 2}))")
+    assert not reproducible(con, PKG)
+
+
 def _snapshot(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()

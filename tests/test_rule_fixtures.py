@@ -692,3 +692,19 @@ def test_committed_package_is_valid():
     from conftest import ROOT
 
     assert validate(ROOT).findings == []
+
+
+@pytest.mark.parametrize("name", ["provenance/sha256", "provenance/seed-encoding"])
+def test_seeds_read_a_seed_at_a_time_give_the_same_findings_and_lines(name, pkg, monkeypatch):
+    """Seeds are read, hashed and split in batches (provenance.SEED_BATCH_BYTES): with a
+    batch per seed, every finding and every verified line is the same as with one batch."""
+    from recruitment.checks import provenance
+
+    CASES[name](pkg)
+    one = validate(pkg, use_cache=False)
+    monkeypatch.setattr(provenance, "SEED_BATCH_BYTES", 1)
+    many = validate(pkg, use_cache=False)
+    assert many.findings == one.findings and any(f.rule == name for f in many.findings)
+    lines = "SELECT source_id, line, text FROM seed_lines ORDER BY ALL"
+    assert many.con.execute(lines).fetchall() == one.con.execute(lines).fetchall()
+    assert many.con.execute("SELECT count(DISTINCT source_id) FROM seed_lines").fetchone()[0] > 1

@@ -13,6 +13,7 @@ import difflib
 import hashlib
 import os
 import unicodedata
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -83,7 +84,7 @@ def check_sources(con, pkg: Package, loaded: set[str]) -> list[Finding]:
     """
     sources = pkg.resources.get("sources")
     if sources is None or "sources" not in loaded or not sources.has("seed_file", "sha256"):
-        _register_lines(con, [])
+        _create_line_tables(con)
         return []
     seeds_dir = confined_dir(pkg.root, SEEDS_DIR)
     out: list[Finding] = []
@@ -114,12 +115,7 @@ def check_sources(con, pkg: Package, loaded: set[str]) -> list[Finding]:
             continue  # a repeated source_id is a standard/primary-key finding
         seen.add(source_id)
         confined.append((line, source_id, rel, pinned, real))
-    # Reading and hashing release the GIL: the seeds are read on every core.
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        read = list(pool.map(_read_and_hash, [c[-1] for c in confined]))
-    readable = [(*c[:-1], digest, data) for c, (digest, data) in zip(confined, read, strict=True)]
-    del read
-    out += _check_hashes(con, sources.path, readable)
+    out += _verify_seeds(con, sources.path, confined)
     listed = {r[2] for r in rows}
     out += [
         Finding(f, None, None, "provenance/seed-unlisted", f"{f} has no row in {sources.path}.")
@@ -134,33 +130,59 @@ def _read_and_hash(real: Path) -> tuple[str, bytes]:
     return hashlib.sha256(data).hexdigest(), data
 
 
-def _check_hashes(con, sources_path: str, readable: list[tuple]) -> list[Finding]:
-    """Register the lines of the seeds that match their pin; report those that do not.
+SEED_BATCH_BYTES = 64 << 20
+"""Seed bytes read, hashed and split at a time: memory stays flat however many seeds."""
 
-    ``readable`` is emptied: its bytes move into one Arrow table, which DuckDB reads in
-    place (no temporary copy of every seed's text)."""
+
+def _batches(confined: list[tuple]) -> Iterator[list[tuple]]:
+    """``confined`` (whose last item is each seed's real path) in runs of at most
+    SEED_BATCH_BYTES by file size (one seed alone may be larger, up to its own limit)."""
+    batch, size = [], 0
+    for c in confined:
+        n = c[-1].stat().st_size
+        if batch and size + n > SEED_BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+        batch.append(c)
+        size += n
+    if batch:
+        yield batch
+
+
+def _verify_seeds(con, sources_path: str, confined: list[tuple]) -> list[Finding]:
+    """Read and hash each seed, a batch at a time, on every core (reading and hashing
+    release the GIL); put the lines of those that match their pin and decode as UTF-8
+    into seed_lines, and report the others.
+
+    Each batch's bytes go into one Arrow table that DuckDB reads in place."""
     import pyarrow as pa
 
+    _create_line_tables(con)
     names = ["csv_line", "source_id", "seed_file", "pinned", "digest", "content"]
     types = [pa.int64(), pa.string(), pa.string(), pa.string(), pa.string(), pa.large_binary()]
-    columns = {n: [r[i] for r in readable] for i, n in enumerate(names)}
-    readable.clear()
-    table = pa.table(
-        {n: pa.array(columns.pop(n), type=t) for n, t in zip(names, types, strict=True)}
-    )
-    if table.num_rows == 0:
-        _register_lines(con, [])
-        return []
-    con.register("_seed_bytes", table)
-    try:
-        _register_lines(con, table)
-        # A seed is verified (it has lines) when it matches its pin and decodes as UTF-8.
-        rows = con.execute(
-            "SELECT csv_line, seed_file, digest, pinned FROM _seed_bytes b "
-            "ANTI JOIN seed_ids i ON i.source_id IS NOT DISTINCT FROM b.source_id ORDER BY 1"
-        ).fetchall()
-    finally:
-        con.unregister("_seed_bytes")
+    rows: list[tuple] = []
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        for batch in _batches(confined):
+            read = list(pool.map(_read_and_hash, [c[-1] for c in batch]))
+            values = [(*c[:-1], *r) for c, r in zip(batch, read, strict=True)]
+            del read
+            table = pa.table(
+                {
+                    n: pa.array([v[i] for v in values], type=t)
+                    for i, (n, t) in enumerate(zip(names, types, strict=True))
+                }
+            )
+            del values
+            con.register("_seed_bytes", table)
+            try:
+                _add_lines(con)
+                rows += con.execute(
+                    "SELECT csv_line, seed_file, digest, pinned FROM _seed_bytes b "
+                    "ANTI JOIN seed_ids i ON i.source_id IS NOT DISTINCT FROM b.source_id"
+                ).fetchall()
+            finally:
+                con.unregister("_seed_bytes")
+            del table
     return [
         Finding(
             sources_path,
@@ -173,40 +195,38 @@ def _check_hashes(con, sources_path: str, readable: list[tuple]) -> list[Finding
         else Finding(
             sources_path, line, "seed_file", "provenance/seed-encoding", f"{rel} is not UTF-8 text."
         )
-        for line, rel, digest, pinned in rows
+        for line, rel, digest, pinned in sorted(rows)
     ]
 
 
-def _register_lines(con, seeds) -> None:
-    """Table seed_lines(source_id, line, text): every line of every verified seed.
+def _create_line_tables(con) -> None:
+    """Empty seed_lines(source_id, line, text), every line of every verified seed, and
+    seed_ids(source_id, digest), the verified seeds with the SHA-256 of their bytes."""
+    con.execute("CREATE OR REPLACE TABLE seed_lines (source_id VARCHAR, line BIGINT, text VARCHAR)")
+    con.execute("CREATE OR REPLACE TABLE seed_ids (source_id VARCHAR, digest VARCHAR)")
 
-    ``seeds`` is the Arrow table of the read seeds, registered as ``_seed_bytes`` (or []
-    for none); a seed is verified when its bytes are UTF-8 and hash to the pinned SHA-256.
-    A final newline ends the last line rather than starting an empty one.
-    """
-    if len(seeds) == 0:
+
+def _add_lines(con) -> None:
+    """Add the seeds registered as ``_seed_bytes`` that are verified (their bytes hash to
+    the pinned SHA-256 and are UTF-8) to seed_ids and their lines to seed_lines; a final
+    newline ends the last line rather than starting an empty one."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _verified AS SELECT * FROM ("
+        "SELECT source_id, digest, try(decode(content)) AS text FROM _seed_bytes "
+        "WHERE digest = pinned) WHERE text IS NOT NULL"
+    )
+    try:
+        con.execute("INSERT INTO seed_ids SELECT source_id, digest FROM _verified")
         con.execute(
-            "CREATE OR REPLACE TABLE seed_lines (source_id VARCHAR, line BIGINT, text VARCHAR)"
-        )
-    else:
-        con.execute(
-            """CREATE OR REPLACE TABLE seed_lines AS
+            """INSERT INTO seed_lines
             SELECT source_id, CAST(generate_subscripts(parts, 1) AS BIGINT) AS line,
                    unnest(parts) AS text
             FROM (SELECT source_id,
                          string_split(regexp_replace(text, '\n$', ''), chr(10)) AS parts
-                  FROM (SELECT source_id, try(decode(content)) AS text FROM _seed_bytes
-                        WHERE digest = pinned)
-                  WHERE text IS NOT NULL)"""
+                  FROM _verified)"""
         )
-    # seed_ids(source_id, digest): the verified seeds, with the SHA-256 of their bytes.
-    con.execute(
-        "CREATE OR REPLACE TABLE seed_ids (source_id VARCHAR, digest VARCHAR)"
-        if len(seeds) == 0
-        else "CREATE OR REPLACE TABLE seed_ids AS SELECT b.source_id, b.digest "
-        "FROM _seed_bytes b SEMI JOIN (SELECT DISTINCT source_id FROM seed_lines) l "
-        "ON l.source_id IS NOT DISTINCT FROM b.source_id"
-    )
+    finally:
+        con.execute("DROP TABLE IF EXISTS _verified")
 
 
 def check_citations(con, res: Resource, sources_path: str | None) -> list[Finding]:

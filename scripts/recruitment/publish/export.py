@@ -4,7 +4,8 @@ Everything is written into a fresh temporary folder beside ``dist/`` and swapped
 when complete (see :mod:`recruitment.outdir`), so a failure or a kill at any step leaves
 the previous ``dist/`` as it was. Every file is byte-reproducible: rows sorted by primary
 key, no timestamps, fixed options, and the DuckDB file written without the two compression
-methods whose bytes vary from run to run (see DUCKDB_UNSTABLE_COMPRESSION).
+methods whose bytes vary from run to run (see DUCKDB_UNSTABLE_COMPRESSION), up to the size
+where DuckDB's own bytes stop being reproducible (:func:`reproducible`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import cache
 from pathlib import Path
 
@@ -38,10 +39,32 @@ after it. Bitpacking packs, for each NULL of an integer, date or ENUM column, wh
 its buffer held before: uninitialised memory. The rest of what DuckDB writes here is
 deterministic, and it zeroes the unused space of the blocks that segments share.
 
-Costs no time; this package's file keeps its size, while at 1M figure rows the file grows
-from about 224 MB to 443 MB (FSST is most of that) and still differs between builds: a
-text segment that fills a whole 256 KiB block (a column of more than about 200 KiB) is
-written with its few unused bytes uninitialised, which no setting changes."""
+Costs no time, and this package's file keeps its size. Only applied when the file can be
+reproducible at all (:func:`reproducible`): a text segment that fills a whole 256 KiB
+block is written with its few unused bytes uninitialised, which no setting changes, so a
+package with a text column of more than REPRODUCIBLE_COLUMN_BYTES gives a different file
+each build anyway, and keeps the compression (at 1M figure rows it halves the file:
+224 MB instead of 443 MB)."""
+REPRODUCIBLE_COLUMN_BYTES = 200 * 1024
+"""The most text one column may hold for DuckDB to write it in blocks it does not fill."""
+
+
+def reproducible(con, pkg: Package) -> bool:
+    """Whether DuckDB can write the same file twice from these tables: every text column
+    (seed_lines' text too) holds less than REPRODUCIBLE_COLUMN_BYTES."""
+    sizes = [
+        f"SELECT sum(strlen({ident(f.name)})) AS n FROM {ident(res.name)}"
+        for res in pkg.in_dependency_order()
+        for f in res.fields
+        if f.type == "string"
+    ]
+    sizes.append("SELECT sum(strlen(text)) AS n FROM seed_lines")
+    (most,) = con.execute(
+        f"SELECT coalesce(max(n), 0) FROM ({' UNION ALL '.join(sizes)})"
+    ).fetchone()
+    return most < REPRODUCIBLE_COLUMN_BYTES
+
+
 PARQUET_BATCH_ROWS = 262_144
 """Rows per Parquet write (and row group): bounded memory, same bytes on every run."""
 
@@ -188,7 +211,12 @@ def write_duckdb(
     (``files_written`` waits for them, when another thread writes them meanwhile).
     """
     target = str(path).replace("'", "''")
-    with duckdb_setting(con, "disabled_compression_methods", DUCKDB_UNSTABLE_COMPRESSION):
+    stable = (
+        duckdb_setting(con, "disabled_compression_methods", DUCKDB_UNSTABLE_COMPRESSION)
+        if reproducible(con, pkg)
+        else nullcontext()
+    )
+    with stable:
         con.execute(f"ATTACH '{target}' AS pub (STORAGE_VERSION '{DUCKDB_STORAGE_VERSION}')")
         tables = _aside(con, pkg)
         try:
