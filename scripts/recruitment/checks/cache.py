@@ -33,6 +33,7 @@ The same key signs derived data kept by :func:`store_blob` (the spans of each se
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -211,7 +212,10 @@ def _code_digest() -> str:
     return h.hexdigest()
 
 
+@functools.cache
 def _versions() -> dict[str, str]:
+    """The installed version of each of LIBRARIES (read once per process: importlib's
+    metadata lookups cost about 10 ms each)."""
     from importlib.metadata import PackageNotFoundError, version
 
     out = {}

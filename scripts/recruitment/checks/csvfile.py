@@ -243,7 +243,6 @@ def _parse(rel: str, data: bytes, resource: Resource):
     line breaks in quoted cells, and its findings come from that parse alone.
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.csv as pcsv
 
     invalid: list[Finding] = []
@@ -312,6 +311,8 @@ def _parse(rel: str, data: bytes, resource: Resource):
     findings = list(invalid)
     one_line_each = table.num_rows == lines_in_file
     if not invalid and not one_line_each:  # some cell spans lines: find which
+        import pyarrow.compute as pc
+
         joined = pc.binary_join_element_wise(*[table[m].fill_null("") for m in names], "")
         before = pc.subtract(
             pc.cumulative_sum(pc.count_substring(joined, "\n")), pc.count_substring(joined, "\n")
