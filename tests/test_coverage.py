@@ -178,3 +178,14 @@ def test_unsigned_or_stale_span_caches_are_never_believed(pkg, span_cache):
     assert ("seeds/003_synthetic.txt", 1, "April") in uncovered(pkg)
     assert ("seeds/003_synthetic.txt", 1, "March") not in uncovered(pkg)
     assert digest not in kept_spans(pkg)
+
+
+def test_a_kept_blob_over_its_limit_is_not_read(pkg, span_cache, monkeypatch):
+    from recruitment.checks import cache, coverage
+
+    add_synthetic_seed(pkg)
+    uncovered(pkg)
+    assert cache.load_blob(pkg, coverage.SPANS_FILE) is not None
+    size = (pkg / ".recruitment" / coverage.SPANS_FILE).stat().st_size
+    monkeypatch.setattr(cache, "BLOB_MAX_BYTES", size - 1)
+    assert cache.load_blob(pkg, coverage.SPANS_FILE) is None
