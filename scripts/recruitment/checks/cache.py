@@ -335,13 +335,19 @@ def remember_valid(root: Path, stamp: Fingerprint) -> None:
             "written_ns": time.time_ns(),
         }
         entry["mac"] = _mac(secret, entry)
-        tmp = work / f".{ENTRY}.{os.getpid()}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(entry, fh, indent=1, sort_keys=True)
-        os.replace(tmp, work / ENTRY)
+        _replace_file(work, ENTRY, json.dumps(entry, indent=1, sort_keys=True).encode())
     except OSError:
         return
+
+
+def _replace_file(work: Path, name: str, data: bytes) -> None:
+    """Write ``work/name`` whole or not at all: a temporary file (never through a link),
+    then an atomic rename over the old one."""
+    tmp = work / f".{name}.{os.getpid()}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, work / name)
 
 
 # --- signed derived data (the spans of each seed) ----------------------------------------
@@ -381,11 +387,7 @@ def store_blob(root: Path, name: str, data: bytes) -> None:
         work, secret = _work_dir(root, create=True), _secret(create=True)
         if work is None or secret is None:
             return
-        tmp = work / f".{name}.{os.getpid()}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(_blob_mac(secret, name, data) + b"\n" + data)
-        os.replace(tmp, work / name)
+        _replace_file(work, name, _blob_mac(secret, name, data) + b"\n" + data)
     except OSError:
         return
 
@@ -434,10 +436,6 @@ def remember_schema(root: Path, text: bytes) -> None:
         if mac in macs:
             return
         macs = [*macs, mac][-SCHEMAS_KEPT:]
-        tmp = work / f".{SCHEMAS}.{os.getpid()}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(macs, fh)
-        os.replace(tmp, work / SCHEMAS)
+        _replace_file(work, SCHEMAS, json.dumps(macs).encode())
     except OSError:
         return
