@@ -71,12 +71,8 @@ def uncovered_spans(con, pkg: Package, loaded: set[str]) -> list[tuple[str, int,
         return []  # a table that could not be read would make every span look uncovered
     pattern = literal(SPAN_PATTERN)
     with seed_spans(con, pkg.root) as seed_spans_sql:
-        return _uncovered(con, pkg, loaded, pattern, seed_spans_sql)
-
-
-def _uncovered(con, pkg: Package, loaded: set[str], pattern: str, seed_spans_sql: str):
-    return con.execute(
-        f"""
+        return con.execute(
+            f"""
         WITH covers AS ({_covering_texts(pkg, loaded)}),
         text_spans AS MATERIALIZED (  -- the pattern once per distinct covering text
             SELECT t, unnest(regexp_extract_all(t, {pattern})) AS span
@@ -96,7 +92,7 @@ def _uncovered(con, pkg: Package, loaded: set[str], pattern: str, seed_spans_sql
         JOIN sources src ON src.source_id = s.source_id
         ORDER BY src.seed_file, s.line, s.span
         """
-    ).fetchall()
+        ).fetchall()
 
 
 SPANS_FILE = "seed-spans.parquet"

@@ -74,26 +74,26 @@ RELATIVE = frozenset(
 """The shapes that need the publication interval."""
 
 
-def shape(text: str | None) -> str | None:
-    """The name of the shape ``text`` has (the first of ``_PATTERNS`` that reads all of it),
-    or None. Every relative shape comes before every absolute one, so a text that reads as
-    a relative shape is resolved as one."""
+def _read(text: str | None):
+    """(shape, match) of the first of ``_PATTERNS`` that reads all of ``text``, or None.
+    Every relative shape comes before every absolute one, so a text that reads as a
+    relative shape is resolved as one."""
     if not text:
         return None
     words = " ".join(text.split())
-    return next((s for s, p in _COMPILED.items() if p.fullmatch(words)), None)
+    return next(((s, m) for s, p in _COMPILED.items() if (m := p.fullmatch(words))), None)
 
 
 def resolve(text: str | None, published_start: date | None, published_end: date | None):
     """The honest interval (start, end) that ``text`` gives for an article published some
     day from ``published_start`` to ``published_end``; None when the words are not a shape
     this resolver reads (or are relative and the publication interval is unknown)."""
-    found = shape(text)
-    if found is None:
+    read = _read(text)
+    if read is None:
         return None
+    found, m = read
     if found in RELATIVE and (published_start is None or published_end is None):
         return None
-    m = _COMPILED[found].fullmatch(" ".join(text.split()))
     try:
         return _SHAPES[found](m, published_start, published_end)
     except ValueError:  # a day the month does not have, a number we cannot read
@@ -185,7 +185,8 @@ _SHAPES = {
 
 def is_relative(text: str | None) -> bool:
     """Whether ``text`` is one of the relative shapes (it needs the publication date)."""
-    return shape(text) in RELATIVE
+    read = _read(text)
+    return read is not None and read[0] in RELATIVE
 
 
 def resolve_distinct(con, sql: str, name: str) -> None:
@@ -201,10 +202,10 @@ def resolve_distinct(con, sql: str, name: str) -> None:
     triples = f"{name}_triples"
     con.execute(f"CREATE OR REPLACE TEMP TABLE {triples} AS SELECT DISTINCT * FROM ({sql})")
     texts = [t for (t,) in con.execute(f"SELECT DISTINCT text FROM {triples}").fetchall()]
-    relative = [t for t in texts if is_relative(t)]
-    absolute = [t for t in texts if not is_relative(t)]
+    relative = {t for t in texts if is_relative(t)}
+    absolute = [t for t in texts if t not in relative]
     fixed = [resolve(t, None, None) for t in absolute]
-    con.register(f"{name}_relative", pa.table({"text": pa.array(relative, pa.string())}))
+    con.register(f"{name}_relative", pa.table({"text": pa.array(sorted(relative), pa.string())}))
     moving = con.execute(
         f"SELECT text, ps, pe FROM {triples} WHERE text IN (SELECT text FROM {name}_relative)"
     ).fetchall()

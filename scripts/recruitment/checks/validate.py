@@ -124,13 +124,26 @@ def load_tables(pkg: Package, stamp: cache.Fingerprint):
     loaded: set[str] = set()
     for res in pkg.in_dependency_order():
         table = read_typed(pkg.root, res, stamp.inputs.get(res.path, ""))
-        # DuckDB scans the Arrow table in place, as it does the validation's polars frames.
+        # DuckDB scans the Arrow table in place, as it does the validation's typed tables.
         con.register(res.name, table.select([LINE_COLUMN, *res.field_names]))
         del table
         loaded.add(res.name)
     if provenance.check_sources(con, pkg, loaded):
         raise OSError("a seed changed since the package was validated; run the command again")
     return con
+
+
+def temp_relations(con) -> dict[str, str]:
+    """Name -> "TABLE" or "VIEW" of each relation in the connection's temp catalog, where
+    every loaded resource's typed table lives: a view of the Arrow data DuckDB scans in
+    place, or a temp table (flagged rows, or the SQL fallback)."""
+    return dict(
+        con.execute(
+            "SELECT table_name, 'TABLE' FROM duckdb_tables() WHERE database_name = 'temp' "
+            "UNION ALL SELECT view_name, 'VIEW' FROM duckdb_views() "
+            "WHERE database_name = 'temp' AND NOT internal"
+        ).fetchall()
+    )
 
 
 MEMORY_LIMIT = "1GB"
@@ -174,7 +187,7 @@ def check_publishable(pkg: Package) -> list[Finding]:
     con = duckdb.connect(config={"autoload_known_extensions": False})
     try:
         statements = ddl.create_statements(pkg)
-        statements += ddl.seed_lines_statements(pkg, insert=False) + ddl.meta_statements({})
+        statements += ddl.seed_lines_statements(pkg) + ddl.meta_statements({})
         for stmt in statements:
             con.execute(stmt)
         views.create(con, pkg)

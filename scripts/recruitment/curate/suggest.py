@@ -122,16 +122,11 @@ def suggest(root: Path, source_id: str | None = None, every_span: bool = False) 
 
 
 def loaded_tables(result) -> set[str]:
-    """The resources a validation could load into its connection (as tables, or as views of
-    the Arrow data DuckDB scans in place)."""
-    tables = {
-        n
-        for (n,) in result.con.execute(
-            "SELECT table_name FROM duckdb_tables() UNION ALL "
-            "SELECT view_name FROM duckdb_views() WHERE NOT internal"
-        ).fetchall()
-    }
-    return {name for name in result.package.resources if name in tables}
+    """The resources a validation could load into its connection."""
+    from ..checks.validate import temp_relations
+
+    held = temp_relations(result.con)
+    return {name for name in result.package.resources if name in held}
 
 
 def outstanding(result) -> list[tuple[str, int, str]]:

@@ -87,7 +87,7 @@ def extra_table_statements(
     table: ExtraTable, foreign_keys: Sequence[str] = (), key_later: bool = False
 ) -> list[str]:
     """CREATE TABLE and COMMENT statements of an :class:`ExtraTable` (without its primary
-    key if ``key_later``: :func:`extra_key_statement` adds it)."""
+    key if ``key_later``: :func:`add_key_statement` adds it)."""
     cols = [
         f"{ident(name)} {kind}" + ("" if name in table.nullable else " NOT NULL")
         for name, kind, _ in table.columns
@@ -104,18 +104,15 @@ def extra_table_statements(
     return out
 
 
-def extra_key_statement(table: ExtraTable) -> str:
-    return (
-        f"ALTER TABLE {ident(table.name)} "
-        f"ADD PRIMARY KEY ({', '.join(map(ident, table.primary_key))})"
-    )
+def add_key_statement(table: str, columns: Sequence[str]) -> str:
+    """The primary key of a table that already holds its rows (one index build)."""
+    return f"ALTER TABLE {ident(table)} ADD PRIMARY KEY ({', '.join(map(ident, columns))})"
 
 
-def seed_lines_statements(
-    pkg: Package, source: str = "memory.main", insert: bool = True
-) -> list[str]:
-    """The published ``seed_lines`` table, keyed to the resource whose key is source_id
-    (without ``insert``, only the table: the schema check of validate builds it empty).
+def seed_lines_statements(pkg: Package, tables: Callable[[str], str] | None = None) -> list[str]:
+    """The published ``seed_lines`` table, keyed to the resource whose key is source_id,
+    filled from ``tables('seed_lines')`` (without ``tables``, only the table: the schema
+    check of validate builds it empty).
     Its primary key, which no foreign key references, is added once the rows are in: one
     index build instead of a check per row."""
     fks = [
@@ -124,11 +121,18 @@ def seed_lines_statements(
         if res.primary_key == ["source_id"]
     ]
     cols = ", ".join(ident(name) for name, _, _ in SEED_LINES.columns)
-    fill = f"INSERT INTO {ident(SEED_LINES.name)} SELECT {cols} FROM {source}.seed_lines "
+    fill = (
+        [
+            f"INSERT INTO {ident(SEED_LINES.name)} SELECT {cols} FROM {tables(SEED_LINES.name)} "
+            "ORDER BY source_id, line"
+        ]
+        if tables is not None
+        else []
+    )
     return [
         *extra_table_statements(SEED_LINES, fks, key_later=True),
-        *([fill + "ORDER BY source_id, line"] if insert else []),
-        extra_key_statement(SEED_LINES),
+        *fill,
+        add_key_statement(SEED_LINES.name, SEED_LINES.primary_key),
     ]
 
 
@@ -232,7 +236,7 @@ def create_statements(pkg: Package, keys_later: set[str] = frozenset()) -> list[
 def key_statements(pkg: Package, names: set[str]) -> list[str]:
     """The primary keys :func:`create_statements` left out for ``names``."""
     return [
-        f"ALTER TABLE {ident(res.name)} ADD PRIMARY KEY ({', '.join(map(ident, res.primary_key))})"
+        add_key_statement(res.name, res.primary_key)
         for res in pkg.in_dependency_order()
         if res.name in names and res.primary_key
     ]

@@ -17,7 +17,7 @@ from contextlib import contextmanager, nullcontext
 from functools import cache
 from pathlib import Path
 
-from ..checks.validate import Validation, validate
+from ..checks.validate import Validation, temp_relations, validate
 from ..package import Package, Resource
 from ..sqltypes import ident, literal
 from . import ddl, views
@@ -264,7 +264,7 @@ def _fill_duckdb(
         con.execute(stmt)
     for res in pkg.in_dependency_order():
         con.execute(ddl.insert_statement(res, tables))
-    for stmt in ddl.key_statements(pkg, later) + ddl.seed_lines_statements(pkg):
+    for stmt in ddl.key_statements(pkg, later) + ddl.seed_lines_statements(pkg, tables):
         con.execute(stmt)
     if files_written is not None:
         files_written()
@@ -279,22 +279,12 @@ def _fill_duckdb(
 ASIDE = "_validated_"
 
 
-def _temp_objects(con) -> dict[str, str]:
-    return dict(
-        con.execute(
-            "SELECT table_name, 'TABLE' FROM duckdb_tables() WHERE database_name = 'temp' "
-            "UNION ALL SELECT view_name, 'VIEW' FROM duckdb_views() "
-            "WHERE database_name = 'temp' AND NOT internal"
-        ).fetchall()
-    )
-
-
 def _aside(con, pkg: Package) -> Callable[[str], str]:
     """Rename the validated tables (temp views of Arrow data, or temp tables, named like
     the resources) while the published database is built: DuckDB looks up an unqualified
     name in the temp catalog first, so the published DDL would name them instead of the
     new tables. Returns the SQL name of each validated table by resource name."""
-    kinds = _temp_objects(con)
+    kinds = temp_relations(con)
     for res in pkg.in_dependency_order():
         if res.name in kinds:
             con.execute(
@@ -308,7 +298,7 @@ def _aside(con, pkg: Package) -> Callable[[str], str]:
 
 def _back(con) -> None:
     """Undo :func:`_aside`."""
-    for name, kind in _temp_objects(con).items():
+    for name, kind in temp_relations(con).items():
         if name.startswith(ASIDE):
             con.execute(
                 f"ALTER {kind} temp.main.{ident(name)} RENAME TO {ident(name[len(ASIDE) :])}"
