@@ -431,7 +431,13 @@ FIGURE_FAULTS = [
         _is_day,
     ),
     Fault("standard/required", "claim_key", lambda r, i: {"claim_key": None}),
-    Fault("standard/enum", "unit", lambda r, i: {"unit": "soldiers"}),
+    Fault("standard/foreign-key", "unit", lambda r, i: {"unit": "soldiers"}),
+    Fault(
+        "standard/enum",
+        "qualifier",
+        lambda r, i: {"qualifier": "roughly"},
+        lambda r: r["qualifier"] == "exact",
+    ),
     Fault("standard/pattern", "claim_key", lambda r, i: {"claim_key": f"Claim_{i}"}),
     Fault("standard/max-length", "notes", lambda r, i: {"notes": ("Curator's note. " * 126)[:-1]}),
     Fault("standard/primary-key", "figure_id", lambda r, i: {"figure_id": f"fig-{i:07d}"}),
@@ -487,7 +493,7 @@ FIGURE_FAULTS = [
 ]
 EVENT_FAULTS = [
     Fault("standard/type", "line", lambda r, i: {"line": f"{r['line']}.0"}),
-    Fault("standard/enum", "event_type", lambda r, i: {"event_type": "battle"}),
+    Fault("standard/foreign-key", "event_type", lambda r, i: {"event_type": "battle"}),
     Fault("standard/foreign-key", "actor_id", lambda r, i: {"actor_id": "act-ghost"}),
     Fault(
         "rules/date-order",
@@ -508,7 +514,7 @@ ACTOR_FAULTS = [
     Fault("standard/min-length", "quote", lambda r, i: {"quote": "Accordi"}),
     Fault("standard/pattern", "country", lambda r, i: {"country": "Rus"}),
 ]
-EXCLUSION_FAULTS = [Fault("standard/enum", "reason", lambda r, i: {"reason": "unclear"})]
+EXCLUSION_FAULTS = [Fault("standard/foreign-key", "reason", lambda r, i: {"reason": "unclear"})]
 
 
 def pick_rows(
@@ -615,16 +621,25 @@ def write_package(pkg: Package, dest: Path) -> None:
     (dest / "seeds").mkdir()
     shutil.copy2(ROOT / "datapackage.json", dest / "datapackage.json")
     shutil.copytree(ROOT / "schemas", dest / "schemas")
+    for rel in codelist_paths():
+        shutil.copy2(ROOT / rel, dest / rel)
     for table, frame in pkg.tables.items():
         frame.write_csv(dest / "data" / f"{table}.csv", line_terminator="\n")
     for rel, data in pkg.seeds.items():
         (dest / rel).write_bytes(data)
 
 
+def codelist_paths() -> list[str]:
+    """The code lists (data/measures.csv, …): copied from the repository as they are."""
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    return [r["path"] for r in descriptor["resources"] if r.get("role") == "codelist"]
+
+
 def fingerprint(n: int, seed: int) -> dict:
     """What a cached folder must match: size, RNG seed, and this generator and the schemas."""
     h = hashlib.sha256(Path(__file__).read_bytes())
-    for part in sorted((ROOT / "schemas").glob("*.json")) + [ROOT / "datapackage.json"]:
+    parts = sorted((ROOT / "schemas").glob("*.json")) + [ROOT / "datapackage.json"]
+    for part in parts + [ROOT / rel for rel in codelist_paths()]:
         h.update(part.read_bytes())
     return {"n": n, "seed": seed, "source": h.hexdigest()}
 

@@ -100,7 +100,9 @@ def _(pkg):
 @case("package/codebook")
 def _(pkg):
     edit_json(
-        pkg, "schemas/figures.json", lambda d: schema_field(d, "unit")["enumDescriptions"].popitem()
+        pkg,
+        "schemas/figures.json",
+        lambda d: schema_field(d, "qualifier")["enumDescriptions"].popitem(),
     )
     return Expect("schemas/figures.json", None, None)
 
@@ -213,11 +215,33 @@ def _(pkg):
 
 @case("standard/enum")
 def _(pkg):
+    line, _ = _exact_figure(pkg)
     return Expect(
         FIG,
-        set_cells(pkg, "figures", 2, measure="recruits"),
+        set_cells(pkg, "figures", line, qualifier="about"),
+        "qualifier",
+        contains="codes: exact, approximately",
+    )
+
+
+@case("standard/enum", "did-you-mean")
+def _(pkg):
+    """'about' is in the description of exactly one code: approximately."""
+    line, _ = _exact_figure(pkg)
+    set_cells(pkg, "figures", line, qualifier="about")
+    return Expect(FIG, line, "qualifier", contains="Did you mean 'approximately'?")
+
+
+@case("standard/foreign-key", "code-list")
+def _(pkg):
+    line, _ = find_row(pkg, "figures", measure="casualties")
+    set_cells(pkg, "figures", line, measure="casualty")
+    return Expect(
+        FIG,
+        line,
         "measure",
-        contains="recruitment_target",
+        contains="'casualty' is not a code of the code list measures (data/measures.csv). "
+        "Did you mean 'casualties'?",
     )
 
 
@@ -666,6 +690,44 @@ def _(pkg):
     early = dt.date.fromisoformat(row["date_start"]) + dt.timedelta(days=10)
     set_cells(pkg, "events", line, date_end=early.isoformat())
     return Expect(EVT, line, "date_end", contains="leaves out the end")
+
+
+@case("package/codelist")
+def _(pkg):
+    edit_json(
+        pkg,
+        "schemas/units.json",
+        lambda d: d.update(fields=[f for f in d["fields"] if f["name"] != "label"]),
+    )
+    lines = (pkg / "data/units.csv").read_text(encoding="utf-8").split("\n")
+    import csv
+
+    rows = list(csv.reader(lines[:-1]))
+    at = rows[0].index("label")
+    text = "\n".join(",".join(f'"{c}"' for i, c in enumerate(r) if i != at) for r in rows)
+    (pkg / "data/units.csv").write_text(text + "\n", encoding="utf-8")
+    return Expect("schemas/units.json", None, "label", contains="label must be a required")
+
+
+@case("curation/measure-unit")
+def _(pkg):
+    line, _ = find_row(pkg, "figures", measure="age_range")
+    set_cells(pkg, "figures", line, unit="persons")
+    return Expect(
+        FIG,
+        line,
+        "unit",
+        contains="unit 'persons' is a count unit; measure 'age_range' takes duration units",
+    )
+
+
+@case("curation/unit-words")
+def _(pkg):
+    """'… troops' after the number is a count of persons, never roubles (a code of the same
+    kind of measure would pass measure-unit; only the words tell)."""
+    line, row = find_row(pkg, "figures", unit="persons", quote=lambda q: "troops" in q)
+    set_cells(pkg, "figures", line, measure="signing_bonus", unit="rub")
+    return Expect(FIG, line, "unit", also={"curation/measure-unit"}, contains="'rub'")
 
 
 def test_every_rule_has_a_case():

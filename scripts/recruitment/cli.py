@@ -382,6 +382,48 @@ def readme(root: Path, check: bool) -> None:
     _say(f"{'updated' if changed else 'unchanged'}: {path}")
 
 
+@main.command()
+@click.argument("level", required=False, type=click.Choice(["patch", "minor", "major"]))
+@package_option
+@click.option(
+    "--base",
+    help="Count the new version from this git ref or package folder "
+    "[default: the merge base with main].",
+)
+def bump(level: str | None, root: Path, base: str | None) -> None:
+    """Bump the data version, with its paperwork, in one step.
+
+    Sets version in datapackage.json and CITATION.cff (with date-released), opens the
+    CHANGELOG.md entry with a summary of the change, and regenerates README.md's generated
+    text and docs/codebook.md. LEVEL is patch, minor or major (the Data Package version
+    recipe: corrected values, added rows or codes, removed or renamed columns); without
+    it, the bump the change requires against BASE. The version is counted from BASE, so
+    running it again gives the same version.
+
+    \b
+    Example:
+      recruitment bump               # the bump this branch needs, e.g. 1.0.0 -> 1.1.0
+      recruitment bump patch         # a one-cell correction
+    """
+    from .review.bump import BumpError
+    from .review.bump import bump as run
+
+    def call():
+        try:
+            return run(root, level, base), None
+        except BumpError as err:
+            return None, str(err)
+
+    done, problem = _usage(call)
+    if problem is not None:
+        _say(f"error: {problem}", err=True)
+        sys.exit(EXIT_USAGE)
+    _say(f"version {done.old} -> {done.new} ({done.level}): wrote {', '.join(done.written)}")
+    for why in done.reasons[:20]:
+        _say(f"  {why}")
+    _say("Review the CHANGELOG.md entry, then commit these files with your change.")
+
+
 @main.command("next-id")
 @click.argument("table")
 @package_option

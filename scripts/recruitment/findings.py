@@ -24,6 +24,9 @@ class Finding:
     """Rule id, a key of :data:`RULES`, e.g. ``standard/enum``."""
     message: str
     """What is wrong, with the offending value."""
+    row: str | None = None
+    """The row's primary key (e.g. ``fig-0012``), when the finding is on a row whose key
+    could be read; shown next to the line."""
 
     @property
     def fix(self) -> str:
@@ -100,6 +103,12 @@ RULES: dict[str, Rule] = {
                 "Keep source_id (string, foreign key to sources), line (integer, minimum 1) "
                 "and quote (string) required in every table, and seed_file and sha256 in "
                 "sources.",
+            ),
+            "codelist": (
+                "A code list is not shaped as code lists are",
+                "Give a code list (role codelist) the required string columns code (its "
+                "primary key), label and description, no citation columns and no foreign "
+                "keys.",
             ),
             "reserved": (
                 "A resource name is taken by the pipeline's own tables or views",
@@ -341,6 +350,17 @@ RULES.update(
                 "Set start and end to the resolved interval shown (scripts/recruitment/checks/"
                 "dates.py reads the words against the article's publication interval); if it "
                 "cannot read them, use basis inferred with the reasoning in notes.",
+            ),
+            "measure-unit": (
+                "The unit is not of a kind the measure takes",
+                "Choose a unit whose kind (units.kind) the measure lists in "
+                "measures.unit_kinds (a bonus is money, an age a duration), or correct the "
+                "measure.",
+            ),
+            "unit-words": (
+                "The words after the number name another unit",
+                "Set unit to the unit the words name (the message says which), or, if those "
+                "words mean something else here, correct value_text.",
             ),
             "interval-honest": (
                 "Interval leaves out dates its stated words allow",

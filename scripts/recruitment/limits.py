@@ -11,6 +11,10 @@ CSV_MAX_BYTES = 2 * 1024**3
 SEED_MAX_BYTES = 8 * 1024**2
 """Largest seed article read or added by `add-source` (8 MiB; a news article is a few KiB)."""
 
+CODELIST_MAX_BYTES = 1024**2
+"""Largest code list (data/measures.csv, units.csv, …) read (1 MiB: thousands of codes).
+Code lists are read whole by the codebook, the site, suggest and the messages."""
+
 JSON_MAX_BYTES = 4 * 1024**2
 """Largest datapackage.json or Table Schema read (4 MiB)."""
 

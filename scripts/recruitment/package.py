@@ -63,6 +63,13 @@ class Resource:
     fields: list[Field]
     primary_key: list[str]
     foreign_keys: list[ForeignKey]
+    role: str = "evidence"
+    """``evidence`` (every row cites a seed line) or ``codelist`` (the codes of a coded
+    column: code, label, description; see :data:`CODELIST`)."""
+
+    @property
+    def is_codelist(self) -> bool:
+        return self.role == "codelist"
 
     @property
     def field_names(self) -> list[str]:
@@ -80,6 +87,10 @@ class Package:
     root: Path
     descriptor: dict
     resources: dict[str, Resource] = field(default_factory=dict)
+    _codelists: dict[str, list[dict[str, str]]] = field(default_factory=dict, repr=False)
+    _meanings: dict[tuple[str, str], dict[str, str] | None] = field(
+        default_factory=dict, repr=False
+    )
 
     @property
     def name(self) -> str:
@@ -88,6 +99,43 @@ class Package:
     @property
     def version(self) -> str:
         return str(self.descriptor.get("version", ""))
+
+    def codelist_of(self, res: Resource, name: str) -> Resource | None:
+        """The code list that field ``name`` of ``res`` takes its codes from (by foreign key)."""
+        for fk in res.foreign_keys:
+            target = self.resources.get(fk.resource)
+            if fk.fields == [name] and target is not None and target.is_codelist:
+                return target
+        return None
+
+    @property
+    def evidence(self) -> list[Resource]:
+        """The resources whose rows cite seed lines (all but the code lists)."""
+        return [r for r in self.resources.values() if not r.is_codelist]
+
+    def code_meanings(self, res: Resource, name: str) -> dict[str, str] | None:
+        """Code → meaning of a coded field: its enum's descriptions, or the rows of the
+        code list it references (read once); None for a field that is not coded."""
+        key = (res.name, name)
+        if key not in self._meanings:
+            f = res.field(name)
+            codelist = self.codelist_of(res, name)
+            self._meanings[key] = (
+                {str(code): f.enum_descriptions.get(str(code), "") for code in f.enum}
+                if f.enum is not None
+                else None
+                if codelist is None
+                else {row["code"]: row["description"] for row in self.codelist_rows(codelist)}
+            )
+        return self._meanings[key]
+
+    def codelist_rows(self, res: Resource) -> list[dict[str, str]]:
+        """The rows of a code list, as text, in file order (read once, confined and bounded
+        by :data:`limits.CODELIST_MAX_BYTES`); raises ValueError if they cannot be read
+        (validate reports why)."""
+        if res.name not in self._codelists:
+            self._codelists[res.name] = _read_codelist(self.root, res)
+        return self._codelists[res.name]
 
     def in_dependency_order(self) -> list[Resource]:
         """Resources ordered so every table comes after the tables it references."""
@@ -285,7 +333,8 @@ def load_package(
                 )
         if not (safe_relative(path) and safe_relative(schema_path)):
             continue
-        data = confine(root, path, limits.CSV_MAX_BYTES)
+        codelist = res.get("role") == "codelist"
+        data = confine(root, path, limits.CODELIST_MAX_BYTES if codelist else limits.CSV_MAX_BYTES)
         if isinstance(data, Refusal):
             findings.append(refusal_finding(path, data))
         schema, errors = _read_json(root, schema_path, known)
@@ -331,8 +380,11 @@ VERSION = re.compile(r"(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0
 
 RESOURCE_KEYS = {
     "name", "path", "schema", "title", "description", "format", "mediatype", "encoding",
-    "dialect", "type", "$schema", "profile", "licenses", "sources",
+    "dialect", "type", "$schema", "profile", "licenses", "sources", "role",
 }  # fmt: skip
+ROLES = ("evidence", "codelist")
+"""A resource's ``role`` (a property of ours, default ``evidence``): rows that cite seed
+lines, or a code list whose codes other tables take by foreign key."""
 RESOURCE_VALUES = {"format": "csv", "mediatype": "text/csv", "type": "table"}
 DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True}
 """The CSV dialect the pipeline reads; a dialect may restate these values, and nothing else."""
@@ -417,6 +469,9 @@ def check_resource_settings(name: str, res: dict) -> list[Finding]:
     for key, value in RESOURCE_VALUES.items():
         if key in res and res[key] != value:
             out += _unsupported_keys(DESCRIPTOR, where, [f"{key}: {str(res[key])[:40]}"])
+    role = res.get("role", "evidence")
+    if role not in ROLES:
+        out += _unsupported_keys(DESCRIPTOR, where, [f"role: {str(role)[:40]}"])
     encoding = res.get("encoding", "utf-8")
     if not isinstance(encoding, str) or encoding.lower() not in ("utf-8", "utf8"):
         out += _unsupported_keys(DESCRIPTOR, where, [f"encoding: {str(encoding)[:40]}"])
@@ -559,6 +614,10 @@ def _pattern_problem(pattern) -> str | None:
     return None
 
 
+CODELIST = ("code", "label", "description")
+"""The columns every code list starts from (primary key ``code``, all required strings);
+a code list may add columns of its own (units: kind, currency, per, words)."""
+
 CITATION = {"source_id": "string", "line": "integer", "quote": "string"}
 """Every table is evidence: each row cites a seed line with a quote, whatever the schema says."""
 SEED_PIN = {"seed_file": "string", "sha256": "string"}
@@ -578,6 +637,9 @@ def check_citation_contract(pkg: Package, declared: set) -> list[Finding]:
             )
         )
     for res in pkg.resources.values():
+        if res.is_codelist:
+            out += _codelist_findings(pkg, res)
+            continue
         want = {**CITATION, **(SEED_PIN if res.name == "sources" else {})}
         for name, kind in want.items():
             f = next((f for f in res.fields if f.name == name), None)
@@ -616,6 +678,53 @@ def check_citation_contract(pkg: Package, declared: set) -> list[Finding]:
     return out
 
 
+def _codelist_findings(pkg: Package, res: Resource) -> list[Finding]:
+    """A code list is keyed by ``code`` and has the three required text columns; it refers
+    to nothing (its codes are definitions, not evidence), and it cites nothing."""
+    out: list[Finding] = []
+
+    def bad(column: str | None, problem: str) -> None:
+        out.append(
+            Finding(
+                res.schema_path,
+                None,
+                column,
+                "package/codelist",
+                f"Code list {res.name}: {problem}.",
+            )
+        )
+
+    for name in CODELIST:
+        f = next((f for f in res.fields if f.name == name), None)
+        if f is None or f.type != "string" or not (f.required or [name] == res.primary_key):
+            bad(name, f"{name} must be a required string column")
+    if res.primary_key != ["code"]:
+        bad(None, f"the primary key must be code, not {', '.join(res.primary_key) or 'none'}")
+    if res.foreign_keys:
+        bad(None, "a code list refers to no other table")
+    cited = [n for n in CITATION if n in res.field_names]
+    if cited:
+        bad(cited[0], "a code list cites no seed; remove the citation columns or the role")
+    return out
+
+
+def _read_codelist(root: Path, res: Resource) -> list[dict[str, str]]:
+    import csv
+    import io
+
+    real = confine(root, res.path, limits.CODELIST_MAX_BYTES)
+    if isinstance(real, Refusal):
+        raise ValueError(f"code list {res.path}: {real.message}")
+    try:
+        text = read_bounded(real, limits.CODELIST_MAX_BYTES).decode("utf-8")
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except (UnicodeDecodeError, csv.Error) as err:
+        raise ValueError(f"code list {res.path} cannot be read ({err}); validate says why") from err
+    if any(None in row or None in row.values() for row in rows):
+        raise ValueError(f"code list {res.path} has ragged rows; validate says where")
+    return [{k: v for k, v in row.items()} for row in rows]
+
+
 def _resource(res: dict, schema: dict) -> Resource:
     pk = schema.get("primaryKey") or []
     fks = [
@@ -645,6 +754,7 @@ def _resource(res: dict, schema: dict) -> Resource:
         ],
         primary_key=list(_as_list(pk)),
         foreign_keys=fks,
+        role=res.get("role", "evidence"),
     )
 
 

@@ -3,7 +3,8 @@
 The JSON shape is stable and documented in README.md::
 
     {"valid": bool, "package": str, "version": str, "counts": {rule: n}, "total": n,
-     "listed": n, "findings": [{"file", "line", "column", "rule", "title", "message", "fix"}]}
+     "listed": n,
+     "findings": [{"file", "line", "column", "rule", "message", "row", "title", "fix"}]}
 
 Every string a contribution controls (paths, cells, names, library messages quoting them)
 goes through :func:`clean` before it is printed, and every line this module prints goes
@@ -70,6 +71,7 @@ def as_text(findings: list[Finding], package: str = "") -> str:
         out.append(f"{clean(file)}: {len(items)} problem(s)")
         for f in items:
             where = f"line {f.line}" if f.line else "file"
+            where += f" ({clean(f.row)})" if f.row else ""
             col = f", column {clean(f.column)}" if f.column else ""
             out.append(f"  {where}{col}: [{f.rule}] {f.title}")
             out.append(f"      {clean(f.message)}")
@@ -116,7 +118,8 @@ def as_github(findings: list[Finding], package: str = "") -> str:
         props = [f"file={_escape_property(f.file)}"]
         if f.line:
             props.append(f"line={f.line}")
-        title = f"{f.rule}" + (f" ({f.column})" if f.column else "") + f": {f.title}"
+        place = ", ".join(x for x in (f.row, f.column) if x)
+        title = f"{f.rule}" + (f" ({place})" if place else "") + f": {f.title}"
         props.append(f"title={_escape_property(title)}")
         lines.append(f"::error {','.join(props)}::{_escape_data(f'{f.message} Fix: {f.fix}')}")
     if rest:

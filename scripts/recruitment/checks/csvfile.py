@@ -20,6 +20,7 @@ from ..findings import Finding
 from ..package import Resource, refusal_finding
 from ..paths import Refusal, confine, read_bounded
 
+RAGGED = "csv/ragged-row"
 LINE_COLUMN = "__line"
 """Column added to every loaded table: the physical CSV line of the row (header is line 1)."""
 
@@ -29,6 +30,9 @@ class CsvTable:
     table: object | None
     """A pyarrow Table of strings with :data:`LINE_COLUMN`, or None when rows cannot be checked."""
     findings: list[Finding]
+    partial: bool = False
+    """True when ragged rows were left out of ``table`` (the findings name them): the other
+    rows are checked, but no reference to this table is judged missing."""
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -175,9 +179,9 @@ def read_csv(root: Path, resource: Resource, sha256: str | None = None) -> CsvTa
     # Every newline ends a row of the table: there is no blank line to look for.
     blanks = [] if one_line_each else _blank_lines(rel, data)
     findings += blanks + parse_findings
-    if blanks or parse_findings or table is None:
+    if blanks or table is None:
         return CsvTable(None, findings)
-    return CsvTable(table, findings)
+    return CsvTable(table, findings, partial=bool(parse_findings))
 
 
 ARROW_TYPE = {"string": "string", "integer": "int64", "number": "float64", "date": "date32"}
@@ -252,7 +256,7 @@ def _parse(rel: str, data: bytes, resource: Resource):
         if text.count('"') % 2:
             rule, what = "csv/unclosed-quote", "A quote opened on this line is never closed."
         else:
-            rule = "csv/ragged-row"
+            rule = RAGGED
             what = f"{row.actual_columns} cells, expected {row.expected_columns}."
         invalid.append(Finding(rel, row.number, None, rule, what))
         return "skip"
@@ -309,8 +313,16 @@ def _parse(rel: str, data: bytes, resource: Resource):
         break
 
     findings = list(invalid)
-    one_line_each = table.num_rows == lines_in_file
-    if not invalid and not one_line_each:  # some cell spans lines: find which
+    skipped = {f.line for f in invalid}
+    one_line_each = table.num_rows + len(skipped) == lines_in_file
+    if invalid:
+        if one_line_each and table.num_rows and all(f.rule == RAGGED for f in invalid):
+            # Every record is one line, so the rows kept are the lines not skipped: they
+            # are checked as usual, and the ragged rows are reported beside them.
+            kept = [ln for ln in range(2, 2 + lines_in_file) if ln not in skipped]
+            return table.append_column(LINE_COLUMN, pa.array(kept, pa.int64())), findings, True
+        return None, findings, False
+    if not one_line_each:  # some cell spans lines: find which
         import pyarrow.compute as pc
 
         joined = pc.binary_join_element_wise(*[table[m].fill_null("") for m in names], "")

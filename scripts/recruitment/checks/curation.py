@@ -24,6 +24,7 @@ from ..sqltypes import ident
 from .csvfile import LINE_COLUMN
 from .dates import resolve_distinct
 from .rules import date_groups
+from .units import check_units
 
 DUPLICATE_KEYS = (("measure", "value_text"), ("event_type", "date_text"))
 """What makes two rows of one line the same record: the first group a table has."""
@@ -43,6 +44,7 @@ def check_curation(con, pkg: Package, loaded: set[str]) -> list[Finding]:
             if res is not exclusions:
                 out += check_excluded(con, res, exclusions)
     out += check_dates(con, pkg, loaded)
+    out += check_units(con, pkg, loaded)
     return out
 
 

@@ -299,20 +299,32 @@ def _citation_finding(con, res, i, at, source_id, line, quote, text, problem) ->
         ).fetchone()
         msg = f"Line {line} is past the end of {source_id}'s seed ({last} lines)."
         return Finding(res.path, at, "line", "provenance/line-range", msg)
-    if problem == "line-blank":
-        msg = f"Line {line} of the seed is blank."
-        return Finding(res.path, at, "line", "provenance/line-blank", msg)
     elsewhere = (
         []
-        if i >= DETAILED
+        if i >= DETAILED or not quote
         else [
             n
             for (n,) in con.execute(
-                "SELECT line FROM seed_lines WHERE source_id = ? AND contains(text, ?) ORDER BY 1",
+                "SELECT line FROM seed_lines WHERE source_id = ? AND contains(text, ?) "
+                "ORDER BY 1 LIMIT 20",
                 [source_id, quote],
             ).fetchall()
         ]
     )
+    if problem == "line-blank":
+        seed = con.execute(
+            "SELECT any_value(seed_file) FROM sources WHERE source_id = ?", [source_id]
+        ).fetchall()
+        where = f" ({seed[0][0]})" if seed and seed[0][0] else ""
+        found = (
+            f"the quote stands on line {', '.join(map(str, elsewhere[:5]))}."
+            if elsewhere
+            else "the quote stands on no line of it."
+            if i < DETAILED and quote
+            else "cite the line that holds the quote."
+        )
+        msg = f"Line {line} of {source_id}'s seed{where} is blank; {found}"
+        return Finding(res.path, at, "line", "provenance/line-blank", msg)
     msg = _quote_message(source_id, line, quote, text, elsewhere, detail=i < DETAILED)
     return Finding(res.path, at, "quote", "provenance/quote", msg)
 

@@ -29,6 +29,13 @@ MAX_SPAN_DAYS = {
 UPPER = ("as_many_as", "up_to", "less_than")
 LOWER = ("at_least", "more_than")
 POINT = ("exact", "approximately")
+NEEDS = {
+    **{q: "a value and no bounds" for q in POINT},
+    **{q: "a value, value_high equal to it and no value_low" for q in UPPER},
+    **{q: "a value, value_low equal to it and no value_high" for q in LOWER},
+    "range": "value_low < value_high and no value",
+}
+"""What each qualifier asks of value, value_low and value_high, as a message says it."""
 
 
 @dataclass(frozen=True)
@@ -81,8 +88,8 @@ def row_rules(res: Resource) -> list[RowRule]:
                     )
                 ),
                 lambda r: (
-                    f"value_low {r['value_low']}, value {r['value']}, value_high "
-                    f"{r['value_high']} are not in order."
+                    f"value_low {_shown(r['value_low'])}, value {_shown(r['value'])}, "
+                    f"value_high {_shown(r['value_high'])} are not in order."
                 ),
             )
         )
@@ -104,8 +111,9 @@ def row_rules(res: Resource) -> list[RowRule]:
                         .otherwise(True)
                     ),
                     lambda r: (
-                        f"qualifier {r['qualifier']} with value {r['value']}, value_low "
-                        f"{r['value_low']}, value_high {r['value_high']}."
+                        f"qualifier {r['qualifier']} needs {NEEDS.get(r['qualifier'], '?')}; "
+                        f"the row has value {_shown(r['value'])}, value_low "
+                        f"{_shown(r['value_low'])}, value_high {_shown(r['value_high'])}."
                     ),
                 )
             )
@@ -172,6 +180,11 @@ def _interval_rules(res: Resource, p: str) -> list[RowRule]:
             )
         )
     return out
+
+
+def _shown(value) -> str:
+    """A cell in a message: its value, or 'empty' (never 'None')."""
+    return "empty" if value is None else str(value)
 
 
 def check_rules(con, res: Resource, skip_lines: set[int] = frozenset()) -> list[Finding]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ..findings import Finding
 from ..package import Field, Package, Resource
 from ..sqltypes import TYPE_HINT, ident, literal, parse_expr, typed_literal
+from . import nearest
 from .csvfile import LINE_COLUMN
 
 MAX_SHOWN = 60
@@ -54,7 +55,7 @@ BOUNDS = (
         "minLength",
         "standard/min-length",
         lambda v, t, f, limit: f"length({v}) < {int(limit)}",
-        lambda v, limit: f"has {len(v)} characters; at least {limit} allowed.",
+        lambda v, limit: f"has {len(v)} characters; at least {limit} are needed.",
     ),
     (
         "maxLength",
@@ -168,6 +169,7 @@ def _field_checks(res: Resource, f: Field) -> list[CellCheck]:
                 lambda v, t, codes=codes: f"{v} IS NOT NULL AND {v} NOT IN ({codes})",
                 lambda v, f=f: (
                     f"{shown(v)} is not a code of {f.name}; codes: {', '.join(map(str, f.enum))}."
+                    + _enum_hint(f, v)
                 ),
             )
         )
@@ -193,6 +195,16 @@ def _field_checks(res: Resource, f: Field) -> list[CellCheck]:
                 )
             )
     return out
+
+
+def _enum_hint(f: Field, value: str) -> str:
+    """'Did you mean …?' for a value that is not one of ``f``'s enum codes."""
+    from ..numbers import _connection  # the one DuckDB connection for such look-ups
+
+    codes = [str(c) for c in f.enum]
+    meanings = {c: f.enum_descriptions.get(c, "") for c in codes}
+    found = nearest.suggestions(_connection(), [value], nearest.list_sql(codes), meanings=meanings)
+    return nearest.hint(value, found)
 
 
 def check_cells(con, res: Resource, only: str | None = None) -> list[Finding]:
@@ -295,13 +307,28 @@ def check_foreign_keys(con, pkg: Package, res: Resource, loaded: set[str]) -> li
             f"WHERE {not_null} ORDER BY 1"
         ).fetchall()
         ref = f"{target.name}.{', '.join(fk.reference_fields)}"
+        found = {}
+        if rows and len(fk.fields) == 1:
+            key = fk.reference_fields[0]
+            found = nearest.suggestions(
+                con,
+                [value for _, value in rows],
+                nearest.column_sql(target.name, key),
+                names=nearest.names_of(con, target.name, key, target.field_names),
+                meanings=pkg.code_meanings(res, fk.fields[0]) if target.is_codelist else None,
+            )
+        what = (
+            f"is not a code of the code list {target.name} ({target.path})"
+            if target.is_codelist
+            else f"is no {ref} in {target.path}"
+        )
         out += [
             Finding(
                 res.path,
                 ln,
                 fk.fields[0],
                 "standard/foreign-key",
-                f"{shown(key)} is no {ref} in {target.path}.",
+                f"{shown(key)} {what}.{nearest.hint(key, found)}",
             )
             for ln, key in rows
         ]

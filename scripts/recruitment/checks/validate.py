@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from ..findings import Finding
 from ..package import DESCRIPTOR, Package, load_package
+from ..sqltypes import ident
 from . import cache, coverage, curation, provenance, rules, standard  # light: no library at import
 from .csvfile import LINE_COLUMN, read_csv, read_typed
 
@@ -78,11 +80,14 @@ def check_all(root: Path) -> Validation:
         return Validation(None, sorted(findings, key=_order))
     con = duckdb.connect(config=duckdb_config(pkg.root))
     loaded: set[str] = set()
+    partial: set[str] = set()  # tables that lost ragged rows: references to them not judged
     for res in pkg.in_dependency_order():
         csv = read_csv(pkg.root, res)
         findings += csv.findings
         if csv.table is None:
             continue
+        if csv.partial:
+            partial.add(res.name)
         # The checks scan pyarrow's table in place; once typed, the strings are let go.
         con.register(standard.raw_name(res.name), csv.table)
         screened = standard.screen_and_type(con, res, csv.table)
@@ -97,7 +102,7 @@ def check_all(root: Path) -> Validation:
     _release_arrow_memory()  # the CSV strings are let go; the typed tables remain
     for res in pkg.in_dependency_order():
         if res.name in loaded:
-            findings += standard.check_foreign_keys(con, pkg, res, loaded)
+            findings += standard.check_foreign_keys(con, pkg, res, loaded - partial)
             mistyped = {
                 f.line for f in findings if f.file == res.path and f.rule == "standard/type"
             }
@@ -109,7 +114,33 @@ def check_all(root: Path) -> Validation:
     findings += curation.check_curation(con, pkg, loaded)
     if not findings:  # a broken row would make the spans it quotes look unrecorded
         findings += coverage.check_coverage(con, pkg, loaded)
-    return Validation(pkg, sorted(findings, key=_order), con)
+    return Validation(pkg, sorted(with_row_ids(con, pkg, findings, loaded), key=_order), con)
+
+
+def with_row_ids(con, pkg: Package, findings: list[Finding], loaded: set[str]) -> list[Finding]:
+    """The findings, each on a row of a loaded table given that row's primary key (read from
+    the typed table, one query per file; a key that did not read stays unknown)."""
+    tables = {r.path: r for r in pkg.resources.values() if r.name in loaded and r.primary_key}
+    lines: dict[str, set[int]] = {}
+    for f in findings:
+        if f.line and f.line > 1 and f.row is None and f.file in tables:
+            lines.setdefault(f.file, set()).add(f.line)
+    ids: dict[tuple[str, int], str] = {}
+    for path, wanted in lines.items():
+        res = tables[path]
+        key = ", ".join(f"{ident(k)}::VARCHAR" for k in res.primary_key)
+        rows = con.execute(
+            f"SELECT {ident(LINE_COLUMN)}, concat_ws('_', {key}) FROM {ident(res.name)} "
+            f"WHERE {ident(LINE_COLUMN)} IN (SELECT unnest(?::BIGINT[])) "
+            f"AND {' AND '.join(f'{ident(k)} IS NOT NULL' for k in res.primary_key)}",
+            [sorted(wanted)],
+        ).fetchall()
+        ids.update(((path, line), row) for line, row in rows)
+    if not ids:
+        return findings
+    return [
+        replace(f, row=ids[(f.file, f.line)]) if (f.file, f.line) in ids else f for f in findings
+    ]
 
 
 def load_tables(pkg: Package, stamp: cache.Fingerprint):

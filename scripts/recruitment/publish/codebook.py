@@ -70,7 +70,7 @@ def _keys(res: Resource) -> list[str]:
     return out
 
 
-def render_resource(res: Resource) -> str:
+def render_resource(res: Resource, package: Package | None = None) -> str:
     lines = [
         f"## `{res.name}`: {res.title}",
         "",
@@ -85,6 +85,17 @@ def render_resource(res: Resource) -> str:
     for f in res.fields:
         required = "yes" if f.required or f.name in res.primary_key else ""
         limits = cell(constraints(f), prose=False)
+        codelist = package.codelist_of(res, f.name) if package is not None else None
+        if codelist is not None:
+            count = len(package.codelist_rows(codelist))
+            limits = "; ".join(
+                x
+                for x in (
+                    limits,
+                    f"a code of [`{codelist.name}`](#{anchor(codelist)}) ({count} codes)",
+                )
+                if x
+            )
         lines.append(
             f"| `{f.name}` | {cell(f.title)} | {f.type} | {required} | {limits} "
             f"| {cell(f.description)} |"
@@ -102,7 +113,29 @@ def render_resource(res: Resource) -> str:
         lines += [
             f"| `{code}` | {cell(f.enum_descriptions.get(str(code), ''))} |" for code in f.enum
         ]
+    if res.is_codelist and package is not None:
+        lines += ["", *codes_table(res, package.codelist_rows(res))]
     return "\n".join(lines)
+
+
+def codes_table(res: Resource, rows: list[dict[str, str]]) -> list[str]:
+    """The codes of a code list, every column, in file order."""
+    names = res.field_names
+    return [
+        f"### `{res.name}` codes",
+        "",
+        "| " + " | ".join(f"`{n}`" for n in names) + " |",
+        "| " + " | ".join("---" for _ in names) + " |",
+        *(
+            "| "
+            + " | ".join(
+                f"`{cell(row.get(n, ''), prose=False)}`" if n == "code" else cell(row.get(n, ""))
+                for n in names
+            )
+            + " |"
+            for row in rows
+        ),
+    ]
 
 
 def render(package: Package) -> str:
@@ -110,17 +143,19 @@ def render(package: Package) -> str:
     d = package.descriptor
     toc = [f"- [`{r.name}`](#{anchor(r)}): {r.title}" for r in package.resources.values()]
     head = [
-        f"<!-- Generated from schemas/*.json by `{REGENERATE}`; do not edit by hand. -->",
+        f"<!-- Generated from schemas/*.json and the code lists by `{REGENERATE}`; "
+        "do not edit by hand. -->",
         "",
         f"# Codebook: {d.get('title', package.name)}",
         "",
         f"Package `{package.name}`, version {package.version}. "
-        "Every table, column and code of the data package, as its Table Schemas define them. "
+        "Every table, column and code of the data package, as its Table Schemas and code "
+        "lists define them. "
         "Empty cells are missing values; dates are ISO 8601 (YYYY-MM-DD).",
         "",
         *toc,
     ]
-    parts = ["\n".join(head)] + [render_resource(r) for r in package.resources.values()]
+    parts = ["\n".join(head)] + [render_resource(r, package) for r in package.resources.values()]
     return "\n\n".join(parts) + "\n"
 
 
@@ -135,13 +170,12 @@ def slug(text: str) -> str:
     return keep.replace(" ", "-")
 
 
-def write(root: Path) -> Path:
-    """Render the codebook of the package at ``root`` into ``root/docs/codebook.md``."""
+def write(root: Path, package: Package | None = None) -> Path:
+    """Render the codebook of the package at ``root`` (or of ``package``, loaded from it)
+    into ``root/docs/codebook.md``."""
     root = Path(root)
-    package, findings = load_package(root)
     if package is None:
-        problems = "; ".join(f.message for f in findings[:5])
-        raise ValueError(f"the schemas cannot be read, so no codebook is written: {problems}")
+        package = loadable(root)
     path = root / CODEBOOK
     path.parent.mkdir(parents=True, exist_ok=True)
     inside(root, path)
@@ -153,6 +187,15 @@ def write(root: Path) -> Path:
         fh.write(text)
     tmp.replace(path)
     return path
+
+
+def loadable(root: Path) -> Package:
+    """The package at ``root``, or ValueError naming why its metadata cannot be read."""
+    package, findings = load_package(Path(root))
+    if package is None:
+        problems = "; ".join(f.message for f in findings[:5])
+        raise ValueError(f"the schemas cannot be read, so no codebook is written: {problems}")
+    return package
 
 
 def inside(root: Path, path: Path) -> None:

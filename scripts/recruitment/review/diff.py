@@ -144,6 +144,7 @@ def compare(base: Snapshot, head: Snapshot) -> PackageDiff:
         table = compare_tables(base.tables.get(name), head.tables.get(name))
         if not table.empty or table.status != "unchanged":
             out.tables.append(table)
+    _codes_moved(base, head, out.tables)
     for rel in sorted(set(base.seeds) | set(head.seeds)):
         old, new = base.seeds.get(rel), head.seeds.get(rel)
         if old is None:
@@ -154,6 +155,57 @@ def compare(base: Snapshot, head: Snapshot) -> PackageDiff:
             detail = f"seed {rel} changed (sha256 {old[:12]}… → {new[:12]}…)"
             out.seeds.append(Change(None, "seed-changed", detail, "patch", rel))
     return out
+
+
+def _codes_moved(base: Snapshot, head: Snapshot, tables: list[TableDiff]) -> None:
+    """An enum replaced by a foreign key to a code list that holds every one of its codes
+    is one MINOR change (the codes moved, none was lost), not an enum removed plus a
+    stricter foreign key."""
+    roles = {
+        r.get("name"): r.get("role")
+        for r in _list(head.descriptor.get("resources"))
+        if isinstance(r, dict)
+    }
+    for diff in tables:
+        old_t, new_t = base.tables.get(diff.name), head.tables.get(diff.name)
+        if old_t is None or new_t is None:
+            continue
+        old_fields = {str(f.get("name")): f for f in old_t.fields}
+        new_fields = {str(f.get("name")): f for f in new_t.fields}
+        for fk in _list(new_t.schema.get("foreignKeys")):
+            if not isinstance(fk, dict) or len(_as_list(fk.get("fields"))) != 1:
+                continue
+            (name,) = _as_list(fk.get("fields"))
+            ref = _dict(fk.get("reference"))
+            target = head.tables.get(str(ref.get("resource")))
+            if target is None or roles.get(target.name) != "codelist":
+                continue
+            old_enum = _dict(_dict(old_fields.get(name)).get("constraints")).get("enum")
+            new_enum = _dict(_dict(new_fields.get(name)).get("constraints")).get("enum")
+            ref_fields = _as_list(ref.get("fields"))
+            codes = {row.get(ref_fields[0]) for row in target.rows} if ref_fields else set()
+            if not isinstance(old_enum, list) or new_enum is not None:
+                continue
+            if not set(map(str, old_enum)) <= codes:
+                continue
+            fk_detail = f"foreign key added {_fk_words(json.dumps(fk, sort_keys=True))}"
+            before = len(diff.schema)
+            diff.schema = [
+                c
+                for c in diff.schema
+                if not (c.kind == "foreign-key-added" and c.detail == fk_detail)
+                and not (c.kind == "enum-removed" and c.field == name)
+            ]
+            if len(diff.schema) < before:
+                diff.schema.append(
+                    Change(
+                        diff.name,
+                        "codes-moved",
+                        f"field {name}: its codes moved to the code list {target.name}",
+                        "minor",
+                        name,
+                    )
+                )
 
 
 def _how(old, new) -> str:

@@ -30,16 +30,19 @@ RULES: dict[str, Rule] = _rules(
         ),
         "bump": (
             "The version is not bumped as much as the change requires",
-            "Set version in datapackage.json and CITATION.cff to the version shown, and "
-            "add a CHANGELOG.md entry for it.",
+            "Run `recruitment bump` (it sets the version in datapackage.json and "
+            "CITATION.cff, opens the CHANGELOG.md entry and regenerates README.md and "
+            "docs/codebook.md), review the entry, and commit those files.",
         ),
         "changelog": (
             "CHANGELOG.md has no entry for the version",
-            "Add a heading '## <version> — <YYYY-MM-DD>' to CHANGELOG.md with what changed.",
+            "Run `recruitment bump`, or add a heading '## <version> — <YYYY-MM-DD>' to "
+            "CHANGELOG.md with what changed.",
         ),
         "citation": (
             "CITATION.cff states another version",
-            "Set version in CITATION.cff to the version in datapackage.json.",
+            "Run `recruitment bump`, or set version in CITATION.cff to the version in "
+            "datapackage.json.",
         ),
     },
 )

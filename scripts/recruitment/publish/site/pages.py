@@ -149,9 +149,10 @@ def cell(data: SiteData, row: Row, name: str, prefix: str) -> str:
     for fk in res.foreign_keys:
         if fk.fields == [name] and fk.resource in TABLE_PAGES:
             return f'<a href="{prefix}{e(fk.resource)}.html#{text}">{text}</a>'
-    if f.enum_descriptions and str(value) in f.enum_descriptions:
+    meanings = data.package.code_meanings(res, name)
+    if meanings and str(value) in meanings:
         code = text.replace("_", "_<wbr>")  # long codes break at their underscores
-        return f'<span class="code" title="{e(f.enum_descriptions[str(value)])}">{code}</span>'
+        return f'<span class="code" title="{e(meanings[str(value)])}">{code}</span>'
     if f.type in ("integer", "number"):
         return f'<span class="n">{e(number(value))}</span>'
     if f.type == "date":
