@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, set_cells
+from conftest import ROOT, rows, set_cells
 from recruitment.cli import main
 from recruitment.findings import Finding
 from recruitment.report import as_github
@@ -24,17 +24,18 @@ def test_valid_package_exits_0():
 
 
 def test_invalid_package_exits_1_and_names_file_line_column_rule_fix(pkg):
-    set_cells(pkg, "figures", 3, measure="recruits")
+    set_cells(pkg, "figures", 3, qualifier="roughly")
     result = run("validate", "--package", str(pkg))
     assert result.exit_code == 1
     assert "data/figures.csv: 1 problem(s)" in result.output
-    assert "line 3, column measure: [standard/enum]" in result.output
+    row = rows(pkg, "figures")[1]["figure_id"]
+    assert f"line 3 ({row}), column qualifier: [standard/enum]" in result.output
     assert "fix: Use one of the codes listed." in result.output
     assert "Traceback" not in result.output
 
 
 def test_json_format_is_stable(pkg):
-    set_cells(pkg, "figures", 3, measure="recruits")
+    set_cells(pkg, "figures", 3, qualifier="roughly")
     result = run("validate", "--package", str(pkg), "--format", "json")
     assert result.exit_code == 1
     doc = json.loads(result.output)
@@ -42,7 +43,7 @@ def test_json_format_is_stable(pkg):
     assert doc["valid"] is False and doc["counts"] == {"standard/enum": 1}
     (finding,) = doc["findings"]
     assert finding["file"] == "data/figures.csv" and finding["line"] == 3
-    assert set(finding) == {"file", "line", "column", "rule", "title", "message", "fix"}
+    assert set(finding) == {"file", "line", "column", "rule", "row", "title", "message", "fix"}
 
 
 def test_github_format_escapes_like_the_actions_toolkit():

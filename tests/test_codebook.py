@@ -34,8 +34,9 @@ def test_committed_codebook_is_current():
             )[:40]
         )
         pytest.fail(
-            f"{CODEBOOK} differs from the Table Schemas: regenerate it with "
-            f"`{REGENERATE}` and commit the result.\n{diff}",
+            f"{CODEBOOK} is stale (it renders the schemas, the code lists and the version): "
+            f"run `{REGENERATE}` (or `make`, or `recruitment bump` for a version bump) and "
+            f"commit the result.\n{diff}",
             pytrace=False,
         )
 

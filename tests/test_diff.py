@@ -71,15 +71,6 @@ def append_row(root: Path, table: str, **values) -> dict:
     return row
 
 
-def remove_code(root: Path, table: str, field: str, code: str) -> None:
-    def change(doc):
-        f = schema_field(doc, field)
-        f["constraints"]["enum"].remove(code)
-        del f["enumDescriptions"][code]
-
-    edit_json(root, f"schemas/{table}.json", change)
-
-
 def drop_rows(root: Path, table: str, **where) -> None:
     path = root / "data" / f"{table}.csv"
     lines = path.read_text(encoding="utf-8").split("\n")
@@ -90,14 +81,15 @@ def drop_rows(root: Path, table: str, **where) -> None:
 
 @pytest.fixture
 def contribution(tmp_path):
-    """main = the package; branch `contrib` changes a value, adds a row, removes a code."""
+    """main = the package; branch `contrib` changes a value, adds a row, removes a code
+    (a row of the measures code list)."""
     repo = make_repo(tmp_path / "repo")
     git(repo, "checkout", "-q", "-b", "contrib")
     line, row = find_row(repo, "figures", figure_id="fig-0005")
     set_cells(repo, "figures", line, value_text="200,000", notes="Corrected note.")
     append_row(repo, "figures", figure_id="fig-9999", line="65")
     drop_rows(repo, "figures", measure="injuries")
-    remove_code(repo, "figures", "measure", "injuries")
+    drop_rows(repo, "measures", code="injuries")
     return repo
 
 
@@ -107,7 +99,8 @@ def test_text_diff_of_a_contribution(contribution):
     out = result.output
     assert "required bump: MAJOR" in out
     assert "table figures (changed; key figure_id): 1 removed, 1 changed, 1 added" in out
-    assert "schema: field measure: code(s) injuries removed [major]" in out
+    assert "table measures (changed; key code): 1 removed" in out
+    assert "\n  - 'injuries' " in out
     assert "~ 'fig-0005' notes: " in out and "→ 'Corrected note.'" in out
     assert "\n  + 'fig-9999' " in out
     assert "\n  - 'fig-0024' measure='injuries'" in out
@@ -122,7 +115,8 @@ def test_markdown_diff_of_a_contribution(contribution):
     assert result.exit_code == 0, result.output
     out = result.output
     assert "**required bump: MAJOR**" in out
-    assert "| `figures` (changed) | 1 | 1 | 1 | 1 |" in out
+    assert "| `figures` (changed) | 1 | 1 | 1 | 0 |" in out
+    assert "| `measures` (changed) | 1 | 0 | 0 | 0 |" in out
     # removals come first, then changes, then additions
     assert out.index("Removed rows (1)") < out.index("Changed rows (1)") < out.index("Added rows")
     changed = next(line for line in out.splitlines() if line.startswith("| fig-0005 |"))
@@ -139,7 +133,7 @@ def test_json_diff_of_a_contribution(contribution):
         "format", "base", "head", "required_bump", "reasons", "package", "tables", "seeds"
     }  # fmt: skip
     assert doc["format"] == 1 and doc["required_bump"] == "major"
-    (figures,) = doc["tables"]
+    figures, measures = doc["tables"]
     assert figures["name"] == "figures" and figures["primary_key"] == ["figure_id"]
     assert figures["counts"] == {"removed": 1, "changed": 1, "added": 1}
     assert [r["figure_id"] for r in figures["removed"]] == ["fig-0024"]
@@ -148,14 +142,9 @@ def test_json_diff_of_a_contribution(contribution):
     assert changed["key"] == ["fig-0005"]
     assert set(changed["cells"]) == {"notes"}
     assert changed["cells"]["notes"]["new"] == "Corrected note."
-    (schema,) = figures["schema"]
-    assert schema == {
-        "table": "figures",
-        "kind": "codes-removed",
-        "field": "measure",
-        "detail": "field measure: code(s) injuries removed",
-        "bump": "major",
-    }
+    assert figures["schema"] == [] and measures["schema"] == []
+    assert measures["name"] == "measures" and measures["counts"]["removed"] == 1
+    assert [r["code"] for r in measures["removed"]] == ["injuries"]
 
 
 def test_version_gate_fails_without_a_bump_and_passes_with_it(contribution):
@@ -250,10 +239,31 @@ def _remove_field(root):
 
 def _add_code(root):
     def change(f):
-        f["constraints"]["enum"].append("wounded")
-        f["enumDescriptions"]["wounded"] = "People wounded."
+        f["constraints"]["enum"].append("roughly")
+        f["enumDescriptions"]["roughly"] = "The text hedges with 'roughly'."
 
-    _field("figures", "measure", change)(root)
+    _field("figures", "qualifier", change)(root)
+
+
+def _add_codelist_row(root):
+    append_row(root, "measures", code="wounded", label="wounded", description="People wounded.")
+
+
+def _enum_to_codelist(tmp_path):
+    """A base whose figures.unit is an enum, a head whose codes live in the units list."""
+    base = copy_package(tmp_path / "base")
+    units = rows(base, "units")
+
+    def to_enum(doc):
+        f = schema_field(doc, "unit")
+        f["constraints"]["enum"] = [u["code"] for u in units]
+        f["enumDescriptions"] = {u["code"]: u["description"] for u in units}
+        doc["foreignKeys"] = [
+            fk for fk in doc["foreignKeys"] if fk["reference"]["resource"] != "units"
+        ]
+
+    edit_json(base, "schemas/figures.json", to_enum)
+    return base, copy_package(tmp_path / "head")
 
 
 def _add_resource(root):
@@ -305,6 +315,7 @@ BUMPS = {
     "pattern changed": (_constraint("figures", "figure_id", pattern="fig-[0-9]{5,}"), "major",
                         ["constraint-tightened"]),
     "code added": (_add_code, "minor", ["codes-added"]),
+    "code-list row added": (_add_codelist_row, "minor", []),
     "resource added": (_add_resource, "minor", ["resource-added"]),
     "resource removed": (_remove_resource, "major", ["resource-removed"]),
 }  # fmt: skip
@@ -315,6 +326,23 @@ def test_each_change_requires_its_bump(tmp_path, case):
     change, bump, kinds = BUMPS[case]
     got_bump, got_kinds = _bump_after(tmp_path, change)
     assert (got_bump, got_kinds) == (bump, kinds)
+
+
+def test_an_enum_moved_into_a_code_list_is_minor(tmp_path):
+    base, head = _enum_to_codelist(tmp_path)
+    diff = d.compare(load(FolderSource(base)), load(FolderSource(head)))
+    (figures,) = [t for t in diff.tables if t.name == "figures"]
+    assert [(c.kind, c.field, c.bump) for c in figures.schema] == [("codes-moved", "unit", "minor")]
+    assert diff.required_bump == "minor"
+
+
+def test_an_enum_moved_into_a_code_list_that_lacks_a_code_is_major(tmp_path):
+    base, head = _enum_to_codelist(tmp_path)
+    drop_rows(head, "units", code=rows(head, "units")[-1]["code"])
+    diff = d.compare(load(FolderSource(base)), load(FolderSource(head)))
+    (figures,) = [t for t in diff.tables if t.name == "figures"]
+    assert "foreign-key-added" in {c.kind for c in figures.schema}
+    assert diff.required_bump == "major"
 
 
 def test_seeds_added_removed_changed(tmp_path):

@@ -98,11 +98,19 @@ def test_duckdb_has_keys_comments_and_views(dist):
         assert blank == []
         views = {v for (v,) in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
         assert {"figures_cited", "timeline", "claims"} <= views
-        measure = con.execute(
-            "SELECT data_type FROM duckdb_columns() "
-            "WHERE table_name = 'figures' AND column_name = 'measure'"
-        ).fetchone()[0]
-        assert measure.startswith("ENUM(")
+        types = dict(
+            con.execute(
+                "SELECT column_name, data_type FROM duckdb_columns() "
+                "WHERE table_name = 'figures' AND column_name IN ('measure', 'qualifier')"
+            ).fetchall()
+        )
+        # a code-list code is text that references its code list; a rule's code an ENUM
+        assert types["measure"] == "VARCHAR" and types["qualifier"].startswith("ENUM(")
+        (fk,) = con.execute(
+            "SELECT constraint_text FROM duckdb_constraints() WHERE table_name = 'figures' "
+            "AND constraint_type = 'FOREIGN KEY' AND constraint_column_names = ['measure']"
+        ).fetchall()
+        assert "REFERENCES measures(code)" in fk[0]
         # The expanded citation points at the quote inside its line.
         rows = con.execute(
             "SELECT f.quote, f.char_start, f.char_end, f.seed_file, f.line FROM figures f"

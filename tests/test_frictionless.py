@@ -49,7 +49,8 @@ def test_committed_package_passes_frictionless():
 
 BREAKS = {
     "type": ("figures", {"value": "134.500"}),
-    "enum": ("figures", {"measure": "recruits"}),
+    "enum": ("figures", {"qualifier": "roughly"}),
+    "code-list": ("figures", {"measure": "recruitz"}),
     "pattern": ("figures", {"figure_id": "FIG-1"}),
     "required": ("events", {"summary": ""}),
     "minimum": ("figures", {"line": "0"}),

@@ -137,6 +137,36 @@ def packages(draw):
             }
             for i in range(len(quotes))
         ],
+        # the code lists: one code each (the one the rows use), with hostile label and meaning
+        "measures": [
+            {
+                "code": "casualties",
+                "label": draw(hostile()),
+                "kind": "tally",
+                "unit_kinds": "count",
+                "description": draw(hostile()),
+            }
+        ],
+        "units": [
+            {
+                "code": "persons",
+                "label": draw(hostile()),
+                "kind": "count",
+                "currency": None,
+                "per": None,
+                "words": "people",
+                "description": draw(hostile()),
+            }
+        ],
+        "event_types": [
+            {"code": "statement", "label": draw(hostile()), "description": draw(hostile())}
+        ],
+        "actor_kinds": [
+            {"code": "collective", "label": draw(hostile()), "description": draw(hostile())}
+        ],
+        "exclusion_reasons": [
+            {"code": "not_data", "label": draw(hostile()), "description": draw(hostile())}
+        ],
         "exclusions": [
             {
                 "exclusion_id": "exc-0001",

@@ -110,17 +110,17 @@ def test_every_recruitment_command_they_run_exists(path):
 
 def test_summary_lists_every_finding_beyond_githubs_ten(pkg):
     for line in range(2, 17):
-        set_cells(pkg, "figures", line, measure="recruits")
+        set_cells(pkg, "figures", line, claim_key="Not A Key")
     from recruitment.checks.validate import validate
 
     findings = validate(pkg).findings
     assert len(findings) == 15
     out = render(findings, "pkg", None, None)
     assert "## Validation: 15 problem(s) in 1 file(s)" in out
-    assert "| standard/enum | 15 |" in out
+    assert "| standard/pattern | 15 |" in out
     for line in range(2, 17):
-        assert f"- `data/figures.csv:{line}` column `measure` **standard/enum**" in out
-    assert out.count("**Fix:** Use one of the codes listed.") == 15
+        assert f"- `data/figures.csv:{line}` column `claim_key` **standard/pattern**" in out
+    assert out.count("**Fix:** Write it in the pattern shown.") == 15
 
 
 def test_summary_escapes_contributor_text():

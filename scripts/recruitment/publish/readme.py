@@ -31,7 +31,30 @@ def render_counts(snap: Snapshot) -> str:
     return "\n".join(lines) + "\n"
 
 
-BLOCKS = {"counts": render_counts}
+def render_facts(snap: Snapshot) -> str:
+    """The sentences of 'What is in the data' that count rows (they would go stale by hand)."""
+    events = snap.tables.get("events")
+    if events is None or not events.rows:
+        return "- The package has no events yet.\n"
+    n = len(events.rows)
+    basis = {b: sum(r.get("date_basis") == b for r in events.rows) for b in BASES}
+    reports: dict[str, set[str]] = {}
+    for r in events.rows:
+        reports.setdefault(r.get("event_key", ""), set()).add(r.get("source_id", ""))
+    shared = sum(len(s) > 1 for s in reports.values())
+    return (
+        f"- {basis['stated']} of {n} event dates are stated in the text; "
+        f"{basis['relative']} are resolved from relative words (\"on Monday\", \"last "
+        "autumn\") by [one resolver](scripts/recruitment/checks/dates.py) and "
+        f"{basis['inferred']} are inferred, each with its reasoning in `notes`.\n"
+        f"- The {n} events rows report {len(reports)} happenings (`event_key`); {shared} of "
+        "them are reported by more than one article (the `happenings` view lists them).\n"
+    )
+
+
+BASES = ("stated", "relative", "inferred")
+
+BLOCKS = {"counts": render_counts, "facts": render_facts}
 """Generated blocks by name; README.md must hold the markers of each."""
 
 

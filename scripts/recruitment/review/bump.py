@@ -104,7 +104,11 @@ def open_entry(text: str, version: str, date: str, reasons: list[str], replaces:
         return text
     if replaces and replaces != version:
         renamed, n = re.subn(
-            rf"^## \[?{re.escape(replaces)}\]? — .*$", f"## {version} — {date}", text, 1, re.M
+            rf"^## \[?{re.escape(replaces)}\]? — .*$",
+            f"## {version} — {date}",
+            text,
+            count=1,
+            flags=re.M,
         )
         if n:
             return renamed
