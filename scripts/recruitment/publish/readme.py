@@ -44,8 +44,8 @@ def render_facts(snap: Snapshot) -> str:
     shared = sum(len(s) > 1 for s in reports.values())
     return (
         f"- {basis['stated']} of {n} event dates are stated in the text; "
-        f"{basis['relative']} are resolved from relative words (\"on Monday\", \"last "
-        "autumn\") by [one resolver](scripts/recruitment/checks/dates.py) and "
+        f'{basis["relative"]} are resolved from relative words ("on Monday", "last '
+        'autumn") by [one resolver](scripts/recruitment/checks/dates.py) and '
         f"{basis['inferred']} are inferred, each with its reasoning in `notes`.\n"
         f"- The {n} events rows report {len(reports)} happenings (`event_key`); {shared} of "
         "them are reported by more than one article (the `happenings` view lists them).\n"
