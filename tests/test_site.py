@@ -1,27 +1,25 @@
 """The static site: every figure shown, every row's evidence one click away, nothing fetched.
 
 Two kinds of test. The first kind reads the generated files (fast, no browser). The second
-opens the site in headless Debian Chromium through Playwright, served from 127.0.0.1,
+opens the site in headless Debian Chromium (installed by `make browser`, never by a test)
+through Playwright, served from 127.0.0.1,
 and checks what a reader gets: every page loads without console errors, no request
 leaves the machine, provenance pages show the quote highlighted, the tables sort and
 filter, and it saves screenshots of the overview and of one provenance page.
 
 The site is built into a temporary folder through ``export(..., extra=[export_step])``,
 as ``recruitment build`` will do. Set RECRUITMENT_SITE=dist/site to run the browser tests
-against an existing build instead (the screenshots then land in dist/site/screenshots/).
+against an existing build instead (the screenshots then land in dist/site/screenshots/);
+with RECRUITMENT_SITE set, a missing browser fails the browser tests instead of skipping them.
 """
 
 from __future__ import annotations
 
-import fcntl
 import functools
 import html
 import http.server
 import os
 import re
-import shutil
-import subprocess
-import tempfile
 import threading
 from html.parser import HTMLParser
 from pathlib import Path
@@ -35,7 +33,8 @@ from recruitment.publish.export import export
 from recruitment.publish.site import build_site, export_step
 from recruitment.publish.site.pages import prov_href
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's chromium, which `make browser` installs; RECRUITMENT_CHROMIUM names another build.
+CHROMIUM = Path(os.environ.get("RECRUITMENT_CHROMIUM") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -371,43 +370,28 @@ def test_codebook_page_replaces_the_link_to_docs(site, validation):
 # --- in a browser ---------------------------------------------------------------------
 
 
-def _install_chromium() -> str | None:
-    """Install Debian's chromium once per machine (under a lock); a reason if it can't be."""
-    if CHROMIUM.exists():
-        return None
-    if not shutil.which("apt-get"):
-        return "no apt-get on this machine to install Debian's chromium"
-    if os.geteuid() != 0:
-        return "installing chromium needs root (apt-get install -y chromium)"
-    lock_path = Path(tempfile.gettempdir()) / "recruitment-chromium-install.lock"
-    with lock_path.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if CHROMIUM.exists():  # another test process installed it meanwhile
-            return None
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        log = []
-        for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
-            try:
-                done = subprocess.run(
-                    cmd, env=env, capture_output=True, text=True, timeout=1200, check=False
-                )
-            except (OSError, subprocess.TimeoutExpired) as err:
-                return f"{' '.join(cmd)} failed: {err}"
-            log.append(done.stdout[-400:] + done.stderr[-400:])
-            if done.returncode != 0:
-                return f"{' '.join(cmd)} exited {done.returncode}: {log[-1].strip()}"
-    return None if CHROMIUM.exists() else "apt-get ran but /usr/bin/chromium is still missing"
+def _no_browser(reason: str) -> None:
+    """Fail when the browser tests were asked for (RECRUITMENT_SITE set, as `make test` does),
+    skip otherwise: a run that promised to test the site never passes without a browser."""
+    if os.environ.get("RECRUITMENT_SITE"):
+        pytest.fail(
+            f"the browser tests were asked for (RECRUITMENT_SITE is set) but {reason}",
+            pytrace=False,
+        )
+    pytest.skip(f"no headless Chromium for the browser tests: {reason}")
 
 
 @pytest.fixture(scope="session")
 def chromium():
-    sync_api = pytest.importorskip(
-        "playwright.sync_api",
-        reason="Playwright for Python is not installed (it is in the locked dev dependencies)",
-    )
-    reason = _install_chromium()
-    if reason:
-        pytest.skip(f"no headless Chromium for the browser tests: {reason}")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        _no_browser("Playwright for Python is not installed: run `make dev`")
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        _no_browser(
+            f"there is no Chromium at {CHROMIUM}: run `make browser` (as root it installs "
+            "Debian's chromium) or set RECRUITMENT_CHROMIUM to a Chrome or Chromium"
+        )
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser

@@ -2,7 +2,8 @@
 
 The published DuckDB file must open in the DuckDB analysts have, not only in the one of our
 lock file. So every SQL query of the README runs twice on the built file, in the DuckDB 1.x
-command line (``duckdb-cli`` from PyPI, pinned in requirements.lock, installed by ``make``)
+command line (``duckdb-cli`` from PyPI, pinned in requirements-dev.lock, installed by
+``make test``)
 and in Python ``duckdb`` 2.x, each writing its result as CSV; the two CSV files must be
 identical and hold rows. The Python, shell and R snippets run from a folder holding
 ``dist/``, and the data frames they build must have the types the Table Schemas give.
@@ -54,7 +55,7 @@ def work(tmp_path_factory) -> Path:
 def cli() -> Path:
     """The DuckDB 1.x command line from the locked duckdb-cli package."""
     path = shutil.which("duckdb", path=str(BIN))
-    assert path, f"no duckdb command line in {BIN}: run `make` (duckdb-cli is in the lock file)"
+    assert path, f"no duckdb command line in {BIN}: run `make dev` (duckdb-cli is a dev tool)"
     return Path(path)
 
 
