@@ -6,15 +6,12 @@ import difflib
 
 import pytest
 
-from conftest import ROOT, edit_json, schema_field
-from recruitment.package import load_package
+from conftest import ROOT, edit_json, load_model, schema_field
 from recruitment.publish.codebook import CODEBOOK, REGENERATE, cell, render, write
 
 
 def _package(root=ROOT):
-    pkg, findings = load_package(root)
-    assert pkg is not None, findings
-    return pkg
+    return load_model(root)
 
 
 def test_committed_codebook_is_current():

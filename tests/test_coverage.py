@@ -8,7 +8,7 @@ import hashlib
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, find_row, set_cells
+from conftest import find_row, set_cells
 from recruitment.checks.validate import validate
 from recruitment.cli import main
 
@@ -47,8 +47,8 @@ def uncovered(pkg) -> list[tuple]:
     return [(f.file, f.line, f.message.split("'")[1]) for f in findings]
 
 
-def test_committed_seeds_are_fully_covered():
-    assert [f for f in validate(ROOT).findings if f.rule.startswith("coverage/")] == []
+def test_committed_seeds_are_fully_covered(committed):
+    assert [f for f in validate(committed).findings if f.rule.startswith("coverage/")] == []
 
 
 def test_a_new_seed_shows_every_span_left(pkg):
@@ -104,8 +104,8 @@ def test_coverage_command_lists_spans_and_exits_1(pkg):
     assert "'last autumn' on line 1 is neither recorded nor excluded." in result.output
 
 
-def test_coverage_command_on_the_committed_package():
-    result = CliRunner().invoke(main, ["coverage", "--package", str(ROOT)])
+def test_coverage_command_on_the_committed_package(committed):
+    result = CliRunner().invoke(main, ["coverage", "--package", str(committed)])
     assert result.exit_code == 0
     assert result.output.startswith("coverage: every number and date")
 

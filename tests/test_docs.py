@@ -11,17 +11,14 @@ import duckdb
 import pytest
 
 from conftest import ROOT
-from recruitment.publish.export import export
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 SQL_BLOCKS = re.findall(r"```sql\n(.*?)```", README, flags=re.S)
 
 
 @pytest.fixture(scope="module")
-def database(tmp_path_factory):
-    out = tmp_path_factory.mktemp("docs") / "dist"
-    assert export(ROOT, out).valid
-    with duckdb.connect(str(out / "recruitment.duckdb"), read_only=True) as con:
+def database(committed_dist):
+    with duckdb.connect(str(committed_dist / "recruitment.duckdb"), read_only=True) as con:
         yield con
 
 

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_diff import git, make_repo
 
-from conftest import ROOT, edit_json, set_cells
+from conftest import ROOT, edit_json, git, make_repo, set_cells
 from recruitment.cli import main
 from recruitment.publish.release import build_info, release, zip_name
 

@@ -688,10 +688,8 @@ def test_rule_fixture(name, pkg, request):
         assert any(expect.contains in m for m in messages), messages
 
 
-def test_committed_package_is_valid():
-    from conftest import ROOT
-
-    assert validate(ROOT).findings == []
+def test_committed_package_is_valid(committed):
+    assert validate(committed).findings == []
 
 
 @pytest.mark.parametrize("name", ["provenance/sha256", "provenance/seed-encoding"])

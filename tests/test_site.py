@@ -27,7 +27,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
 import pytest
 
-from conftest import ROOT, find_row, set_cells
+from conftest import find_row, set_cells
 from recruitment.checks.validate import validate
 from recruitment.publish.export import export
 from recruitment.publish.site import build_site, export_step
@@ -52,17 +52,17 @@ TEXT_SUFFIXES = (".html", ".css", ".js")
 
 
 @pytest.fixture(scope="module")
-def validation():
-    v = validate(ROOT)
+def validation(committed):
+    v = validate(committed)
     assert v.valid, v.findings
     return v
 
 
 @pytest.fixture(scope="module")
-def dist(tmp_path_factory) -> Path:
+def dist(committed, tmp_path_factory) -> Path:
     """A full publication (CSV, Parquet, DuckDB, checksums and site/) in a temporary folder."""
     out = tmp_path_factory.mktemp("site") / "dist"
-    assert export(ROOT, out, extra=[export_step]).valid
+    assert export(committed, out, extra=[export_step]).valid
     return out
 
 
@@ -399,7 +399,7 @@ def chromium():
 
 
 @pytest.fixture(scope="module")
-def served_site(tmp_path_factory) -> Path:
+def served_site(committed, tmp_path_factory) -> Path:
     """The site folder under test: RECRUITMENT_SITE if set, else a fresh build."""
     given = os.environ.get("RECRUITMENT_SITE")
     if given:
@@ -407,7 +407,7 @@ def served_site(tmp_path_factory) -> Path:
         assert (path / "index.html").is_file(), f"RECRUITMENT_SITE={given} holds no index.html"
         return path
     out = tmp_path_factory.mktemp("browser") / "dist"
-    assert export(ROOT, out, extra=[export_step]).valid
+    assert export(committed, out, extra=[export_step]).valid
     return out / "site"
 
 

@@ -261,13 +261,13 @@ def test_python_reads_the_coverage_pattern_as_duckdb_does():
         assert SPAN_RE.findall(line) == duck, line
 
 
-def test_validate_does_not_import_the_drafting_code():
+def test_validate_does_not_import_the_drafting_code(committed):
     code = (
         "import sys, recruitment.checks.validate as v; assert v.validate(sys.argv[1]).valid; "
         "print(sorted(m for m in sys.modules if m.startswith('recruitment')))"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code, str(ROOT)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code, str(committed)], capture_output=True, text=True, check=True
     )
     assert "recruitment.checks.coverage" in done.stdout  # the list is the one validate loaded
     assert (

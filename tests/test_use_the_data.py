@@ -21,18 +21,16 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import ROOT
-from recruitment.package import load_package
+from conftest import ROOT, load_model
 from recruitment.publish.export import (
     DUCKDB_FILE,
     DUCKDB_OLDEST_READER,
     DUCKDB_STORAGE_VERSION,
-    export,
 )
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 SECTION = re.search(r"^## Use the data\n(.*?)(?=^## )", README, flags=re.S | re.M).group(1)
-PKG, _ = load_package(ROOT)
+PKG = load_model()
 BIN = Path(sys.executable).parent
 
 
@@ -44,11 +42,9 @@ SQL = blocks(README, "sql")
 
 
 @pytest.fixture(scope="module")
-def work(tmp_path_factory) -> Path:
+def work(committed_dist) -> Path:
     """A folder holding dist/ as `make` writes it: where a reader runs the snippets."""
-    folder = tmp_path_factory.mktemp("use")
-    assert export(ROOT, folder / "dist").valid
-    return folder
+    return committed_dist.parent
 
 
 @pytest.fixture(scope="module")
