@@ -132,6 +132,16 @@ def append_row(root: Path, table: str, **values) -> dict:
     return row
 
 
+def next_source(root: Path) -> tuple[str, str]:
+    """(source id, seed-file prefix) that the next article added to ``root`` gets: one more
+    than the highest number among its source ids and seed files, e.g. ("src-003", "003_").
+    Derived from the package, so a test stays right when articles are added."""
+    numbers = [int(r["source_id"].rsplit("-", 1)[1]) for r in rows(root, "sources")]
+    numbers += [int(p.name[:3]) for p in (root / "seeds").iterdir() if p.name[:3].isdigit()]
+    n = max(numbers, default=-1) + 1
+    return f"src-{n:03d}", f"{n:03d}_"
+
+
 def find_row(root: Path, table: str, **where) -> tuple[int, dict]:
     """The first row matching ``where`` (callables are predicates): (CSV line, row)."""
     for i, row in enumerate(rows(root, table)):
