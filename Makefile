@@ -5,24 +5,58 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+DEV    := $(VENV)/.installed-dev
+PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes
 SIZES  ?= 10000 100000 1000000
+# The browser tests run Debian's chromium; CHROMIUM=/path/to/chrome picks another build.
+CHROMIUM ?= /usr/bin/chromium
+# Test workers: 2 on this project's two-core machines; PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := all
-.PHONY: all help venv validate coverage export report build codebook readme release test lint format bench suggest-eval clean
+.PHONY: all help venv dev browser lock validate coverage export report build codebook readme release test lint format bench suggest-eval clean
 
 all: build readme codebook ## Create .venv, install the locked dependencies, validate, publish dist/, regenerate README counts and the codebook
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
 
+# requirements.lock: what building and validating need (`make`). requirements-dev.lock: that
+# and the test, lint and lock tools (`make dev`, `make test`). Both are written by `make lock`.
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed: make PYTHON=python3.11")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(PIP) -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
-venv: $(STAMP) ## Create .venv with the locked dependencies
+$(DEV): requirements-dev.lock $(STAMP)
+	$(PIP) -r requirements-dev.lock
+	@touch $(DEV)
+
+venv: $(STAMP) ## Create .venv with the locked runtime dependencies (what `make` needs)
+
+dev: $(DEV) browser ## Add the locked test, lint and lock tools to .venv, and the browser
+
+# Debian's chromium for the browser tests, installed here and never by a test.
+browser: ## Install Debian's chromium for the browser tests when it is missing (as root)
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if [ "$(CHROMIUM)" = /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's chromium for the browser tests (apt-get)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null && exit 0; \
+	  echo "make browser: apt-get could not install chromium" >&2; exit 1; \
+	fi; \
+	echo "make browser: the browser tests need Chromium at $(CHROMIUM), and it is not there." >&2; \
+	echo "  As root: apt-get install chromium (or run make as root to have it installed)." >&2; \
+	echo "  Or name a Chrome/Chromium you have: make test CHROMIUM=/usr/bin/google-chrome" >&2; \
+	exit 1
+
+lock: $(DEV) ## Rewrite both lock files from pyproject.toml (keeps every pin that still fits)
+	$(BIN)/uv pip compile pyproject.toml --extra build --universal --python-version 3.11 \
+	  --generate-hashes --no-header --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra build --extra dev --universal --python-version 3.11 \
+	  --generate-hashes --no-header --quiet -c requirements.lock -o requirements-dev.lock
 
 validate: $(STAMP) ## Check the package (all layers); exit 1 lists every problem
 	$(BIN)/recruitment validate
@@ -48,8 +82,10 @@ readme: $(STAMP) ## Regenerate README.md's counts (between its generated markers
 # The browser tests check the site that `make` built, and leave their screenshots in
 # dist/site/screenshots/; the other tests build what they need in temporary folders.
 # The screenshots join dist/, so SHA256SUMS is rewritten to list them, pass or fail.
-test: build ## Build, then run the test suite
-	RECRUITMENT_SITE=dist/site $(BIN)/python -m pytest; status=$$?; \
+# The slowest tests are listed at the end (--durations).
+test: build $(DEV) browser ## Build, add the dev tools, then run the test suite (2 workers)
+	RECRUITMENT_SITE=dist/site RECRUITMENT_CHROMIUM="$(CHROMIUM)" $(BIN)/python -m pytest \
+	  -n $(PYTEST_WORKERS) --durations=15 --durations-min=1; status=$$?; \
 	$(BIN)/recruitment checksums >/dev/null; exit $$status
 
 release: build ## Build, then write dist/release/<name>-<version>.zip and CHANGES-<version>.md
@@ -61,11 +97,11 @@ bench: $(STAMP) ## Time validate/export against frictionless at SIZES (see bench
 suggest-eval: $(STAMP) ## Measure recruitment suggest against the curated figures of the seeds
 	$(BIN)/python bench/suggest_eval.py
 
-lint: $(STAMP) ## ruff lint and format check
+lint: $(DEV) ## ruff lint and format check
 	$(BIN)/ruff check scripts tests bench
 	$(BIN)/ruff format --check scripts tests bench
 
-format: $(STAMP) ## ruff format and safe fixes
+format: $(DEV) ## ruff format and safe fixes
 	$(BIN)/ruff check --fix scripts tests bench
 	$(BIN)/ruff format scripts tests bench
 

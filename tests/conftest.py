@@ -1,17 +1,51 @@
-"""Fixtures: a private copy of the real package, and editors that break it in one place."""
+"""Fixtures: a private copy of the real package, and editors that break it in one place.
+
+The suite is hermetic: it installs nothing and reaches no network (``no_network``), and
+every cache it fills lives in a temporary folder (``private_caches``): the validation
+cache's signing key (``XDG_CACHE_HOME``), each package's ``.recruitment/`` (tests validate
+copies, never the repository itself) and hypothesis' files (no example database).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import os
 import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import configuration, settings
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_PARTS = ("datapackage.json", "schemas", "data", "seeds")
+
+settings.register_profile("hermetic", database=None)  # no example database
+settings.load_profile("hermetic")
+
+
+def pytest_configure(config):
+    """Hypothesis' own files (it writes some as test modules are collected) in a temporary
+    folder, not in .hypothesis/ of the repository."""
+    folder = Path(tempfile.mkdtemp(prefix="recruitment-hypothesis-"))
+    configuration.set_hypothesis_home_dir(folder)
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_caches(tmp_path_factory):
+    """The user's cache folder (the validation cache's key) replaced by a temporary one for
+    the whole session, subprocesses included."""
+    saved = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = saved
 
 
 def copy_package(dest: Path) -> Path:
@@ -31,9 +65,81 @@ def pkg(tmp_path: Path) -> Path:
     return copy_package(tmp_path / "pkg")
 
 
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.invalid",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.invalid",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(repo), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **GIT_ENV},
+    )
+    return done.stdout.strip()
+
+
+def make_repo(path: Path) -> Path:
+    """A git repository holding the committed package on main."""
+    copy_package(path)
+    for name in ("CHANGELOG.md", "CITATION.cff"):
+        shutil.copy2(ROOT / name, path / name)
+    git(path, "init", "-q", "-b", "main")
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", "base")
+    return path
+
+
+def load_model(root: Path = ROOT):
+    """The package model (descriptor and schemas) of ``root``, the committed package by
+    default, loaded without remembering anything in its .recruitment/ (for module-level
+    constants, which no fixture can give)."""
+    from recruitment.package import load_package
+
+    saved = os.environ.get("RECRUITMENT_CACHE")
+    os.environ["RECRUITMENT_CACHE"] = "off"
+    try:
+        model, findings = load_package(root)
+    finally:
+        if saved is None:
+            del os.environ["RECRUITMENT_CACHE"]
+        else:
+            os.environ["RECRUITMENT_CACHE"] = saved
+    assert model is not None, findings
+    return model
+
+
 def rows(root: Path, table: str) -> list[dict]:
     with (root / "data" / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
+
+
+def append_row(root: Path, table: str, **values) -> dict:
+    """Append a copy of the table's last row with ``values`` changed."""
+    path = root / "data" / f"{table}.csv"
+    row = {**rows(root, table)[-1], **{k: str(v) for k, v in values.items()}}
+    out = io.StringIO()
+    csv.DictWriter(out, fieldnames=list(row), lineterminator="\n").writerow(row)
+    with path.open("a", encoding="utf-8", newline="") as fh:
+        fh.write(out.getvalue())
+    return row
+
+
+def next_source(root: Path) -> tuple[str, str]:
+    """(source id, seed-file prefix) that the next article added to ``root`` gets: one more
+    than the highest number among its source ids and seed files, e.g. ("src-003", "003_").
+    Derived from the package, so a test stays right when articles are added."""
+    numbers = [int(r["source_id"].rsplit("-", 1)[1]) for r in rows(root, "sources")]
+    numbers += [int(p.name[:3]) for p in (root / "seeds").iterdir() if p.name[:3].isdigit()]
+    n = max(numbers, default=-1) + 1
+    return f"src-{n:03d}", f"{n:03d}_"
 
 
 def find_row(root: Path, table: str, **where) -> tuple[int, dict]:
@@ -89,7 +195,26 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
+def committed(tmp_path_factory) -> Path:
+    """A copy of the committed package, in a git repository of its own, for the tests that
+    only read or publish it: its validation cache goes to the copy, never to the
+    repository's .recruitment/."""
+    return make_repo(tmp_path_factory.mktemp("committed") / "pkg")
+
+
+@pytest.fixture(scope="session")
+def committed_dist(committed, tmp_path_factory) -> Path:
+    """The committed package exported once per session (CSV, Parquet, DuckDB, descriptor,
+    checksums; no site): for tests that read the published files and change nothing."""
+    from recruitment.publish.export import export
+
+    out = tmp_path_factory.mktemp("committed-dist") / "dist"
+    assert export(committed, out).valid
+    return out
+
+
+@pytest.fixture(scope="session")
 def published(tmp_path_factory):
     """A dist/ built from the good package, to be left untouched by every bad export."""
     from recruitment.publish.export import export

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, rows
+from conftest import ROOT, next_source, rows
 from recruitment import limits
 from recruitment.checks.validate import validate
 from recruitment.cli import main
@@ -28,12 +28,13 @@ def snapshot(pkg: Path) -> dict:
 
 
 def test_the_article_is_copied_byte_for_byte_with_its_row(pkg):
+    source_id, prefix = next_source(pkg)
     added = add_source(pkg, ARTICLE)
     digest = hashlib.sha256(ARTICLE.read_bytes()).hexdigest()
-    assert added.seed_file == f"seeds/003_{digest[:16]}.txt"
+    assert added.seed_file == f"seeds/{prefix}{digest[:16]}.txt"
     assert (pkg / added.seed_file).read_bytes() == ARTICLE.read_bytes()
     row = rows(pkg, "sources")[-1]
-    assert row["source_id"] == "src-003" and row["sha256"] == digest
+    assert row["source_id"] == source_id and row["sha256"] == digest
     assert row["seed_file"] == added.seed_file
     # "date 2024-05-02" on line 1: a stated publication date, cited by its words
     assert (row["published_start"], row["published_end"]) == ("2024-05-02", "2024-05-02")
@@ -57,9 +58,12 @@ def test_without_a_stated_date_the_date_is_left_and_the_first_line_cited(pkg, tm
 
 
 def test_the_next_number_follows_both_seeds_and_source_ids(pkg, tmp_path):
-    (pkg / "seeds" / "007_stray.txt").write_text("A stray seed of text.\n", encoding="utf-8")
+    source_id, _ = next_source(pkg)
+    stray = int(source_id.removeprefix("src-")) + 4  # a seed numbered past every source id
+    (pkg / "seeds" / f"{stray:03d}_stray.txt").write_text("A stray seed.\n", encoding="utf-8")
     added = add_source(pkg, ARTICLE)
-    assert added.source_id == "src-008" and added.seed_file.startswith("seeds/008_")
+    assert added.source_id == f"src-{stray + 1:03d}"
+    assert added.seed_file.startswith(f"seeds/{stray + 1:03d}_")
 
 
 @pytest.mark.parametrize(
@@ -69,7 +73,7 @@ def test_the_next_number_follows_both_seeds_and_source_ids(pkg, tmp_path):
         (b"text\x00with a NUL byte", "NUL"),
         (b"\xef\xbb\xbfWith a byte-order mark", "byte-order mark"),
         (b"  \n\n", "empty"),
-        ((ROOT / "seeds" / "000_a3640f457398982e.txt").read_bytes(), "already in the package"),
+        (sorted((ROOT / "seeds").glob("*.txt"))[0].read_bytes(), "already in the package"),
     ],
     ids=["latin-1", "binary", "bom", "blank", "duplicate"],
 )
@@ -91,7 +95,8 @@ def test_an_article_over_the_size_limit_is_refused(pkg, tmp_path, monkeypatch):
         add_source(pkg, article)
     assert snapshot(pkg) == before
     article.write_text("Troops. " * 12, encoding="utf-8")  # 96 bytes: accepted
-    assert add_source(pkg, article).source_id == "src-003"
+    source_id, _ = next_source(pkg)
+    assert add_source(pkg, article).source_id == source_id
 
 
 @pytest.mark.parametrize("folder", ["seeds", "data"])
@@ -106,12 +111,13 @@ def test_a_symlinked_folder_pointing_out_is_refused(pkg, tmp_path, folder):
 
 
 def test_cli_adds_prints_what_is_left_and_refuses_a_second_time(pkg):
+    source_id, prefix = next_source(pkg)
     result = CliRunner().invoke(main, ["add-source", "--package", str(pkg), str(ARTICLE)])
     assert result.exit_code == 0, result.output
-    assert "added seeds/003_" in result.output and "as src-003" in result.output
+    assert f"added seeds/{prefix}" in result.output and f"as {source_id}" in result.output
     assert "publication date: 2024-05-02" in result.output
     assert "  line 2: 'Tuesday', '12,000', 'April', '2024', '9,500', 'March'\n" in result.output
-    assert "next: recruitment suggest src-003" in result.output
+    assert f"next: recruitment suggest {source_id}" in result.output
     again = CliRunner().invoke(main, ["add-source", "--package", str(pkg), str(ARTICLE)])
     assert again.exit_code == 2
     assert "already in the package" in again.output and "Nothing was added" in again.output

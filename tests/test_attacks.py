@@ -711,10 +711,10 @@ def test_every_name_the_pipeline_publishes_is_reserved(published):
     """A resource can take no name of the published database's own tables, views or macros."""
     import duckdb
 
-    from conftest import ROOT
-    from recruitment.package import RESERVED, load_package
+    from conftest import load_model
+    from recruitment.package import RESERVED
 
-    pkg, _ = load_package(ROOT)
+    pkg = load_model()
     con = duckdb.connect(str(published / "recruitment.duckdb"), read_only=True)
     names = {
         n

@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, rows, set_cells
+from conftest import rows, set_cells
 from recruitment.cli import main
 from recruitment.findings import Finding
 from recruitment.report import as_github
@@ -17,8 +17,8 @@ def run(*args):
     return CliRunner().invoke(main, list(args))
 
 
-def test_valid_package_exits_0():
-    result = run("validate", "--package", str(ROOT))
+def test_valid_package_exits_0(committed):
+    result = run("validate", "--package", str(committed))
     assert result.exit_code == 0, result.output
     assert result.output.startswith("valid:")
 
@@ -66,14 +66,14 @@ def test_missing_package_is_a_usage_error(tmp_path):
     assert "no datapackage.json" in result.output
 
 
-def test_unexpected_error_is_one_line_not_a_traceback(monkeypatch):
+def test_unexpected_error_is_one_line_not_a_traceback(committed, monkeypatch):
     import recruitment.checks.validate as v
 
     def broken(root):
         raise ZeroDivisionError("boom")
 
     monkeypatch.setattr(v, "validate", broken)
-    result = run("validate", "--package", str(ROOT))
+    result = run("validate", "--package", str(committed))
     assert result.exit_code == 2
     assert "unexpected ZeroDivisionError: boom" in result.output
     assert "Traceback" not in result.output
@@ -88,9 +88,9 @@ def test_export_of_invalid_package_writes_nothing(pkg, tmp_path):
     assert not out.exists()
 
 
-def test_build_writes_all_three_formats(tmp_path):
+def test_build_writes_all_three_formats(committed, tmp_path):
     out = tmp_path / "dist"
-    result = run("build", "--package", str(ROOT), "--out", str(out))
+    result = run("build", "--package", str(committed), "--out", str(out))
     assert result.exit_code == 0, result.output
     assert (out / "recruitment.duckdb").is_file()
     assert (out / "csv" / "figures.csv").is_file() and (

@@ -6,39 +6,56 @@ import difflib
 
 import pytest
 
-from conftest import ROOT, edit_json, schema_field
-from recruitment.package import load_package
+from conftest import ROOT, edit_json, load_model, schema_field
 from recruitment.publish.codebook import CODEBOOK, REGENERATE, cell, render, write
 
 
 def _package(root=ROOT):
-    pkg, findings = load_package(root)
-    assert pkg is not None, findings
-    return pkg
+    return load_model(root)
+
+
+def stale(root=ROOT) -> str | None:
+    """Why ``root``'s docs/codebook.md is not what the package renders now (with the command
+    that fixes it), or None when it is current."""
+    path = root / CODEBOOK
+    if not path.is_file():
+        return f"{CODEBOOK} is missing: run `{REGENERATE}` (or `make`) and commit it."
+    committed, fresh = path.read_text(encoding="utf-8"), render(_package(root))
+    if committed == fresh:
+        return None
+    diff = "".join(
+        list(
+            difflib.unified_diff(
+                committed.splitlines(keepends=True),
+                fresh.splitlines(keepends=True),
+                f"{CODEBOOK} (committed)",
+                f"{CODEBOOK} (rendered now)",
+            )
+        )[:40]
+    )
+    return (
+        f"{CODEBOOK} is stale: it is generated from datapackage.json (its version among the "
+        f"rest), the Table Schemas and the code lists. Run `{REGENERATE}` (or `make`, or "
+        f"`recruitment bump` for a version bump) and commit {CODEBOOK}.\n{diff}"
+    )
 
 
 def test_committed_codebook_is_current():
-    path = ROOT / CODEBOOK
-    fresh = render(_package())
-    assert path.is_file(), f"{CODEBOOK} is missing: run `{REGENERATE}` and commit it."
-    committed = path.read_text(encoding="utf-8")
-    if committed != fresh:
-        diff = "".join(
-            list(
-                difflib.unified_diff(
-                    committed.splitlines(keepends=True),
-                    fresh.splitlines(keepends=True),
-                    f"{CODEBOOK} (committed)",
-                    f"{CODEBOOK} (from schemas/)",
-                )
-            )[:40]
-        )
-        pytest.fail(
-            f"{CODEBOOK} is stale (it renders the schemas, the code lists and the version): "
-            f"run `{REGENERATE}` (or `make`, or `recruitment bump` for a version bump) and "
-            f"commit the result.\n{diff}",
-            pytrace=False,
-        )
+    problem = stale()
+    if problem:
+        pytest.fail(problem, pytrace=False)
+
+
+def test_a_version_bump_makes_the_codebook_stale_and_the_message_names_the_fix(pkg):
+    (pkg / "docs").mkdir()
+    (pkg / CODEBOOK).write_text(render(_package(pkg)), encoding="utf-8")
+    assert stale(pkg) is None
+    edit_json(pkg, "datapackage.json", lambda d: d.update(version="99.0.0"))
+    problem = stale(pkg)
+    assert problem and f"Run `{REGENERATE}` (or `make`, or `recruitment bump`" in problem
+    assert "+" in problem and "99.0.0" in problem
+    write(pkg)
+    assert stale(pkg) is None
 
 
 def test_every_table_column_and_code_is_documented():

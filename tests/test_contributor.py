@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, rows
+from conftest import ROOT, git, rows
 from recruitment.cli import main
 
 PARTS = (
@@ -39,22 +38,6 @@ Synthetic article written for the test suite; it is not news.
 """
 """A made-up article: a stated date, a payment, a count with its speaker, and 'one-off',
 which is not data."""
-
-
-def git(repo, *args: str) -> str:
-    env = {
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.org",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.org",
-        "GIT_CONFIG_GLOBAL": "/dev/null",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "PATH": "/usr/bin:/bin",
-    }
-    done = subprocess.run(
-        ["git", "-C", str(repo), *args], capture_output=True, text=True, env=env, check=True
-    )
-    return done.stdout
 
 
 def cli(*args: str, ok: bool = True):

@@ -8,7 +8,7 @@ import hashlib
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, find_row, set_cells
+from conftest import ROOT, find_row, next_source, set_cells
 from recruitment.checks.validate import validate
 from recruitment.cli import main
 
@@ -17,6 +17,8 @@ SEED = (
     "joined last autumn; a second wave follows in March.\n"
 )
 SPANS = ["Monday", "1,200", "three", "hundred", "18", "30", "last autumn", "second", "March"]
+SOURCE_ID, PREFIX = next_source(ROOT)  # the synthetic seed is the next article
+SEED_FILE = f"seeds/{PREFIX}synthetic.txt"
 
 
 def append_row(pkg, table: str, **values) -> None:
@@ -28,13 +30,13 @@ def append_row(pkg, table: str, **values) -> None:
 
 
 def add_synthetic_seed(pkg) -> None:
-    path = pkg / "seeds" / "003_synthetic.txt"
+    path = pkg / SEED_FILE
     path.write_text(SEED, encoding="utf-8")
     append_row(
         pkg,
         "sources",
-        source_id="src-003",
-        seed_file="seeds/003_synthetic.txt",
+        source_id=SOURCE_ID,
+        seed_file=SEED_FILE,
         sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
         line=1,
         quote="the ministry said",
@@ -47,13 +49,13 @@ def uncovered(pkg) -> list[tuple]:
     return [(f.file, f.line, f.message.split("'")[1]) for f in findings]
 
 
-def test_committed_seeds_are_fully_covered():
-    assert [f for f in validate(ROOT).findings if f.rule.startswith("coverage/")] == []
+def test_committed_seeds_are_fully_covered(committed):
+    assert [f for f in validate(committed).findings if f.rule.startswith("coverage/")] == []
 
 
 def test_a_new_seed_shows_every_span_left(pkg):
     add_synthetic_seed(pkg)
-    assert sorted(uncovered(pkg)) == sorted(("seeds/003_synthetic.txt", 1, s) for s in SPANS)
+    assert sorted(uncovered(pkg)) == sorted((SEED_FILE, 1, s) for s in SPANS)
 
 
 def test_rows_and_exclusions_cover_spans(pkg):
@@ -68,7 +70,7 @@ def test_rows_and_exclusions_cover_spans(pkg):
         qualifier="exact",
         unit="persons",
         claim_key="synthetic-1200",
-        source_id="src-003",
+        source_id=SOURCE_ID,
         line=1,
         quote="said 1,200 men",
     )
@@ -79,7 +81,7 @@ def test_rows_and_exclusions_cover_spans(pkg):
         span_text="a second wave",
         reason="ordinal",
         notes="Synthetic ordinal.",
-        source_id="src-003",
+        source_id=SOURCE_ID,
         line=1,
         quote="a second wave follows",
     )
@@ -100,12 +102,12 @@ def test_coverage_command_lists_spans_and_exits_1(pkg):
     add_synthetic_seed(pkg)
     result = CliRunner().invoke(main, ["coverage", "--package", str(pkg)])
     assert result.exit_code == 1
-    assert "seeds/003_synthetic.txt: 9 problem(s)" in result.output
+    assert f"{SEED_FILE}: 9 problem(s)" in result.output
     assert "'last autumn' on line 1 is neither recorded nor excluded." in result.output
 
 
-def test_coverage_command_on_the_committed_package():
-    result = CliRunner().invoke(main, ["coverage", "--package", str(ROOT)])
+def test_coverage_command_on_the_committed_package(committed):
+    result = CliRunner().invoke(main, ["coverage", "--package", str(committed)])
     assert result.exit_code == 0
     assert result.output.startswith("coverage: every number and date")
 
@@ -160,7 +162,7 @@ def test_seed_spans_are_kept_by_seed_sha256_and_reused(pkg, span_cache):
     # The kept spans are what the next run reads: a span added to them shows up.
     store_spans(pkg, {**kept, digest: [*kept[digest], (1, "ninety")]})
     (pkg / ".recruitment" / "validated.json").unlink(missing_ok=True)
-    assert sorted(uncovered(pkg)) == sorted([*first, ("seeds/003_synthetic.txt", 1, "ninety")])
+    assert sorted(uncovered(pkg)) == sorted([*first, (SEED_FILE, 1, "ninety")])
 
 
 def test_unsigned_or_stale_span_caches_are_never_believed(pkg, span_cache):
@@ -171,12 +173,12 @@ def test_unsigned_or_stale_span_caches_are_never_believed(pkg, span_cache):
     store_spans(pkg, {**kept_spans(pkg), digest: []}, signed=False)
     assert sorted(uncovered(pkg)) == first
     # A signed cache of the old seed text does not stand for the seed once it changes.
-    path = pkg / "seeds" / "003_synthetic.txt"
+    path = pkg / SEED_FILE
     path.write_text(SEED.replace("March", "April"), encoding="utf-8")
-    at, _ = find_row(pkg, "sources", source_id="src-003")
+    at, _ = find_row(pkg, "sources", source_id=SOURCE_ID)
     set_cells(pkg, "sources", at, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
-    assert ("seeds/003_synthetic.txt", 1, "April") in uncovered(pkg)
-    assert ("seeds/003_synthetic.txt", 1, "March") not in uncovered(pkg)
+    assert (SEED_FILE, 1, "April") in uncovered(pkg)
+    assert (SEED_FILE, 1, "March") not in uncovered(pkg)
     assert digest not in kept_spans(pkg)
 
 

@@ -16,12 +16,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import ROOT
-from recruitment.package import load_package
-from recruitment.publish.export import DUCKDB_FILE, export
+from conftest import ROOT, load_model
+from recruitment.publish.export import DUCKDB_FILE
 
 PROFILES = ROOT / "schemas" / "profiles"
-PKG, _ = load_package(ROOT)
+PKG = load_model()
 
 
 def profile(name: str) -> jsonschema.Draft7Validator:
@@ -38,10 +37,8 @@ def problems(validator: jsonschema.Draft7Validator, doc: dict) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def dist(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("descriptor") / "dist"
-    assert export(ROOT, out).valid
-    return out
+def dist(committed_dist) -> Path:
+    return committed_dist
 
 
 @pytest.fixture(scope="module")

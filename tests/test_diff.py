@@ -19,56 +19,26 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, copy_package, edit_json, find_row, rows, schema_field, set_cells
+from conftest import (
+    GIT_ENV,
+    ROOT,
+    append_row,
+    copy_package,
+    edit_json,
+    find_row,
+    git,
+    make_repo,
+    rows,
+    schema_field,
+    set_cells,
+)
 from recruitment.cli import main
 from recruitment.review import diff as d
 from recruitment.review.snapshot import FolderSource, GitSource, SourceError, load
 
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@example.invalid",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@example.invalid",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-C", str(repo), *args],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, **GIT_ENV},
-    )
-    return done.stdout.strip()
-
 
 def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def make_repo(path: Path) -> Path:
-    """A git repository holding the committed package on main."""
-    copy_package(path)
-    for name in ("CHANGELOG.md", "CITATION.cff"):
-        shutil.copy2(ROOT / name, path / name)
-    git(path, "init", "-q", "-b", "main")
-    git(path, "add", "-A")
-    git(path, "commit", "-q", "-m", "base")
-    return path
-
-
-def append_row(root: Path, table: str, **values) -> dict:
-    """Append a copy of the table's last row with ``values`` changed."""
-    path = root / "data" / f"{table}.csv"
-    row = {**rows(root, table)[-1], **{k: str(v) for k, v in values.items()}}
-    out = io.StringIO()
-    csv.DictWriter(out, fieldnames=list(row), lineterminator="\n").writerow(row)
-    with path.open("a", encoding="utf-8", newline="") as fh:
-        fh.write(out.getvalue())
-    return row
 
 
 def drop_rows(root: Path, table: str, **where) -> None:

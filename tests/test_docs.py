@@ -10,24 +10,25 @@ import re
 import duckdb
 import pytest
 
-from conftest import ROOT
-from recruitment.publish.export import export
+from conftest import ROOT, rows
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 SQL_BLOCKS = re.findall(r"```sql\n(.*?)```", README, flags=re.S)
 
 
 @pytest.fixture(scope="module")
-def database(tmp_path_factory):
-    out = tmp_path_factory.mktemp("docs") / "dist"
-    assert export(ROOT, out).valid
-    with duckdb.connect(str(out / "recruitment.duckdb"), read_only=True) as con:
+def database(committed_dist):
+    with duckdb.connect(str(committed_dist / "recruitment.duckdb"), read_only=True) as con:
         yield con
 
 
-def test_readme_quotas_query_gives_one_quota_per_year(database):
-    rows = database.execute(SQL_BLOCKS[0]).fetchall()
-    assert [r[0] for r in rows] == [2022, 2023, 2024, 2025]
+def test_readme_quotas_query_gives_every_quota_by_year(committed, database):
+    got = database.execute(SQL_BLOCKS[0]).fetchall()
+    quotas = [r for r in rows(committed, "figures") if r["measure"] == "conscription_quota"]
+    assert sorted((r[0], r[1]) for r in got) == sorted(
+        (int(r["period_start"][:4]), int(r["value"])) for r in quotas
+    )
+    assert [r[0] for r in got] == sorted(r[0] for r in got)
 
 
 def test_readme_generated_text_is_current():

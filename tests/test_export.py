@@ -10,12 +10,11 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import ROOT, copy_package, set_cells
-from recruitment.package import load_package
+from conftest import ROOT, copy_package, load_model, set_cells
 from recruitment.publish import export as export_mod
 from recruitment.publish.export import export
 
-PKG, _ = load_package(ROOT)
+PKG = load_model()
 TABLES = list(PKG.resources)
 
 
@@ -34,10 +33,8 @@ def by_key(rows: list[dict], name: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def dist(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("export") / "dist"
-    assert export(ROOT, out).valid
-    return out
+def dist(committed_dist) -> Path:
+    return committed_dist
 
 
 @pytest.mark.parametrize("name", TABLES)
@@ -120,7 +117,7 @@ def test_duckdb_has_keys_comments_and_views(dist):
         assert text[start:end] == quote
 
 
-def test_duckdb_meta_seed_lines_and_quote_context(dist):
+def test_duckdb_meta_seed_lines_and_quote_context(committed, dist):
 
     with duckdb.connect(str(dist / "recruitment.duckdb"), read_only=True) as con:
         meta = {
@@ -139,7 +136,8 @@ def test_duckdb_meta_seed_lines_and_quote_context(dist):
     assert meta["package"] == (PKG.name, None) and meta["version"] == (PKG.version, None)
     from recruitment.publish.release import build_info
 
-    info = build_info(ROOT)
+    info = build_info(committed)
+    assert info.get("commit")  # the copy is a git repository with one commit
     assert meta["build_commit"] == (info.get("commit"), None)
     assert meta["created"] == (info.get("created"), None)
     files = sorted(p.relative_to(dist).as_posix() for p in dist.glob("*/*.*"))
@@ -182,9 +180,9 @@ def test_dist_descriptor_validates_and_checksums_match(dist):
         )
 
 
-def test_export_is_byte_reproducible(dist, tmp_path):
+def test_export_is_byte_reproducible(committed, dist, tmp_path):
     again = tmp_path / "again"
-    result = export(ROOT, again)
+    result = export(committed, again)
     assert result.valid
     setting = "SELECT current_setting('disabled_compression_methods')"
     assert result.con.execute(setting).fetchone() == ("",)  # only the file's write had it
@@ -217,9 +215,9 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("step", ["write_parquet", "write_duckdb"])
-def test_failure_midway_leaves_dist_untouched(dist, tmp_path, monkeypatch, step):
+def test_failure_midway_leaves_dist_untouched(committed, tmp_path, monkeypatch, step):
     out = tmp_path / "dist"
-    assert export(ROOT, out).valid
+    assert export(committed, out).valid
     before = _snapshot(out)
 
     def boom(*args, **kwargs):
@@ -227,7 +225,7 @@ def test_failure_midway_leaves_dist_untouched(dist, tmp_path, monkeypatch, step)
 
     monkeypatch.setattr(export_mod, step, boom)
     with pytest.raises(RuntimeError):
-        export(ROOT, out)
+        export(committed, out)
     assert _snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
 

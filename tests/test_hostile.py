@@ -278,8 +278,11 @@ def seed_edited_by_one_character(pkg):
 
 @case
 def seed_added_without_a_row(pkg):
-    (pkg / "seeds" / "004_unlisted.txt").write_text("Another article.\n", encoding="utf-8")
-    return Hostile("provenance/seed-unlisted", "seeds/004_unlisted.txt")
+    from conftest import next_source
+
+    seed = f"seeds/{next_source(pkg)[1]}unlisted.txt"
+    (pkg / seed).write_text("Another article.\n", encoding="utf-8")
+    return Hostile("provenance/seed-unlisted", seed)
 
 
 @case

@@ -15,7 +15,7 @@ PATHS = ["scripts", "tests", "bench"]
 @pytest.mark.parametrize("args", [["check"], ["format", "--check"]], ids=["lint", "format"])
 def test_ruff(args):
     done = subprocess.run(
-        [sys.executable, "-m", "ruff", *args, *PATHS],
+        [sys.executable, "-m", "ruff", *args, "--no-cache", *PATHS],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -7,9 +7,8 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-from test_diff import append_row
 
-from conftest import ROOT, copy_package, find_row, rows
+from conftest import ROOT, append_row, copy_package, find_row, rows
 from recruitment.checks.validate import validate
 from recruitment.cli import main
 from recruitment.curate.ids import IdError, next_id

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_diff import git, make_repo
 
-from conftest import ROOT, edit_json, set_cells
+from conftest import ROOT, edit_json, git, make_repo, rows, set_cells
 from recruitment.cli import main
 from recruitment.publish.release import build_info, release, zip_name
 
@@ -192,6 +191,7 @@ def test_release_needs_a_build(tmp_path):
 def test_changes_are_the_diff_against_the_previous_tag(tmp_path):
     repo = release_repo(tmp_path / "repo")
     git(repo, "tag", f"v{VERSION}")
+    first = rows(repo, "actors")[0]  # the row on line 2, whichever it is
     set_cells(repo, "actors", 2, name="UK MoD")
     edit_json(repo, "datapackage.json", lambda doc: doc.update(version=f"{NEXT}"))
     citation = repo / "CITATION.cff"
@@ -210,7 +210,7 @@ def test_changes_are_the_diff_against_the_previous_tag(tmp_path):
     text = (repo / "dist" / "release" / f"CHANGES-{NEXT}.md").read_text()
     assert text.startswith(f"# {NAME} {NEXT}\n\n## {NEXT} — 2026-12-02\n\n- Shorter name")
     assert f"compared with v{VERSION}" in text and "**required bump: PATCH**" in text
-    assert "| act-uk-mod | `name`: UK Ministry of Defence → UK MoD |" in text
+    assert f"| {first['actor_id']} | `name`: {first['name']} → UK MoD |" in text
 
 
 # --- dist/ stays coherent ----------------------------------------------------------------

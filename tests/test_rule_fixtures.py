@@ -417,20 +417,27 @@ def _(pkg):
 
 @case("provenance/seed-unlisted")
 def _(pkg):
-    (pkg / "seeds" / "003_new.txt").write_text("A new article.\n")
-    return Expect("seeds/003_new.txt", None, None)
+    from conftest import next_source
+
+    seed = f"seeds/{next_source(pkg)[1]}new.txt"
+    (pkg / seed).write_text("A new article.\n")
+    return Expect(seed, None, None)
 
 
 @case("provenance/seed-encoding")
 def _(pkg):
     import hashlib
 
-    seed = pkg / "seeds" / "003_latin1.txt"
+    from conftest import next_source
+
+    source_id, prefix = next_source(pkg)
+    seed = pkg / "seeds" / f"{prefix}latin1.txt"
     seed.write_bytes("Le décret du président.\n".encode("latin-1"))
     line = len((pkg / SRC).read_text().splitlines()) + 1
     with (pkg / SRC).open("a", encoding="utf-8") as fh:
         sha = hashlib.sha256(seed.read_bytes()).hexdigest()
-        fh.write(f"src-003,seeds/003_latin1.txt,{sha},,,,,,,,1,Le décret du président\n")
+        rel = seed.relative_to(pkg).as_posix()
+        fh.write(f"{source_id},{rel},{sha},,,,,,,,1,Le décret du président\n")
     return Expect(SRC, line, "seed_file")
 
 
@@ -750,10 +757,8 @@ def test_rule_fixture(name, pkg, request):
         assert any(expect.contains in m for m in messages), messages
 
 
-def test_committed_package_is_valid():
-    from conftest import ROOT
-
-    assert validate(ROOT).findings == []
+def test_committed_package_is_valid(committed):
+    assert validate(committed).findings == []
 
 
 @pytest.mark.parametrize("name", ["provenance/sha256", "provenance/seed-encoding"])

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, copy_package
+from conftest import ROOT, copy_package, next_source
 from recruitment.checks.coverage import SPAN_PATTERN
 from recruitment.checks.dates import resolve
 from recruitment.checks.rules import MAX_SPAN_DAYS
@@ -28,6 +28,7 @@ from recruitment.package import load_package
 
 FIXTURES = ROOT / "tests" / "fixtures"
 ARTICLE = FIXTURES / "suggest_article.txt"
+NEW, _ = next_source(ROOT)  # the source id add-source gives ARTICLE
 EXPECTED = FIXTURES / "suggest_article_expected.csv"
 TABLES = ("figures", "events", "exclusions")
 
@@ -37,7 +38,7 @@ import suggest_eval  # noqa: E402
 
 @pytest.fixture(scope="module")
 def added(tmp_path_factory) -> Path:
-    """The package with the fixture article added (src-003) and nothing recorded from it."""
+    """The package with the fixture article added (as NEW) and nothing recorded from it."""
     pkg = copy_package(tmp_path_factory.mktemp("suggest") / "pkg")
     add_source(pkg, ARTICLE)
     return pkg
@@ -68,7 +69,7 @@ def _facts(d) -> dict:
 
 
 def test_every_number_date_and_name_of_the_fixture_is_drafted_as_expected(added):
-    drafts = suggest(added, "src-003").drafts
+    drafts = suggest(added, NEW).drafts
     words = {"figures": "value_text", "events": "date_text", "exclusions": "span_text"}
     got = {_key(d.table, d.row["line"], d.row[words[d.table]]): _facts(d) for d in drafts}
     with EXPECTED.open(encoding="utf-8", newline="") as fh:
@@ -83,7 +84,7 @@ def test_every_number_date_and_name_of_the_fixture_is_drafted_as_expected(added)
 
 
 def test_no_span_is_left_without_a_draft(added):
-    drafts = suggest(added, "src-003").drafts
+    drafts = suggest(added, NEW).drafts
     text = (added / drafts[0].seed_file).read_text(encoding="utf-8").split("\n")
     left = outstanding(validate(added))
     assert left
@@ -133,7 +134,7 @@ def _reviewed(table: str, row: dict) -> dict:
 def test_drafts_from_the_csv_validate_once_a_reviewer_fills_them(tmp_path):
     pkg = copy_package(tmp_path / "pkg")
     add_source(pkg, ARTICLE)
-    result = run("suggest", "src-003", "--package", pkg, "--format", "csv")
+    result = run("suggest", NEW, "--package", pkg, "--format", "csv")
     assert result.exit_code == 0, result.output
     blocks = result.output.split("\n\n")
     assert len(blocks) == len(TABLES)
@@ -157,7 +158,7 @@ def test_a_wrong_draft_would_fail_validation(tmp_path):
     """The check above can fail: a draft whose quote misses its words is caught."""
     pkg = copy_package(tmp_path / "pkg")
     add_source(pkg, ARTICLE)
-    draft = next(d for d in suggest(pkg, "src-003").drafts if d.table == "figures")
+    draft = next(d for d in suggest(pkg, NEW).drafts if d.table == "figures")
     row = {k: "" if v is None else str(v) for k, v in draft.row.items()}
     row["quote"] = row["quote"].replace(row["value_text"], "").strip() or "x" * 8
     with (pkg / "data" / "figures.csv").open("a", encoding="utf-8", newline="") as fh:
@@ -181,7 +182,7 @@ def test_real_seeds_every_curated_figure_span_gets_a_draft_with_its_value():
 
 
 def test_json_format_and_unknown_source(added):
-    result = run("suggest", "src-003", "--package", added, "--format", "json")
+    result = run("suggest", NEW, "--package", added, "--format", "json")
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     assert {d["table"] for d in doc["drafts"]} == set(TABLES)
@@ -261,13 +262,13 @@ def test_python_reads_the_coverage_pattern_as_duckdb_does():
         assert SPAN_RE.findall(line) == duck, line
 
 
-def test_validate_does_not_import_the_drafting_code():
+def test_validate_does_not_import_the_drafting_code(committed):
     code = (
         "import sys, recruitment.checks.validate as v; assert v.validate(sys.argv[1]).valid; "
         "print(sorted(m for m in sys.modules if m.startswith('recruitment')))"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code, str(ROOT)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code, str(committed)], capture_output=True, text=True, check=True
     )
     assert "recruitment.checks.coverage" in done.stdout  # the list is the one validate loaded
     assert (

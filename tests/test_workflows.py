@@ -17,9 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from test_diff import make_repo
 
-from conftest import ROOT, set_cells
+from conftest import ROOT, make_repo, set_cells
 from recruitment.cli import main
 from recruitment.findings import Finding
 from recruitment.review.summary import render
