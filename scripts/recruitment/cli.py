@@ -372,7 +372,7 @@ def readme(root: Path, check: bool) -> None:
 
     if check:
         path = root / generated.README
-        text = _run(path.read_text, "utf-8")
+        text = _run(generated.read, root)
         if _run(generated.render, root, text) != text:
             _say(f"{path} is stale: run `{generated.REGENERATE}` and commit it.", err=True)
             sys.exit(EXIT_INVALID)

@@ -16,8 +16,10 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from .. import limits
 from ..findings import Finding
-from ..package import DESCRIPTOR, Package, load_package
+from ..package import DESCRIPTOR, REFUSAL_RULE, Package, load_package
+from ..paths import PUBLISHED_FILES, Refusal, confine
 from . import cache, coverage, curation, provenance, rules, standard  # light: no library at import
 from .csvfile import LINE_COLUMN, read_csv, read_typed
 
@@ -56,7 +58,7 @@ class Validation:
 def validate(root: Path, use_cache: bool = True) -> Validation:
     """Validate the package at ``root``; raises PackageNotFound if there is none."""
     stamp = cache.fingerprint(root) if use_cache and cache.enabled() else None
-    if stamp is not None and cache.is_valid(root, stamp):
+    if stamp is not None and cache.is_valid(root, stamp) and not check_published(Path(root)):
         pkg, findings = load_package(Path(root), known=stamp.texts)
         if pkg is not None and not findings:
             return Validation(pkg, [], load=lambda: load_tables(pkg, stamp), cached=True)
@@ -71,6 +73,7 @@ def check_all(root: Path) -> Validation:
     import duckdb
 
     pkg, findings = load_package(Path(root))
+    findings += check_published(Path(root))
     if pkg is None:
         return Validation(None, sorted(findings, key=_order))
     findings += check_publishable(pkg)
@@ -171,6 +174,18 @@ def spill_dir(root: Path) -> Path:
         raise OSError(f"{WORK_DIR} in the package is not a folder of ours; remove it")
     work.mkdir(exist_ok=True)
     return work / f"duckdb-{os.getpid()}"
+
+
+def check_published(root: Path) -> list[Finding]:
+    """The files published beside the data (CITATION.cff, the licences, the codebook,
+    CHANGELOG.md) are regular files inside the package when they exist: a symlink, a FIFO
+    or an oversized file is a finding here rather than copied into the site or the zip."""
+    out = []
+    for rel in PUBLISHED_FILES:
+        real = confine(root, rel, limits.PUBLISHED_MAX_BYTES, links=False)
+        if isinstance(real, Refusal) and real.kind != "missing":
+            out.append(Finding(rel, None, None, REFUSAL_RULE[real.kind], real.message))
+    return out
 
 
 def check_publishable(pkg: Package) -> list[Finding]:

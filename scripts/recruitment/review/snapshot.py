@@ -81,7 +81,9 @@ class FolderSource(Source):
     def read(self, rel: str, limit: int = MAX_FILE_BYTES) -> bytes | None:
         path = self._path(rel)
         try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            # O_NONBLOCK: opening a FIFO must not wait for a writer (fstat refuses it below)
+            flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+            fd = os.open(path, flags)
         except FileNotFoundError:
             return None
         except OSError as err:  # ELOOP: the last component is a symlink

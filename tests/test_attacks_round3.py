@@ -1,0 +1,185 @@
+"""A third round of hostile contributions, class by class (issue 19).
+
+Each test reproduces one attack on a small input that reaches the code under attack, and
+expects a finding (file, line, rule) or a refusal; where a whole package is validated, an
+``export`` over an existing dist/ must leave it byte for byte as it was, and nothing
+outside the package (files holding a canary string) may be read into any output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, copy_package, located, snapshot
+
+CANARY = "CANARY-outside-the-package-19"
+ROOT_FILES = ("CITATION.cff", "LICENSE", "LICENSE-DATA.md", "docs/codebook.md", "CHANGELOG.md")
+
+
+def outside(tmp_path: Path) -> Path:
+    """A file outside the package that holds the canary."""
+    folder = tmp_path / "outside"
+    folder.mkdir(exist_ok=True)
+    secret = folder / "secret.txt"
+    secret.write_text(f"version: {CANARY}\n{CANARY}\n")
+    return secret
+
+
+def with_root_files(pkg: Path) -> Path:
+    """The package with the files a release ships beside the data."""
+    for rel in ROOT_FILES:
+        (pkg / rel).parent.mkdir(exist_ok=True)
+        shutil.copy2(ROOT / rel, pkg / rel)
+    return pkg
+
+
+def validate(pkg: Path):
+    from recruitment.checks.validate import validate as run
+
+    return run(pkg, use_cache=False)
+
+
+def refused_export(pkg: Path, published: Path) -> None:
+    """An export of the broken package writes nothing: dist/ stays as it was."""
+    from recruitment.publish.export import export
+
+    before = snapshot(published)
+    assert not export(pkg, published).valid
+    assert snapshot(published) == before
+
+
+# --- 1. files beside the data are read like data: no symlink, no FIFO, bounded -----------
+@pytest.mark.parametrize("rel", ROOT_FILES)
+@pytest.mark.parametrize("kind", ["symlink-out", "symlink-in", "fifo", "too-large"])
+def test_a_published_file_that_is_no_regular_file_is_a_finding(tmp_path, rel, kind):
+    from recruitment import limits
+    from recruitment.checks.validate import check_published
+
+    pkg = with_root_files(tmp_path / "pkg")
+    path = pkg / rel
+    path.unlink()
+    if kind == "symlink-out":
+        path.symlink_to(outside(tmp_path))
+    elif kind == "symlink-in":  # inside the package, yet not the file a reviewer sees
+        path.symlink_to(pkg / ROOT_FILES[0] if rel != ROOT_FILES[0] else pkg / "LICENSE")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    else:
+        with open(path, "wb") as fh:
+            fh.truncate(limits.PUBLISHED_MAX_BYTES + 1)  # sparse
+    rule = "file/size" if kind == "too-large" else "file/type"
+    assert located(check_published(pkg)) == {(rel, None, None, rule)}
+
+
+def test_a_linked_citation_fails_validation_and_never_reaches_the_site(pkg, published, tmp_path):
+    from recruitment.paths import Unreadable
+    from recruitment.publish.site.data import citation_text
+
+    (pkg / "CITATION.cff").symlink_to(outside(tmp_path))
+    result = validate(pkg)
+    assert ("CITATION.cff", None, None, "file/type") in located(result.findings)
+    refused_export(pkg, published)
+    with pytest.raises(Unreadable):
+        citation_text(result.package or type("P", (), {"root": pkg})())
+
+
+def _gate(base: Path, head: Path):
+    from recruitment.review import diff as d
+    from recruitment.review.snapshot import FolderSource, load
+    from recruitment.review.versioning import check
+
+    diff = d.compare(load(FolderSource(base)), load(FolderSource(head)))
+    return check(diff, FolderSource(head))
+
+
+@pytest.mark.parametrize("rel", ["CITATION.cff", "CHANGELOG.md"])
+@pytest.mark.parametrize("kind", ["symlink", "fifo"])
+def test_the_version_gate_reports_a_file_it_may_not_read(tmp_path, rel, kind):
+    base = with_root_files(copy_package(tmp_path / "base"))
+    head = with_root_files(copy_package(tmp_path / "head"))
+    (head / rel).unlink()
+    if kind == "symlink":
+        (head / rel).symlink_to(outside(tmp_path))
+    else:
+        os.mkfifo(head / rel)
+    rule = "version/citation" if rel == "CITATION.cff" else "version/changelog"
+    findings = _gate(base, head)
+    assert (rel, None, None, rule) in located(findings)
+    assert not any(CANARY in f.message for f in findings)
+
+
+# --- release: only a dist/ a build of this state wrote, and only regular files -----------
+@pytest.fixture(scope="module")
+def build(tmp_path_factory) -> tuple[Path, Path]:
+    """(package with its root files, a dist/ exported from it)."""
+    from recruitment.publish.export import export
+
+    base = tmp_path_factory.mktemp("release")
+    pkg = with_root_files(copy_package(base / "pkg"))
+    assert export(pkg, base / "dist").valid
+    return pkg, base / "dist"
+
+
+def _dist(build, tmp_path) -> Path:
+    dist = tmp_path / "dist"
+    shutil.copytree(build[1], dist, symlinks=True)
+    return dist
+
+
+def _release_refused(pkg: Path, dist: Path, says: str) -> None:
+    from recruitment.publish.release import ReleaseError, release
+
+    before = snapshot(dist)
+    with pytest.raises(ReleaseError, match=says):
+        release(pkg, dist)
+    assert snapshot(dist) == before and not (dist / "release").exists()
+
+
+def test_release_packs_a_build(build, tmp_path):
+    from recruitment.publish.release import release
+
+    archive, _ = release(build[0], _dist(build, tmp_path))
+    assert archive.is_relative_to(tmp_path / "dist" / "release")
+
+
+def test_release_refuses_a_dist_without_the_marker_of_a_build(build, tmp_path):
+    dist = _dist(build, tmp_path)
+    (dist / ".recruitment-export").unlink()
+    _release_refused(build[0], dist, "holds no .recruitment-export")
+
+
+@pytest.mark.parametrize("where", ["csv/actors.csv", "extra.txt", "site"])
+def test_release_refuses_a_symlink_anywhere_in_dist(build, tmp_path, where):
+    dist = _dist(build, tmp_path)
+    if (dist / where).exists():
+        (dist / where).unlink()
+    (dist / where).symlink_to(outside(tmp_path).parent if where == "site" else outside(tmp_path))
+    _release_refused(build[0], dist, "is a symlink")
+
+
+def test_release_refuses_a_file_changed_since_the_build(build, tmp_path):
+    dist = _dist(build, tmp_path)
+    (dist / "csv" / "actors.csv").write_text(CANARY)
+    _release_refused(build[0], dist, "not the file its build wrote")
+
+
+def test_release_refuses_a_dist_built_from_another_commit(build, tmp_path):
+    """A committed dist/ cannot name the commit that holds it: its commit never matches."""
+    dist = _dist(build, tmp_path)
+    doc = json.loads((dist / "datapackage.json").read_text())
+    doc["commit"] = "0" * 40
+    (dist / "datapackage.json").write_text(json.dumps(doc))
+    _release_refused(build[0], dist, "was built from commit")
+
+
+@pytest.mark.parametrize("rel", ["CITATION.cff", "LICENSE", "docs/codebook.md"])
+def test_release_never_ships_a_root_file_through_a_symlink(build, tmp_path, rel):
+    pkg = with_root_files(copy_package(tmp_path / "pkg"))
+    (pkg / rel).unlink()
+    (pkg / rel).symlink_to(outside(tmp_path))
+    _release_refused(pkg, _dist(build, tmp_path), "symlink")
