@@ -183,3 +183,42 @@ def test_release_never_ships_a_root_file_through_a_symlink(build, tmp_path, rel)
     (pkg / rel).unlink()
     (pkg / rel).symlink_to(outside(tmp_path))
     _release_refused(pkg, _dist(build, tmp_path), "symlink")
+
+
+# --- 2. the package name is a Data Package name: it can never name a path -------------------
+@pytest.mark.parametrize(
+    "name, ok",
+    [
+        ("russian-military-recruitment", True),
+        ("a.b_c-1", True),
+        ("0", True),
+        ("x" * 100, True),
+        ("x" * 101, False),
+        ("../../../x", False),
+        ("x/y", False),
+        ("..", False),
+        (".hidden", False),
+        ("-x", False),
+        ("Upper", False),
+        ("", False),
+        ("x\n::error::y", False),
+        (42, False),
+        (None, False),
+    ],
+)
+def test_the_package_name_follows_the_data_package_standard(name, ok):
+    from recruitment.package import check_descriptor
+
+    doc = {"version": "1.0.0"} if name is None else {"name": name, "version": "1.0.0"}
+    found = located(check_descriptor(doc))
+    assert found == (set() if ok else {("datapackage.json", None, "name", "package/name")})
+
+
+def test_a_name_that_climbs_out_is_a_finding_and_release_writes_nothing(build, tmp_path):
+    from conftest import edit_json
+
+    pkg = with_root_files(copy_package(tmp_path / "pkg"))
+    edit_json(pkg, "datapackage.json", lambda d: d.update(name="../../../x"))
+    assert ("datapackage.json", None, "name", "package/name") in located(validate(pkg).findings)
+    _release_refused(pkg, _dist(build, tmp_path), "does not load")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "pkg"]

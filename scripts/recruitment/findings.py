@@ -68,8 +68,10 @@ RULES: dict[str, Rule] = {
                 "Use a relative path inside the package, without '..' or a leading '/'.",
             ),
             "name": (
-                "A resource or field name is not a plain identifier",
-                "Use lowercase letters, digits and underscores, starting with a letter.",
+                "A package, resource or field name is not valid",
+                "Name resources and fields with lowercase letters, digits and underscores, "
+                "starting with a letter; the package with lowercase letters, digits, '.', '_' "
+                "and '-', starting with a letter or digit (at most 100 characters).",
             ),
             "field-type": (
                 "A field type this pipeline does not support",

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import limits
 from .findings import Finding
-from .paths import Refusal, confine, is_url, read_bounded, safe_relative
+from .paths import Refusal, confine, is_url, read_bounded, safe_relative, shown_path
 
 DESCRIPTOR = "datapackage.json"
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,62}")
@@ -392,20 +392,28 @@ def _profile_findings(file: str, where: str, doc: dict) -> list[Finding]:
     )
 
 
+PACKAGE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
+"""A package name as the Data Package standard allows it (lowercase letters, digits, '.',
+'_', '-'), starting with a letter or digit and at most 100 characters: it names the
+release zip and the folder inside it, so it can never climb out of dist/release/."""
+
+
 def check_descriptor(descriptor: dict) -> list[Finding]:
-    """The package-level properties the pipeline reads: version, profile."""
+    """The package-level properties the pipeline reads: name, version, profile."""
     out = _profile_findings(DESCRIPTOR, "The package", descriptor)
-    version = descriptor.get("version")
-    if not isinstance(version, str) or not VERSION.fullmatch(version):
-        out.append(
-            Finding(
-                DESCRIPTOR,
-                None,
-                "version",
-                "package/version",
-                f"version is {str(version)[:40]!r}, not MAJOR.MINOR.PATCH.",
-            )
-        )
+    for key, pattern, rule, says in (
+        (
+            "name",
+            PACKAGE_NAME,
+            "package/name",
+            "lowercase letters, digits, '.', '_' and '-' only, starting with a letter or digit",
+        ),
+        ("version", VERSION, "package/version", "not MAJOR.MINOR.PATCH"),
+    ):
+        value = descriptor.get(key)
+        if not isinstance(value, str) or not pattern.fullmatch(value):
+            msg = f"{key} is {shown_path(value, 60)}: {says}."
+            out.append(Finding(DESCRIPTOR, None, key, rule, msg))
     return out
 
 

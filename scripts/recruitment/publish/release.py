@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import limits
-from ..package import load_package
+from ..package import PACKAGE_NAME, load_package
 from ..paths import Unreadable, read_bounded, read_published
 from ..review import diff as d
 from ..review.snapshot import EmptySource, FolderSource, GitSource, SourceError, git, load, repo_top
@@ -251,10 +251,14 @@ def release(root: Path, dist: Path, tag: str | None = None) -> list[Path]:
         if isinstance(created, str)
         else ZIP_EPOCH
     )
+    if not PACKAGE_NAME.fullmatch(name):  # validated, but it names a file: never trusted
+        raise ReleaseError(f"the package name {name[:80]!r} cannot name a release file")
     entries, text = _entries(root, dist), changes(root, version, name)  # all read, then write
     out = dist / RELEASE_DIR
     out.mkdir(exist_ok=True)
     archive = out / zip_name(name, version)
+    if archive.resolve().parent != out.resolve():
+        raise ReleaseError(f"{archive} would be written outside {out}")
     write_zip(archive, f"{name}-{version}", entries, when)
     notes = out / f"CHANGES-{version}.md"
     notes.write_text(text, encoding="utf-8", newline="\n")
