@@ -222,3 +222,69 @@ def test_a_name_that_climbs_out_is_a_finding_and_release_writes_nothing(build, t
     assert ("datapackage.json", None, "name", "package/name") in located(validate(pkg).findings)
     _release_refused(pkg, _dist(build, tmp_path), "does not load")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "pkg"]
+
+
+# --- 3. a ref is a ref: a committed folder named like one is never the base ----------------
+def _git(repo: Path, *args: str) -> str:
+    import subprocess
+
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+@pytest.fixture
+def pull_request(tmp_path) -> Path:
+    """A repository whose last commit changes a row without a version bump, and commits a
+    copy of itself as the folder ``HEAD^1/`` (and ``origin/main/``, a ref git cannot
+    resolve here): a base that would show no change."""
+    from conftest import set_cells
+
+    repo = with_root_files(copy_package(tmp_path / "repo"))
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "base")
+    set_cells(repo, "actors", 2, name="A renamed actor")
+    for decoy in ("HEAD^1", "origin/main"):
+        copy_package(repo / decoy)
+        for rel in ("CHANGELOG.md", "CITATION.cff"):
+            shutil.copy2(repo / rel, repo / decoy / rel)
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "a contribution")
+    return repo
+
+
+def test_the_version_gate_takes_a_ref_before_a_folder_of_its_name(pull_request, monkeypatch):
+    from click.testing import CliRunner
+
+    from recruitment.cli import main
+
+    monkeypatch.chdir(pull_request)  # where CI runs it: HEAD^1 is also a folder here
+    result = CliRunner().invoke(main, ["diff", "HEAD^1", "--check-version", "--format", "json"])
+    assert result.exit_code == 1, result.output
+    doc = json.loads(result.stdout)
+    assert doc["base"]["label"].startswith("HEAD^1 (") and doc["required_bump"] != "none"
+    assert ("datapackage.json", "version/bump") in {
+        (f["file"], f["rule"]) for f in doc["version_check"]["findings"]
+    }
+    summary = CliRunner().invoke(main, ["summary", "HEAD^1"])
+    assert "No change" not in summary.output and "Version gate: 1 problem" in summary.output
+
+
+def test_a_folder_inside_the_repository_is_never_compared(pull_request, monkeypatch):
+    """A name git cannot resolve as a ref is not then read as the committed folder."""
+    from recruitment.review.snapshot import SourceError, open_source
+
+    monkeypatch.chdir(pull_request)
+    for spec in ("origin/main", str(pull_request / "origin/main"), "."):
+        with pytest.raises(SourceError, match="inside the repository"):
+            open_source(spec, pull_request, default_base=True)

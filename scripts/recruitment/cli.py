@@ -294,8 +294,10 @@ def diff_command(
 ) -> None:
     """Show what changed between two versions of the package, row by row and cell by cell.
 
-    BASE and HEAD are git refs or package folders. BASE defaults to the merge base with
-    main, HEAD to the working tree. Rows are matched by each table's primary key; the
+    BASE and HEAD are git refs or package folders; a name git knows is always the ref,
+    and a folder inside the repository is never compared (a pull request could commit
+    one named like a ref). BASE defaults to the merge base with main, HEAD to the
+    working tree. Rows are matched by each table's primary key; the
     output names the bump (MAJOR, MINOR, PATCH) the change requires.
 
     \b

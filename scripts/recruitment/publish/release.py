@@ -211,7 +211,7 @@ def changes(root: Path, version: str, name: str) -> str:
     else:
         top = repo_top(Path(root))
         prefix = Path(root).resolve().relative_to(top.resolve()).as_posix()
-        commit = git(top, "rev-parse", "--verify", f"{tag}^{{commit}}").strip()
+        commit = git(top, "rev-parse", "--verify", "--end-of-options", f"{tag}^{{commit}}").strip()
         base_src = GitSource(top, commit, "" if prefix == "." else prefix, tag)
     head = load(FolderSource(Path(root), f"v{version}"))
     try:

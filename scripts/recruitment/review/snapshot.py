@@ -235,9 +235,13 @@ def _fetch(repo: Path, ref: str) -> str | None:
     return _commit_of(repo, "FETCH_HEAD") if done.returncode == 0 else None
 
 
-def resolve_commit(repo: Path, ref: str) -> str:
+def _check_ref(ref: str) -> None:
     if not ref or ref.startswith("-") or any(c in ref for c in "\0\n\r"):
         raise SourceError(f"not a git ref: {ref!r}")
+
+
+def resolve_commit(repo: Path, ref: str) -> str:
+    _check_ref(ref)
     commit = _commit_of(repo, ref) or _fetch(repo, ref)
     if commit is None:
         raise SourceError(f"{ref!r} is neither a package folder nor a commit in {repo}")
@@ -270,18 +274,37 @@ def open_source(spec: str | None, root: Path, *, default_base: bool = False) -> 
     root = Path(root)
     if spec is None and not default_base:
         return FolderSource(root, "working tree")
-    if spec is not None and (Path(spec) / DESCRIPTOR).is_file():
-        return FolderSource(Path(spec), spec)
     top = repo_top(root)
+    if top is not None:
+        prefix = Path(root).resolve().relative_to(top.resolve()).as_posix()
+        prefix = "" if prefix == "." else prefix
+        if spec is None:
+            commit, how = merge_base(top)
+            return GitSource(top, commit, prefix, f"{how} ({commit[:12]})")
+        _check_ref(spec)
+        commit = _commit_of(top, spec)  # a name git knows is a ref, whatever folder shares it
+        if commit is not None:
+            return GitSource(top, commit, prefix, f"{spec} ({commit[:12]})")
+    if spec is not None and (Path(spec) / DESCRIPTOR).is_file():
+        if top is not None and _in_work_tree(top, Path(spec)):
+            raise SourceError(
+                f"{spec!r} is a folder inside the repository, which a pull request can commit "
+                "under a ref's name: give a git ref, or a package folder outside the repository"
+            )
+        return FolderSource(Path(spec), spec)
     if top is None:
         raise SourceError(f"{root} is not in a git repository: give BASE and HEAD as folders")
-    prefix = Path(root).resolve().relative_to(top.resolve()).as_posix()
-    prefix = "" if prefix == "." else prefix
-    if spec is None:
-        commit, how = merge_base(top)
-        return GitSource(top, commit, prefix, f"{how} ({commit[:12]})")
-    commit = resolve_commit(top, spec)
+    commit = resolve_commit(top, spec)  # fetched from origin, if it has it
     return GitSource(top, commit, prefix, f"{spec} ({commit[:12]})")
+
+
+def _in_work_tree(top: Path, folder: Path) -> bool:
+    """Whether ``folder``, as written or resolved, lies inside the work tree ``top``."""
+    real_top = top.resolve()
+    return any(
+        p == real_top or p.is_relative_to(real_top)
+        for p in (Path(os.path.abspath(folder)), folder.resolve())
+    )
 
 
 # --- a package's content -----------------------------------------------------------------
