@@ -125,3 +125,30 @@ def no_network(monkeypatch):
         return real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.invalid",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.invalid",
+    "GIT_CONFIG_GLOBAL": "/dev/null",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+"""git as a test runs it: a fixed author, no user or system configuration."""
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in ``repo`` (failing the test if git fails); its output, stripped."""
+    import os
+    import subprocess
+
+    done = subprocess.run(
+        ["git", "-C", str(repo), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **GIT_ENV},
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_package, located, snapshot
+from conftest import ROOT, copy_package, git, located, snapshot
 
 CANARY = "CANARY-outside-the-package-19"
 ROOT_FILES = ("CITATION.cff", "LICENSE", "LICENSE-DATA.md", "docs/codebook.md", "CHANGELOG.md")
@@ -225,23 +225,6 @@ def test_a_name_that_climbs_out_is_a_finding_and_release_writes_nothing(build, t
 
 
 # --- 3. a ref is a ref: a committed folder named like one is never the base ----------------
-def _git(repo: Path, *args: str) -> str:
-    import subprocess
-
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.invalid",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.invalid",
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }
-    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, env=env)
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
-
-
 @pytest.fixture
 def pull_request(tmp_path) -> Path:
     """A repository whose last commit changes a row without a version bump, and commits a
@@ -250,16 +233,16 @@ def pull_request(tmp_path) -> Path:
     from conftest import set_cells
 
     repo = with_root_files(copy_package(tmp_path / "repo"))
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "base")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
     set_cells(repo, "actors", 2, name="A renamed actor")
     for decoy in ("HEAD^1", "origin/main"):
         copy_package(repo / decoy)
         for rel in ("CHANGELOG.md", "CITATION.cff"):
             shutil.copy2(repo / rel, repo / decoy / rel)
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "a contribution")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "a contribution")
     return repo
 
 

@@ -19,30 +19,20 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, copy_package, edit_json, find_row, rows, schema_field, set_cells
+from conftest import (
+    GIT_ENV,
+    ROOT,
+    copy_package,
+    edit_json,
+    find_row,
+    git,
+    rows,
+    schema_field,
+    set_cells,
+)
 from recruitment.cli import main
 from recruitment.review import diff as d
 from recruitment.review.snapshot import FolderSource, GitSource, SourceError, load
-
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@example.invalid",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@example.invalid",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-C", str(repo), *args],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, **GIT_ENV},
-    )
-    return done.stdout.strip()
 
 
 def run(*args):
