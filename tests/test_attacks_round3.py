@@ -271,3 +271,154 @@ def test_a_folder_inside_the_repository_is_never_compared(pull_request, monkeypa
     for spec in ("origin/main", str(pull_request / "origin/main"), "."):
         with pytest.raises(SourceError, match="inside the repository"):
             open_source(spec, pull_request, default_base=True)
+
+
+# --- 4. findings are counted and streamed: only what a report lists is ever built -----------
+def test_findings_keep_the_first_in_report_order_and_count_every_one():
+    from recruitment.findings import Finding, Findings, order
+
+    made = [Finding("b.csv", n % 97, None, "standard/required", str(n)) for n in range(5_000)]
+    made += [Finding("a.csv", n, "c", "standard/type", "x") for n in range(3)]
+    found = Findings(limit=10)
+    for f in made:
+        found.add(f)
+        assert len(found._kept) <= 2 * 10 + 1  # never more than twice the limit in memory
+    assert found.listed == sorted(made, key=order)[:10]
+    assert found.total == len(found) == 5_003 and found.counts["standard/required"] == 5_000
+    assert dict(found.files) == {"a.csv": 3, "b.csv": 5_000}
+    merged = Findings(limit=10)
+    merged += Findings.of(made[:10], {("b.csv", "standard/required"): 4_000})
+    merged += [made[-1]]
+    assert merged.total == 4_001 and merged.listed[0] == made[-1]
+
+
+def _many(pkg: Path, table: str, n: int, edit) -> None:
+    """Append ``n`` copies of the table's first row, each changed by ``edit(row, i)``."""
+    import csv
+    import io
+
+    path = pkg / "data" / f"{table}.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    extra = [edit(dict(rows[0]), i) for i in range(n)]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows + extra)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+N = 3_000
+
+
+def _rows_with(**cells):
+    def edit(row, i):
+        row.update({k: (v(i) if callable(v) else v) for k, v in cells.items()})
+        return row
+
+    return edit
+
+
+MANY = {
+    # rule: (table, how each of the N rows breaks it)
+    "standard/required": ("figures", _rows_with(figure_id=lambda i: f"fig-{90000 + i}", unit="")),
+    "standard/primary-key": ("actors", _rows_with()),
+    "standard/foreign-key": (
+        "figures",
+        _rows_with(figure_id=lambda i: f"fig-{90000 + i}", claimed_by="act-nobody"),
+    ),
+    "rules/date-order": (
+        "events",
+        _rows_with(event_id=lambda i: f"evt-{90000 + i}", date_start="2024-01-02",
+                   date_end="2024-01-01", date_basis="inferred", notes="n"),
+    ),  # fmt: skip
+    "provenance/quote": (
+        "actors",
+        _rows_with(actor_id=lambda i: f"act-x{i}", quote="words that stand nowhere"),
+    ),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(MANY))
+def test_a_flood_of_findings_is_counted_exactly_and_only_the_listed_are_built(
+    rule, pkg, monkeypatch
+):
+    from recruitment import limits
+    from recruitment.findings import Finding
+
+    table, edit = MANY[rule]
+    _many(pkg, table, N, edit)
+    monkeypatch.setattr(limits, "MAX_LISTED", 50)
+    built = []
+    init = Finding.__init__
+
+    def counted(self, *args, **kwargs):
+        built.append(1)
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(Finding, "__init__", counted)
+    found = validate(pkg).findings
+    assert found.counts[rule] >= N and len(found.listed) == 50
+    assert len(built) < 20 * 50  # a few checks' first 50, never one per failing row
+
+
+def test_many_blank_lines_ragged_rows_and_line_breaks_are_counted_not_listed(pkg, monkeypatch):
+    from recruitment import limits
+    from recruitment.checks.csvfile import read_csv
+    from recruitment.package import load_package
+
+    monkeypatch.setattr(limits, "MAX_LISTED", 20)
+    package, _ = load_package(pkg)
+    header = (pkg / "data/actors.csv").read_text().split("\n")[0]
+    cases = {
+        "csv/blank-line": header + "\n" + "\n" * N,
+        "csv/ragged-row": header + "\n" + "a,b\n" * N,
+        "csv/newline-in-field": header + "\n" + '"a\nb",x,person,,,src-001,1,long enough\n' * N,
+    }
+    for rule, text in cases.items():
+        (pkg / "data/actors.csv").write_text(text)
+        found = read_csv(pkg, package.resources["actors"]).findings
+        assert found.counts[rule] == N and len(found.listed) == 20, (rule, found.counts)
+        assert [f.line for f in found.listed] == sorted(f.line for f in found.listed)
+
+
+def add_seed(pkg: Path, text: str, source_id: str = "src-900") -> str:
+    """A new seed with its sources row, citing its first line; returns the seed's path."""
+    import hashlib
+
+    rel = f"seeds/{source_id[4:]}_new.txt"
+    (pkg / rel).write_text(text, encoding="utf-8")
+    first = text.split("\n")[0]
+    _many(
+        pkg,
+        "sources",
+        1,
+        _rows_with(
+            source_id=source_id,
+            seed_file=rel,
+            sha256=hashlib.sha256(text.encode()).hexdigest(),
+            title="",
+            published_start="",
+            published_end="",
+            published_precision="",
+            published_text="",
+            published_basis="",
+            notes="",
+            line="1",
+            quote=first[:40],
+        ),
+    )
+    return rel
+
+
+def test_a_seed_of_numbers_floods_coverage_with_counted_findings(pkg, monkeypatch):
+    from recruitment import limits
+    from recruitment.findings import Finding
+
+    rel = add_seed(pkg, "Numbers: " + " ".join(str(i) for i in range(N)) + "\n")
+    monkeypatch.setattr(limits, "MAX_LISTED", 50)
+    built = []
+    init = Finding.__init__
+    monkeypatch.setattr(Finding, "__init__", lambda s, *a: (built.append(1), init(s, *a))[1])
+    found = validate(pkg).findings
+    assert found.counts == {"coverage/uncovered": N} and found.files == {rel: N}
+    assert len(found.listed) == 50 and len(built) <= 50

@@ -141,8 +141,8 @@ def coverage(root: Path, fmt: str) -> None:
     from .checks.validate import validate as run
 
     result = _run(run, root)
-    outstanding = [f for f in result.findings if f.rule.startswith("coverage/")]
-    others = len(result.findings) - len(outstanding)
+    outstanding = result.findings.select(lambda rule: rule.startswith("coverage/"))
+    others = result.findings.total - outstanding.total
     result.findings = outstanding
     if fmt == "json":
         _emit(result, fmt, other_problems=others)

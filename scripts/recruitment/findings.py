@@ -7,7 +7,11 @@ check; its entry in :data:`RULES` gives the title shown to contributors and how 
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
+
+from . import limits
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,131 @@ class Finding:
 
     def to_dict(self) -> dict:
         return {**asdict(self), "title": self.title, "fix": self.fix}
+
+
+def order(f: Finding) -> tuple:
+    """The order findings are reported in: by file, line, column, rule, message."""
+    return (f.file, f.line or 0, f.column or "", f.rule, f.message)
+
+
+class Findings:
+    """Every finding of one run, counted exactly, of which only the first
+    :data:`limits.MAX_LISTED` in report order are kept as :class:`Finding` objects.
+
+    A check adds findings one by one (:meth:`add`), or, for a check whose rows come from
+    SQL, only the rows a report can list together with the counts of all of them
+    (:meth:`of`); ``+=`` merges. So memory is bounded by the limit (twice it, between two
+    trims), not by how many findings a contribution provokes. Iterating, indexing and
+    comparing with a list see the listed findings; ``len`` is the exact total.
+    """
+
+    def __init__(self, items: Iterable[Finding] = (), limit: int | None = None) -> None:
+        self.limit = limits.MAX_LISTED if limit is None else limit
+        self.by_place: Counter[tuple[str, str]] = Counter()
+        """How many findings of each (file, rule), all of them."""
+        self._kept: list[Finding] = []
+        self._trimmed = True
+        self.extend(items)
+
+    @classmethod
+    def of(cls, kept: Iterable[Finding], counts: dict[tuple[str, str], int]) -> Findings:
+        """The findings ``kept`` of a check that found ``counts[(file, rule)]`` in all."""
+        out = cls()
+        out.by_place.update({place: n for place, n in counts.items() if n})
+        for f in kept:
+            out._keep(f)
+        return out
+
+    def add(self, f: Finding) -> None:
+        self.by_place[(f.file, f.rule)] += 1
+        self._keep(f)
+
+    def extend(self, items: Iterable[Finding]) -> None:
+        if isinstance(items, Findings):
+            self.by_place.update(items.by_place)
+            for f in items._kept:
+                self._keep(f)
+            return
+        for f in items:
+            self.add(f)
+
+    def __iadd__(self, items: Iterable[Finding]) -> Findings:
+        self.extend(items)
+        return self
+
+    def _keep(self, f: Finding) -> None:
+        self._kept.append(f)
+        self._trimmed = False
+        if len(self._kept) >= 2 * self.limit + 1:
+            self._trim()
+
+    def _trim(self) -> None:
+        if not self._trimmed:
+            self._kept.sort(key=order)
+            del self._kept[self.limit :]
+            self._trimmed = True
+
+    @property
+    def listed(self) -> list[Finding]:
+        """The first findings in report order, at most ``limit`` of them."""
+        self._trim()
+        return self._kept
+
+    def _tally(self, part: int) -> Counter[str]:
+        out: Counter[str] = Counter()
+        for place, n in self.by_place.items():
+            out[place[part]] += n
+        return out
+
+    @property
+    def counts(self) -> Counter[str]:
+        """Findings by rule, all of them."""
+        return self._tally(1)
+
+    @property
+    def files(self) -> Counter[str]:
+        """Findings by file, all of them."""
+        return self._tally(0)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_place.values())
+
+    def select(self, keep: Callable[[str], bool]) -> Findings:
+        """The findings whose rule ``keep`` accepts (listed ones and counts alike)."""
+        out = Findings(limit=self.limit)
+        out._kept = [f for f in self.listed if keep(f.rule)]
+        out.by_place = Counter({k: n for k, n in self.by_place.items() if keep(k[1])})
+        return out
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.listed)
+
+    def __getitem__(self, index):
+        return self.listed[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Findings):
+            return self.by_place == other.by_place and self.listed == other.listed
+        if isinstance(other, list):
+            return self.total == len(other) and self.listed == sorted(other, key=order)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Findings(total={self.total}, listed={self.listed!r})"
+
+
+def as_findings(items: Iterable[Finding]) -> Findings:
+    """``items`` as :class:`Findings` (a list of a few findings, or Findings already)."""
+    return items if isinstance(items, Findings) else Findings(items)
 
 
 @dataclass(frozen=True, slots=True)

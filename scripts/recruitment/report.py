@@ -17,9 +17,10 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable
 from itertools import groupby
 
-from .findings import Finding
+from .findings import Finding, as_findings
 from .limits import MAX_LISTED
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -48,22 +49,29 @@ def _lines(lines: list[str]) -> str:
     return "".join(guard(clean(line)) + "\n" for line in lines)
 
 
-def _left_out(findings: list[Finding]) -> tuple[list[Finding], str | None]:
-    """The findings to list, and a sentence counting the others by rule (None if none)."""
-    if len(findings) <= MAX_LISTED:
-        return findings, None
-    rest = Counter(f.rule for f in findings[MAX_LISTED:])
+def left_out(
+    findings: Iterable[Finding], limit: int | None = None
+) -> tuple[list[Finding], str | None]:
+    """The findings to list (at most ``limit``, :data:`MAX_LISTED` by default), and a
+    sentence counting the others by rule (None if none)."""
+    findings = as_findings(findings)
+    limit = MAX_LISTED if limit is None else limit
+    listed = findings.listed[:limit]
+    if findings.total <= len(listed):
+        return listed, None
+    rest = findings.counts - Counter(f.rule for f in listed)
     by_rule = ", ".join(f"{rule} {n:,}" for rule, n in sorted(rest.items()))
-    return findings[:MAX_LISTED], (
-        f"{len(findings) - MAX_LISTED:,} more finding(s) not listed ({by_rule}); "
-        f"the first {MAX_LISTED:,} are shown. Fix these and run again."
+    return listed, (
+        f"{findings.total - len(listed):,} more finding(s) not listed ({by_rule}); "
+        f"the first {len(listed):,} are shown. Fix these and run again."
     )
 
 
-def as_text(findings: list[Finding], package: str = "") -> str:
+def as_text(findings: Iterable[Finding], package: str = "") -> str:
+    findings = as_findings(findings)
     if not findings:
         return _lines([f"valid: {package or 'the package'} passed every check."])
-    listed, rest = _left_out(findings)
+    listed, rest = left_out(findings)
     out = []
     for file, group in groupby(listed, key=lambda f: f.file):
         items = list(group)
@@ -76,20 +84,19 @@ def as_text(findings: list[Finding], package: str = "") -> str:
             out.append(f"      fix: {f.fix}")
     if rest:
         out.append(f"\n... {rest}")
-    total = len(findings)
-    files = len({f.file for f in findings})
-    out.append(f"\ninvalid: {total} problem(s) in {files} file(s).")
+    out.append(f"\ninvalid: {findings.total} problem(s) in {len(findings.files)} file(s).")
     return _lines("\n".join(out).split("\n"))
 
 
-def as_json(findings: list[Finding], package: str = "", version: str = "", **extra) -> str:
-    listed, _ = _left_out(findings)
+def as_json(findings: Iterable[Finding], package: str = "", version: str = "", **extra) -> str:
+    findings = as_findings(findings)
+    listed, _ = left_out(findings)
     doc = {
         "valid": not findings and not extra.get("other_problems"),
         "package": package,
         "version": version,
-        "counts": dict(sorted(Counter(f.rule for f in findings).items())),
-        "total": len(findings),
+        "counts": dict(sorted(findings.counts.items())),
+        "total": findings.total,
         "listed": len(listed),
         **extra,
         "findings": [f.to_dict() for f in listed],
@@ -108,9 +115,10 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def as_github(findings: list[Finding], package: str = "") -> str:
+def as_github(findings: Iterable[Finding], package: str = "") -> str:
     """One ``::error`` workflow command per finding, escaped as @actions/core escapes them."""
-    listed, rest = _left_out(findings)
+    findings = as_findings(findings)
+    listed, rest = left_out(findings)
     lines = []
     for f in listed:
         props = [f"file={_escape_property(f.file)}"]

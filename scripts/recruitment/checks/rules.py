@@ -9,10 +9,12 @@ where a row passes; pandera runs them lazily and reports the failing rows.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..findings import Finding
+from .. import limits
+from ..findings import Finding, Findings
 from ..package import Resource
 from .csvfile import LINE_COLUMN
 
@@ -174,25 +176,40 @@ def _interval_rules(res: Resource, p: str) -> list[RowRule]:
     return out
 
 
-def check_rules(con, res: Resource, skip_lines: set[int] = frozenset()) -> list[Finding]:
+def check_rules(con, res: Resource, skip: str | None = None) -> Findings:
     """Run the resource's row rules through pandera; one finding per failing row and rule.
 
-    Rows in ``skip_lines`` (cells that failed their type, so read as empty) are left out:
-    their type error is the finding, not the rules it would seem to break.
+    Rows whose line is in the table ``skip`` (cells that failed their type, so read as
+    empty) are left out: their type error is the finding, not the rules it would seem to
+    break. polars evaluates every rule over the whole frame first, counting the failures
+    of each; pandera then checks only the first MAX_LISTED failing rows (all a report
+    lists), so its failure cases, built row by row, stay bounded however many rows fail.
     """
     rules = row_rules(res)
     if not rules:
-        return []
+        return Findings()
     import pandera.polars as pa
     import polars as pl
 
     from ..sqltypes import ident
 
     needed = sorted(set().union(*(r.reads() for r in rules)))
+    line = ident(LINE_COLUMN)
     cols = ", ".join(ident(c) for c in [LINE_COLUMN, *needed])
-    frame = con.sql(f"SELECT {cols} FROM {ident(res.name)} ORDER BY {ident(LINE_COLUMN)}").pl()
-    if skip_lines:
-        frame = frame.filter(~pl.col(LINE_COLUMN).is_in(list(skip_lines)))
+    where = f"WHERE {line} NOT IN (SELECT line FROM {skip})" if skip else ""
+    frame = con.sql(f"SELECT {cols} FROM {ident(res.name)} {where} ORDER BY {line}").pl()
+    ok = [r.ok().fill_null(True).alias(f"_ok{i}") for i, r in enumerate(rules)]
+    flags = frame.select(pl.col(LINE_COLUMN), *ok)
+    failed = flags.select((~pl.col(f"_ok{i}")).sum() for i in range(len(rules))).row(0)
+    if not any(failed):
+        return Findings()
+    counts: Counter[tuple[str, str]] = Counter()
+    for r, n in zip(rules, failed, strict=True):
+        counts[(res.path, r.rule)] += n
+    first = flags.filter(~pl.all_horizontal(pl.col(f"_ok{i}") for i in range(len(rules))))
+    frame = frame.filter(
+        pl.col(LINE_COLUMN).is_in(first[LINE_COLUMN].head(limits.MAX_LISTED).to_list())
+    )
     schema = pa.DataFrameSchema(
         {name: pa.Column(nullable=True) for name in needed},
         checks=[
@@ -205,6 +222,7 @@ def check_rules(con, res: Resource, skip_lines: set[int] = frozenset()) -> list[
         ],
         name=res.name,
     )
+    out = []
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
@@ -212,10 +230,8 @@ def check_rules(con, res: Resource, skip_lines: set[int] = frozenset()) -> list[
         cases = err.failure_cases.filter(
             (pl.col("schema_context") == "DataFrameSchema") & pl.col("index").is_not_null()
         )
-        out = []
         for number, index in cases.select("check_number", "index").iter_rows():
             row = frame.row(index, named=True)
             r = rules[number]
             out.append(Finding(res.path, row[LINE_COLUMN], r.column, r.rule, r.message(row)))
-        return out
-    return []
+    return Findings.of(out, counts)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import limits
-from ..findings import Finding
+from ..findings import Finding, Findings
 from ..package import DESCRIPTOR, REFUSAL_RULE, Package, load_package
 from ..paths import PUBLISHED_FILES, Refusal, confine
 from . import cache, coverage, curation, provenance, rules, standard  # light: no library at import
@@ -30,13 +30,14 @@ class Validation:
     def __init__(
         self,
         package: Package | None,
-        findings: list[Finding] | None = None,
+        findings: Findings | list[Finding] | None = None,
         con: object | None = None,
         load: Callable[[], object] | None = None,
         cached: bool = False,
     ) -> None:
         self.package = package
-        self.findings = findings if findings is not None else []
+        self.findings = findings if isinstance(findings, Findings) else Findings(findings or [])
+        """Every finding, counted; the first limits.MAX_LISTED of them listed."""
         self._con = con
         self._load = load
         self.cached = cached
@@ -72,13 +73,14 @@ def check_all(root: Path) -> Validation:
     """Every layer over the package at ``root``."""
     import duckdb
 
-    pkg, findings = load_package(Path(root))
+    pkg, loaded_findings = load_package(Path(root))
+    findings = Findings(loaded_findings)
     findings += check_published(Path(root))
     if pkg is None:
-        return Validation(None, sorted(findings, key=_order))
+        return Validation(None, findings)
     findings += check_publishable(pkg)
     if findings:
-        return Validation(None, sorted(findings, key=_order))
+        return Validation(None, findings)
     con = duckdb.connect(config=duckdb_config(pkg.root))
     loaded: set[str] = set()
     for res in pkg.in_dependency_order():
@@ -101,10 +103,7 @@ def check_all(root: Path) -> Validation:
     for res in pkg.in_dependency_order():
         if res.name in loaded:
             findings += standard.check_foreign_keys(con, pkg, res, loaded)
-            mistyped = {
-                f.line for f in findings if f.file == res.path and f.rule == "standard/type"
-            }
-            findings += rules.check_rules(con, res, mistyped)
+            findings += rules.check_rules(con, res, standard.mistyped_table(con, res))
     findings += provenance.check_sources(con, pkg, loaded)
     for res in provenance.citing_resources(pkg, loaded):
         sources_path = pkg.resources["sources"].path if "sources" in loaded else None
@@ -112,7 +111,7 @@ def check_all(root: Path) -> Validation:
     findings += curation.check_curation(con, pkg, loaded)
     if not findings:  # a broken row would make the spans it quotes look unrecorded
         findings += coverage.check_coverage(con, pkg, loaded)
-    return Validation(pkg, sorted(findings, key=_order), con)
+    return Validation(pkg, findings, con)
 
 
 def load_tables(pkg: Package, stamp: cache.Fingerprint):
@@ -219,7 +218,3 @@ def _release_arrow_memory() -> None:
     import pyarrow as pa
 
     pa.default_memory_pool().release_unused()
-
-
-def _order(f: Finding):
-    return (f.file, f.line or 0, f.column or "", f.rule, f.message)

@@ -105,8 +105,8 @@ def left_to_record(root: Path, seed_file: str) -> tuple[dict[int, list[str]], in
             left.setdefault(line, []).append(span)
     for line, spans in left.items():
         spans.sort(key=lambda s, text=lines[line - 1]: text.find(s))
-    others = [f for f in result.findings if not f.rule.startswith("coverage/")]
-    return dict(sorted(left.items())), len(others)
+    others = result.findings.select(lambda rule: not rule.startswith("coverage/"))
+    return dict(sorted(left.items())), others.total
 
 
 def _inside(root: Path, rel: str, folder: bool) -> Path:

@@ -10,9 +10,10 @@ base and the version gate's verdict. Contributor text is escaped as in
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Iterable
 
-from ..findings import Finding
+from ..findings import Finding, as_findings
+from ..report import left_out
 from .diff import PackageDiff, as_markdown, md, md_code
 
 
@@ -22,25 +23,28 @@ def finding_line(f: Finding) -> str:
     return f"- {where}{column} **{md(f.rule)}** {md(f.title)}: {md(f.message)} **Fix:** {md(f.fix)}"
 
 
-def render_findings(findings: list[Finding], package: str) -> list[str]:
+def render_findings(findings: Iterable[Finding], package: str) -> list[str]:
+    findings = as_findings(findings)
     if not findings:
         return ["## Validation: valid", "", f"{md(package)} passed every check.", ""]
-    files = len({f.file for f in findings})
     out = [
-        f"## Validation: {len(findings)} problem(s) in {files} file(s)",
+        f"## Validation: {findings.total} problem(s) in {len(findings.files)} file(s)",
         "",
         "| rule | problems |",
         "| --- | ---: |",
     ]
-    out += [
-        f"| {md(rule)} | {n} |" for rule, n in sorted(Counter(f.rule for f in findings).items())
-    ]
+    out += [f"| {md(rule)} | {n} |" for rule, n in sorted(findings.counts.items())]
+    listed, rest = left_out(findings)
+    what = "Every finding" if rest is None else "The first findings"
     out += [
         "",
-        f"Every finding ({len(findings)}); the annotations on the files stop at 10 a step:",
+        f"{what} ({len(listed)} of {findings.total}); the annotations on the files stop at "
+        "10 a step:",
         "",
     ]
-    out += [finding_line(f) for f in findings]
+    out += [finding_line(f) for f in listed]
+    if rest:
+        out += ["", md(rest)]
     out.append("")
     return out
 
