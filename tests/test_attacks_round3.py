@@ -328,8 +328,13 @@ MANY = {
     ),
     "rules/date-order": (
         "events",
-        _rows_with(event_id=lambda i: f"evt-{90000 + i}", date_start="2024-01-02",
-                   date_end="2024-01-01", date_basis="inferred", notes="n"),
+        _rows_with(
+            event_id=lambda i: f"evt-{90000 + i}",
+            date_start="2024-01-02",
+            date_end="2024-01-01",
+            date_basis="inferred",
+            notes="n",
+        ),
     ),  # fmt: skip
     "provenance/quote": (
         "actors",
@@ -422,3 +427,54 @@ def test_a_seed_of_numbers_floods_coverage_with_counted_findings(pkg, monkeypatc
     found = validate(pkg).findings
     assert found.counts == {"coverage/uncovered": N} and found.files == {rel: N}
     assert len(found.listed) == 50 and len(built) <= 50
+
+
+# --- 5. every diagnosis and page is bounded by its input -------------------------------------
+def test_the_closest_text_of_a_huge_quote_costs_a_bounded_search():
+    """difflib over a 40 MB quote took 4 GB; the diagnosis now searches prefixes and
+    suffixes of at most DIAGNOSIS_QUOTE_CHARS with str.find, allocating next to nothing."""
+    import tracemalloc
+
+    from recruitment.checks.provenance import _quote_message
+
+    line = "The West estimates that Putin’s war has cost up to 200,000 Russian casualties."
+    quote = "Putin's war has cost up to 200,000 Russian casualties" + " and more" * 200_000
+    tracemalloc.start()
+    try:
+        message = _quote_message("src-001", 23, quote, line, [], detail=True)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 256 * 1024, peak  # the quote alone is 1.8 MB
+    assert "Closest text on the line: 'Putin’s war" in message
+    assert "First difference at character 6" in message and len(message) < 1_000
+
+
+@pytest.mark.parametrize(
+    "line, quote, at",
+    [
+        ("abc def ghi", "abc dXf ghi", 0),  # prefix and suffix agree
+        ("xx abc def ghi", "Zbc def ghi", 3),  # only a suffix occurs
+        ("abc def ghi yy", "abc def ghZ", 0),  # only a prefix occurs
+        ("nothing in common", "QQQQ", 0),
+        ("short", "a much longer quote than the line", 0),
+    ],
+)
+def test_closest_start_aligns_on_the_longest_prefix_or_suffix(line, quote, at):
+    from recruitment.checks.provenance import closest_start
+
+    assert closest_start(line, quote) == at
+
+
+def test_a_huge_misquote_is_a_finding_on_its_row(pkg):
+    from conftest import edit_json, schema_field, set_cells
+
+    edit_json(
+        pkg,
+        "schemas/actors.json",
+        lambda d: schema_field(d, "quote")["constraints"].pop("maxLength"),
+    )
+    line = set_cells(pkg, "actors", 2, quote="no such words " * 100_000)
+    found = validate(pkg).findings
+    assert ("data/actors.csv", line, "quote", "provenance/quote") in located(found)
+    assert all(len(f.message) < 2_000 for f in found)

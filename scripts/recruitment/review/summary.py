@@ -35,13 +35,12 @@ def render_findings(findings: Iterable[Finding], package: str) -> list[str]:
     ]
     out += [f"| {md(rule)} | {n} |" for rule, n in sorted(findings.counts.items())]
     listed, rest = left_out(findings)
-    what = "Every finding" if rest is None else "The first findings"
-    out += [
-        "",
-        f"{what} ({len(listed)} of {findings.total}); the annotations on the files stop at "
-        "10 a step:",
-        "",
-    ]
+    what = (
+        f"Every finding ({findings.total})"
+        if rest is None
+        else (f"The first {len(listed):,} findings of {findings.total:,}")
+    )
+    out += ["", f"{what}; the annotations on the files stop at 10 a step:", ""]
     out += [finding_line(f) for f in listed]
     if rest:
         out += ["", md(rest)]
