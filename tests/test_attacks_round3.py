@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -478,3 +479,40 @@ def test_a_huge_misquote_is_a_finding_on_its_row(pkg):
     found = validate(pkg).findings
     assert ("data/actors.csv", line, "quote", "provenance/quote") in located(found)
     assert all(len(f.message) < 2_000 for f in found)
+
+
+def _grow_seed(pkg: Path, source_id: str, extra: str) -> int:
+    """Append ``extra`` to a source's seed and re-pin it; returns the seed's size."""
+    import csv
+    import hashlib
+    import io
+
+    path = pkg / "data/sources.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    row = next(r for r in rows if r["source_id"] == source_id)
+    seed = pkg / row["seed_file"]
+    seed.write_bytes(seed.read_bytes() + extra.encode())
+    row["sha256"] = hashlib.sha256(seed.read_bytes()).hexdigest()
+    out = io.StringIO()
+    writer = csv.DictWriter(out, list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return seed.stat().st_size
+
+
+def test_an_evidence_page_shows_its_line_in_context_not_the_whole_seed(pkg):
+    """Every evidence page embedded its whole seed (2 MB in, 176 MB of site); now it holds
+    its row and at most 2 × EVIDENCE_LINES + 1 lines of EVIDENCE_CHARS around the quote."""
+    from recruitment.publish.site import render
+    from recruitment.publish.site.data import collect
+
+    size = _grow_seed(pkg, "src-001", "A long line without a single number in it. " * 2_000 + "\n")
+    result = validate(pkg)
+    assert result.valid, result.findings
+    files = render(collect(result, None))
+    prov = {rel: text for rel, text in files.items() if rel.startswith("prov/")}
+    assert prov and max(len(t.encode()) for t in prov.values()) < 64 * 1024
+    assert len(files["articles/src-001.html"].encode()) > size  # the article, once
+    for text in prov.values():
+        assert re.search(r'<li id="L(\d+)" value="\1" class="cited">', text)
