@@ -516,3 +516,34 @@ def test_an_evidence_page_shows_its_line_in_context_not_the_whole_seed(pkg):
     assert len(files["articles/src-001.html"].encode()) > size  # the article, once
     for text in prov.values():
         assert re.search(r'<li id="L(\d+)" value="\1" class="cited">', text)
+
+
+def test_a_code_added_to_the_precision_list_is_a_finding_not_a_rule_switched_off(pkg, published):
+    """A new precision 'eon' on every inferred event (0001..9999) passed the span rule and
+    gave a 72 MB timeline; now each such row is a rules/unknown-code finding."""
+    import csv
+    import io
+
+    from conftest import edit_json, schema_field
+
+    def add(doc):
+        f = schema_field(doc, "date_precision")
+        f["constraints"]["enum"].append("eon")
+        f["enumDescriptions"]["eon"] = "Any time at all."
+
+    edit_json(pkg, "schemas/events.json", add)
+    path = pkg / "data/events.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    lines = []
+    for i, row in enumerate(rows):
+        if row["date_basis"] == "inferred":
+            row.update(date_start="0001-01-01", date_end="9999-12-31", date_precision="eon")
+            lines.append(i + 2)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    found = located(validate(pkg).findings)
+    assert {("data/events.csv", n, "date_precision", "rules/unknown-code") for n in lines} <= found
+    refused_export(pkg, published)

@@ -668,6 +668,42 @@ def _(pkg):
     return Expect(EVT, line, "date_end", contains="leaves out the end")
 
 
+def _new_code(pkg, table: str, column: str, code: str) -> None:
+    """Add ``code`` to a column's enum (and codebook), as a schema change would."""
+
+    def add(doc):
+        f = schema_field(doc, column)
+        f["constraints"]["enum"].append(code)
+        f["enumDescriptions"][code] = "A code no rule knows."
+
+    edit_json(pkg, f"schemas/{table}.json", add)
+
+
+@case("rules/unknown-code")
+def _(pkg):
+    """A precision added to the schema's enum: the span rule would be off for its rows."""
+    _new_code(pkg, "events", "date_precision", "eon")
+    line, _ = find_row(pkg, "events", date_basis="inferred")
+    set_cells(pkg, "events", line, date_precision="eon", date_start="0001-01-01")
+    return Expect(EVT, line, "date_precision", contains="'eon' is no code the rules know")
+
+
+@case("rules/unknown-code", "qualifier")
+def _(pkg):
+    _new_code(pkg, "figures", "qualifier", "roughly")
+    line, _ = _exact_figure(pkg)
+    set_cells(pkg, "figures", line, qualifier="roughly", value_low="0")
+    return Expect(FIG, line, "qualifier", contains="exact, approximately")
+
+
+@case("rules/unknown-code", "basis")
+def _(pkg):
+    _new_code(pkg, "events", "date_basis", "guessed")
+    line, _ = find_row(pkg, "events", date_basis="stated")
+    set_cells(pkg, "events", line, date_basis="guessed", date_text="", notes="")
+    return Expect(EVT, line, "date_basis")
+
+
 def test_every_rule_has_a_case():
     covered = {name.split("#")[0] for name in CASES}
     assert sorted(set(RULES) - covered) == []

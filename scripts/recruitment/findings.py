@@ -393,6 +393,12 @@ RULES: dict[str, Rule] = {
                 "A stated date has no words that state it",
                 "Put the words that give the date in the *_text column, or change the basis.",
             ),
+            "unknown-code": (
+                "A code the cross-column rules do not know",
+                "Use a code the message lists. A new code (one added to a schema's enum) "
+                "needs its rule in scripts/recruitment/checks/rules.py first, reviewed with "
+                "the schema change: until then no rule could check the row.",
+            ),
             "basis-notes": (
                 "A relative or inferred date has no notes",
                 "Say in notes how the date was worked out (from what words, against what date).",

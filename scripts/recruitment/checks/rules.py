@@ -31,6 +31,10 @@ MAX_SPAN_DAYS = {
 UPPER = ("as_many_as", "up_to", "less_than")
 LOWER = ("at_least", "more_than")
 POINT = ("exact", "approximately")
+QUALIFIERS = (*POINT, *UPPER, *LOWER, "range")
+"""Every qualifier qualifier-bounds knows."""
+BASES = ("stated", "relative", "inferred")
+"""Every date basis the basis rules (and curation's date rules) know."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,22 @@ def date_groups(res: Resource) -> list[str]:
         for f in res.fields
         if f.name.endswith("_start") and res.has(f.name[:-6] + "_end", f.name[:-6] + "_precision")
     ]
+
+
+def known_codes(column: str, known) -> RowRule:
+    """``rules/unknown-code`` on ``column``: a code a rule branches on but does not know
+    (one a schema's enum gained) is a finding, never a row the rule silently passes."""
+    import polars as pl
+
+    return RowRule(
+        "rules/unknown-code",
+        column,
+        lambda: pl.col(column).is_null() | pl.col(column).is_in(list(known)),
+        lambda r: (
+            f"{column} {str(r[column])[:60]!r} is no code the rules know "
+            f"({', '.join(known)}), so they cannot check this row."
+        ),
+    )
 
 
 def row_rules(res: Resource) -> list[RowRule]:
@@ -90,6 +110,7 @@ def row_rules(res: Resource) -> list[RowRule]:
         )
         if res.has("qualifier"):
             q, v, lo, hi = c("qualifier"), c("value"), c("value_low"), c("value_high")
+            rules.append(known_codes("qualifier", QUALIFIERS))
             rules.append(
                 RowRule(
                     "rules/qualifier-bounds",
@@ -123,7 +144,10 @@ def _interval_rules(res: Resource, p: str) -> list[RowRule]:
     start, end, prec = f"{p}_start", f"{p}_end", f"{p}_precision"
     basis, text = f"{p}_basis", f"{p}_text"
     group = [start, end, prec] + ([basis] if res.has(basis) else [])
-    out = [
+    out = [known_codes(prec, tuple(MAX_SPAN_DAYS))]
+    if res.has(basis):
+        out.append(known_codes(basis, BASES))
+    out += [
         RowRule(
             "rules/date-incomplete",
             start,
