@@ -547,3 +547,36 @@ def test_a_code_added_to_the_precision_list_is_a_finding_not_a_rule_switched_off
     found = located(validate(pkg).findings)
     assert {("data/events.csv", n, "date_precision", "rules/unknown-code") for n in lines} <= found
     refused_export(pkg, published)
+
+
+def test_the_job_summary_stays_under_githubs_limit_and_counts_what_it_leaves_out():
+    """GitHub drops a step summary over 1 MiB whole (58 MB were written): the summary is
+    cut to SUMMARY_MAX_BYTES, says how much it left out, and keeps the counts and the
+    version gate's verdict."""
+    from recruitment.findings import Finding, Findings
+    from recruitment.review import diff as d
+    from recruitment.review.snapshot import Snapshot, Table
+    from recruitment.review.summary import SUMMARY_MAX_BYTES, render
+    from recruitment.review.versioning import VersionFinding
+
+    found = Findings(
+        Finding("data/events.csv", n, "summary", "text/whitespace", "x" * 5_000 + str(n))
+        for n in range(2, 5_000)
+    )
+    schema = {"fields": [{"name": "id"}, {"name": "note"}], "primaryKey": ["id"]}
+    rows = [{"id": str(n), "note": "<b>" * 100} for n in range(3_000)]
+    base = Snapshot("base", {"version": "1.0.0"}, {"t": Table("t", "t.csv", schema, ["id"])}, {})
+    head = Snapshot(
+        "head", {"version": "1.0.0"}, {"t": Table("t", "t.csv", schema, ["id", "note"], rows)}, {}
+    )
+    diff = d.compare(base, head)
+    gate = [VersionFinding("datapackage.json", 3, "version", "version/bump", "Bump it.")]
+    text = render(found, "pkg", diff, gate, limit=3_000)
+    assert len(text.encode()) <= SUMMARY_MAX_BYTES < 1024**2
+    assert "| text/whitespace | 4998 |" in text and "The first 1,000 findings of 4,998" in text
+    assert re.search(r"\*\*[\d,]+ more line\(s\) of this summary \([\d,]+ bytes\) are left", text)
+    assert text.rstrip().endswith("version/bump** The version is not bumped as much as the "
+                                  "change requires: Bump it. **Fix:** Set version in "
+                                  "datapackage.json and CITATION.cff to the version shown, "
+                                  "and add a CHANGELOG.md entry for it.")  # fmt: skip
+    assert text.count("<details>") == text.count("</details>")
