@@ -580,3 +580,28 @@ def test_the_job_summary_stays_under_githubs_limit_and_counts_what_it_leaves_out
                                   "datapackage.json and CITATION.cff to the version shown, "
                                   "and add a CHANGELOG.md entry for it.")  # fmt: skip
     assert text.count("<details>") == text.count("</details>")
+
+
+def test_a_diff_starts_a_fixed_number_of_git_processes_however_many_seeds(tmp_path, monkeypatch):
+    """diff started one `git cat-file` per seed; now every blob streams through one."""
+    import subprocess
+
+    from recruitment.review.snapshot import GitSource, load
+
+    repo = copy_package(tmp_path / "repo")
+    for n in range(300):
+        (repo / "seeds" / f"x{n:03d}.txt").write_text(f"Seed {n}.\n")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "many seeds")
+    started = []
+    real = subprocess.Popen.__init__
+
+    def counted(self, *args, **kwargs):
+        started.append(args[0] if args else kwargs.get("args"))
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", counted)
+    snap = load(GitSource(repo, git(repo, "rev-parse", "HEAD")))
+    assert len([k for k in snap.seeds if k.startswith("seeds/x")]) == 300
+    assert len(started) <= 3, started

@@ -52,6 +52,9 @@ class Source:
         """Every regular file below ``folder``: relative path -> SHA-256 (or a kind word)."""
         raise NotImplementedError
 
+    def close(self) -> None:
+        """Let go of what reading needed (a git process); reading again reopens it."""
+
 
 def _check_rel(rel: str) -> str:
     if not safe_relative(rel):
@@ -138,6 +141,44 @@ def git(repo: Path, *args: str, check: bool = True, binary: bool = False):
 
 
 REGULAR_MODES = ("100644", "100755")
+BLOB_CHUNK = 1 << 20
+
+
+class _Blobs:
+    """One ``git cat-file --batch`` process that every blob a snapshot reads streams
+    through, so a diff starts a fixed number of git processes however many seeds it
+    compares, and hashes each seed a chunk at a time."""
+
+    def __init__(self, repo: Path) -> None:
+        self.proc = subprocess.Popen(
+            ["git", "-C", str(repo), "cat-file", "--batch"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
+        )
+
+    def chunks(self, oid: str):
+        """The blob's bytes, a chunk at a time (each must be read to the end)."""
+        self.proc.stdin.write(oid.encode("ascii") + b"\n")
+        self.proc.stdin.flush()
+        header = self.proc.stdout.readline().split()
+        if len(header) != 3 or header[1] != b"blob":
+            raise SourceError(f"git cannot read object {oid}")
+        left = int(header[2])
+        while left:
+            chunk = self.proc.stdout.read(min(left, BLOB_CHUNK))
+            if not chunk:
+                raise SourceError(f"git stopped reading object {oid}")
+            left -= len(chunk)
+            yield chunk
+        self.proc.stdout.read(1)  # the newline after each object
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            self.proc.wait()
+        self.proc.stdout.close()
 
 
 class GitSource(Source):
@@ -147,6 +188,18 @@ class GitSource(Source):
         self.repo, self.commit, self.prefix = Path(repo), commit, prefix.strip("/")
         self.label = label or commit[:12]
         self._tree: dict[str, tuple[str, str, int]] | None = None
+        self._blobs: _Blobs | None = None
+
+    def _cat(self) -> _Blobs:
+        if self._blobs is None:
+            self._blobs = _Blobs(self.repo)
+        return self._blobs
+
+    def close(self) -> None:
+        """End the cat-file process (a later read starts another)."""
+        if self._blobs is not None:
+            self._blobs.close()
+            self._blobs = None
 
     def _index(self) -> dict[str, tuple[str, str, int]]:
         """path -> (mode, object id, size) of every entry under the package, one git call."""
@@ -175,7 +228,7 @@ class GitSource(Source):
             raise SourceError(f"refusing {rel} at {self.label}: not a regular file (mode {mode})")
         if size > limit:
             raise _too_big(rel, size, limit)
-        return git(self.repo, "cat-file", "blob", oid, binary=True).stdout
+        return b"".join(self._cat().chunks(oid))
 
     def files_under(self, folder: str) -> dict[str, str]:
         folder = _check_rel(folder).rstrip("/") + "/"
@@ -188,8 +241,10 @@ class GitSource(Source):
             elif size > MAX_FILE_BYTES:
                 out[rel] = f"too large ({size} bytes)"
             else:
-                blob = git(self.repo, "cat-file", "blob", oid, binary=True).stdout
-                out[rel] = hashlib.sha256(blob).hexdigest()
+                h = hashlib.sha256()
+                for chunk in self._cat().chunks(oid):
+                    h.update(chunk)
+                out[rel] = h.hexdigest()
         return out
 
 
@@ -395,6 +450,13 @@ def parse_csv(data: bytes) -> tuple[list[str], list[dict[str, str]], list[str]]:
 
 def load(source: Source) -> Snapshot:
     """Read the package ``source`` holds; raises SourceError if it has no descriptor at all."""
+    try:
+        return _load(source)
+    finally:
+        source.close()
+
+
+def _load(source: Source) -> Snapshot:
     notes: list[str] = []
     if source.read(DESCRIPTOR, MAX_JSON_BYTES) is None and not isinstance(source, EmptySource):
         raise SourceError(f"{source.label} has no {DESCRIPTOR}")
