@@ -605,3 +605,39 @@ def test_a_diff_starts_a_fixed_number_of_git_processes_however_many_seeds(tmp_pa
     snap = load(GitSource(repo, git(repo, "rev-parse", "HEAD")))
     assert len([k for k in snap.seeds if k.startswith("seeds/x")]) == 300
     assert len(started) <= 3, started
+
+
+@pytest.mark.parametrize(
+    "pattern, size",
+    [
+        ("act-[a-z0-9]+(-[a-z0-9]+)*", 7),
+        ("[0-9a-f]{64}", 64),
+        ("fig-[0-9]{4,}", 8),
+        (r"\p{L}{10}", 10),
+        (r"[]\]a]{4}", 4),
+        ("(?:ab|cd){2}", 8),
+        ("(?i)(?P<x>ab){3}", 6),
+        ("(.{0,100}){0,10}z", 1_001),
+        ("((a{2}){3}){4}", 24),
+        ("(a|aa){0,999}z", 2_998),
+    ],
+)
+def test_a_patterns_size_counts_its_repetitions_expanded(pattern, size):
+    from recruitment.patterns import pattern_size
+
+    assert pattern_size(pattern) == size
+
+
+def test_a_valid_but_slow_pattern_is_a_finding_on_its_schema(pkg, published):
+    """(.{0,100}){0,10}z is valid RE2 and matches at about 25 KiB/s."""
+    from conftest import edit_json, schema_field
+
+    edit_json(
+        pkg,
+        "schemas/actors.json",
+        lambda d: schema_field(d, "aliases")["constraints"].update(pattern="(.{0,100}){0,10}z"),
+    )
+    found = validate(pkg).findings
+    assert located(found) == {("schemas/actors.json", None, "aliases", "package/constraint")}
+    assert "too costly to match" in found[0].message
+    refused_export(pkg, published)

@@ -18,6 +18,7 @@ from pathlib import Path
 from . import limits
 from .findings import Finding
 from .paths import Refusal, confine, is_url, read_bounded, safe_relative, shown_path
+from .patterns import pattern_size
 
 DESCRIPTOR = "datapackage.json"
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,62}")
@@ -561,9 +562,15 @@ def _pattern_problem(pattern) -> str | None:
     from .numbers import _connection  # one DuckDB connection for such look-ups
 
     try:
-        _connection().execute("SELECT regexp_full_match('', ?)", [pattern]).fetchone()
+        _connection().execute("SELECT regexp_full_match('', ?)", [pattern]).fetchall()
     except Exception as err:  # noqa: BLE001 - DuckDB reports RE2's complaint
         return f"is not a valid RE2 regular expression ({str(err).splitlines()[0][:120]})."
+    size = pattern_size(pattern)
+    if size > limits.PATTERN_MAX_SIZE:
+        return (
+            f"is too costly to match: {size:,} characters with its counted repetitions "
+            f"expanded, at most {limits.PATTERN_MAX_SIZE} (see README, Limits)."
+        )
     return None
 
 
