@@ -641,3 +641,51 @@ def test_a_valid_but_slow_pattern_is_a_finding_on_its_schema(pkg, published):
     assert located(found) == {("schemas/actors.json", None, "aliases", "package/constraint")}
     assert "too costly to match" in found[0].message
     refused_export(pkg, published)
+
+
+# --- 6. published output cannot mislead its readers ------------------------------------------
+HOSTILE_PROSE = (
+    "![pixel](http://127.0.0.1:9/p.png) [click](https://example.invalid/x) "
+    "<img src=x onerror=alert(1)> <https://example.invalid> **bold** `code` ~~gone~~ a|b"
+)
+
+
+def test_descriptions_are_plain_text_in_the_codebook_page(pkg):
+    from conftest import edit_json, schema_field
+    from recruitment.package import load_package
+    from recruitment.publish.site.data import SiteData
+    from recruitment.publish.site.pages import codebook_page
+
+    def hostile(doc):
+        doc["fields"][1]["description"] = HOSTILE_PROSE
+        doc["fields"][1]["title"] = "# " + HOSTILE_PROSE
+        schema_field(doc, "kind")["enumDescriptions"]["person"] = HOSTILE_PROSE
+
+    edit_json(pkg, "schemas/actors.json", hostile)
+    edit_json(
+        pkg,
+        "datapackage.json",
+        lambda d: d["resources"][1].update(description="- " + HOSTILE_PROSE),
+    )
+    package, findings = load_package(pkg)
+    assert findings == []
+    page = codebook_page(SiteData(package))
+    body = page[page.index('<div class="codebook">') :]
+    assert "<img" not in body and "<strong>" not in body and "<del>" not in body
+    assert not re.search(r'href="(?!#)', body)  # links only to the codebook's own anchors
+    assert "![pixel](http://127.0.0.1:9/p.png)" in body  # the words stay, as text
+    assert body.count("&lt;img src=x onerror=alert(1)&gt;") == 4
+
+
+def test_images_and_remote_links_never_survive_the_codebook_renderer():
+    from markdown_it import MarkdownIt
+
+    from recruitment.publish.site.pages import own_links_only
+
+    md = MarkdownIt("commonmark")
+    tokens = md.parse("![a](http://x/p.png) [b](http://x) [c](#own)")
+    for t in tokens:
+        if t.type == "inline":
+            t.children = own_links_only(t.children)
+    html = md.renderer.render(tokens, md.options, {})
+    assert html == '<p>a b <a href="#own">c</a></p>\n'

@@ -371,8 +371,29 @@ def codebook_page(data: SiteData) -> str:
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag in ("h2", "h3"):
             token.attrSet("id", codebook.slug(tokens[i + 1].content))
+        if token.type == "inline" and token.children:
+            token.children = own_links_only(token.children)
     body = f'<div class="codebook">{md.renderer.render(tokens, md.options, {})}</div>'
     return layout(data, "Codebook", body, current="codebook.html")
+
+
+def own_links_only(children: list) -> list:
+    """Inline Markdown tokens with no image (its text stays) and no link that leaves the
+    page (its text stays): the codebook's own anchors (#…) are its only links. The schema
+    text is escaped to plain text already (codebook.cell); this holds whatever it says."""
+    from markdown_it.token import Token
+
+    out, dropping = [], False
+    for t in children:
+        if t.type == "image":
+            out.append(Token("text", "", 0, content=t.content))
+        elif t.type == "link_open" and not str(t.attrGet("href") or "").startswith("#"):
+            dropping = True
+        elif t.type == "link_close" and dropping:
+            dropping = False
+        else:
+            out.append(t)
+    return out
 
 
 # --- overview -------------------------------------------------------------------------
