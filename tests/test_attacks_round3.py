@@ -689,3 +689,49 @@ def test_images_and_remote_links_never_survive_the_codebook_renderer():
             t.children = own_links_only(t.children)
     html = md.renderer.render(tokens, md.options, {})
     assert html == '<p>a b <a href="#own">c</a></p>\n'
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [("a/b", "a_b"), ("a b", "a_b"), ("Fig-1", "fig-1"), ("a~2fb", "a/b"), ("é", "~c3~a9"),
+     ("x" * 300, "x" * 299 + "y"), ("x" * 300, "x" * 80 + "~~")],
+)  # fmt: skip
+def test_two_keys_never_share_a_page_and_no_page_name_is_too_long(a, b):
+    from recruitment.publish.site.pages import page_name
+
+    assert page_name(a) != page_name(b)
+    for key in (a, b):
+        name = page_name(key)
+        assert re.fullmatch(r"[a-z0-9._~-]{1,146}", name), name
+
+
+def test_ids_differing_only_in_a_replaced_character_get_their_own_evidence(pkg):
+    """'act-a/b' and 'act-a_b' shared prov/actors-act-a_b.html: one row showed another's
+    evidence. An id too long for a file name failed the build without a finding."""
+    from conftest import edit_json, schema_field
+    from recruitment.publish.site import render
+    from recruitment.publish.site.data import collect
+
+    def loosen(doc):
+        schema_field(doc, "actor_id")["constraints"].pop("pattern")
+        schema_field(doc, "actor_id")["constraints"].pop("maxLength")
+
+    edit_json(pkg, "schemas/actors.json", loosen)
+    ids = ["act-a/b", "act-a_b", "act-" + "x" * 400]
+    _many(pkg, "actors", 3, _rows_with(actor_id=lambda i: ids[i], name=lambda i: f"Actor {i}"))
+    result = validate(pkg)
+    assert result.valid, result.findings
+    files = render(collect(result, None))
+    pages = [rel for rel in files if rel.startswith("prov/actors-act-")]
+    mine = {rel: text for rel, text in files.items() if rel in pages and "Actor " in text}
+    assert len(mine) == 3 and all(len(rel) < 200 for rel in mine)
+    for i in range(3):
+        assert sum(f"Actor {i}<" in text for text in mine.values()) == 1
+
+
+def test_an_id_longer_than_the_schema_allows_is_a_finding(pkg):
+    from conftest import set_cells
+
+    line = set_cells(pkg, "actors", 2, actor_id="act-" + "x" * 61)
+    found = located(validate(pkg).findings)
+    assert ("data/actors.csv", line, "actor_id", "standard/max-length") in found

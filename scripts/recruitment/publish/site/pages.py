@@ -7,6 +7,7 @@ file:// folder or any static server, and nothing on a page depends on the build 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,9 +26,22 @@ def e(value: object) -> str:
     return escape("" if value is None else str(value), quote=True)
 
 
+PAGE_NAME_CHARS = 120
+"""Longest page name (a file name is at most 255 bytes); a longer one is cut and hashed."""
+
+
 def page_name(text: str) -> str:
-    """A file name from a key: keys are plain identifiers here, but never trust a path."""
-    return re.sub(r"[^A-Za-z0-9._-]", "_", text)
+    """A file name from a key, one to one: lowercase letters, digits, '.', '_' and '-' stay,
+    every other character (capitals too, and '~') is written as ~xx per UTF-8 byte. So two
+    keys never share a page, not even on a case-insensitive file system. A name longer
+    than PAGE_NAME_CHARS keeps its first 80 characters and ends in ``~~`` and the
+    SHA-256 of the key (``~~`` never occurs in a name that is not cut)."""
+    name = re.sub(
+        r"[^a-z0-9._-]", lambda m: "".join(f"~{b:02x}" for b in m[0].encode()), str(text)
+    )
+    if len(name) <= PAGE_NAME_CHARS:
+        return name
+    return name[:80] + "~~" + hashlib.sha256(str(text).encode()).hexdigest()
 
 
 def prov_href(row: Row, prefix: str = "") -> str:
