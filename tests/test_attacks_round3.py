@@ -735,3 +735,37 @@ def test_an_id_longer_than_the_schema_allows_is_a_finding(pkg):
     line = set_cells(pkg, "actors", 2, actor_id="act-" + "x" * 61)
     found = located(validate(pkg).findings)
     assert ("data/actors.csv", line, "actor_id", "standard/max-length") in found
+
+
+@pytest.mark.parametrize("words, value, ok", [
+    ("9007199254740993", "9007199254740992", False),  # equal as doubles, not as integers
+    ("9007199254740993", "9007199254740993", True),
+    ("9,007,199,254,740,993", "9007199254740992", False),
+    ("999999999999999999", "999999999999999998", False),  # 18 digits, the most an integer has
+])  # fmt: skip
+def test_integer_words_are_compared_as_integers(pkg, words, value, ok):
+    add_seed(pkg, f"The agency counted {words} recruits in all, it said.\n")
+    _many(
+        pkg,
+        "figures",
+        1,
+        _rows_with(
+            figure_id="fig-9999", value_text=words, value=value, qualifier="exact",
+            value_low="", value_high="", period_start="", period_end="", period_precision="",
+            period_text="", period_basis="", event_id="", claim_key="big-count", notes="",
+            source_id="src-900", line="1", quote=f"counted {words} recruits",
+        ),
+    )  # fmt: skip
+    found = located(validate(pkg).findings)
+    last = len((pkg / "data/figures.csv").read_text().splitlines())
+    expected = set() if ok else {("data/figures.csv", last, "value_text", "provenance/value-text")}
+    assert found == expected
+
+
+def test_number_words_read_exactly_past_two_to_the_53():
+    from recruitment.numbers import parse_number_text
+
+    assert parse_number_text("9007199254740993") == (9007199254740993, 9007199254740993)
+    assert parse_number_text("1.5 million") == (1_500_000, 1_500_000)
+    assert parse_number_text("9" * 40) is None  # too large to read: a finding, not an error
+    assert parse_number_text("99999999999999999999999999999999 billion") is None

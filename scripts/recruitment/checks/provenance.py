@@ -14,6 +14,7 @@ import os
 import unicodedata
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 from pathlib import Path
 
 from .. import limits
@@ -326,7 +327,7 @@ def _citation_finding(con, res, i, at, source_id, line, quote, text, problem) ->
 
 
 def _check_value_text(con, res: Resource) -> list[Finding]:
-    from ..numbers import NUMERAL, install
+    from ..numbers import NUMERAL, install, numeral
 
     install(con)
     return query_findings(
@@ -340,8 +341,7 @@ def _check_value_text(con, res: Resource) -> list[Finding]:
             FROM (SELECT DISTINCT value_text FROM cited WHERE NOT plain)),
         parsed AS (
             SELECT c.* EXCLUDE (plain),
-                   CASE WHEN c.plain THEN [CAST(replace(c.value_text, ',', '') AS DOUBLE),
-                                           CAST(replace(c.value_text, ',', '') AS DOUBLE)]
+                   CASE WHEN c.plain THEN [{numeral("c.value_text")}, {numeral("c.value_text")}]
                         ELSE w.p END AS p
             FROM cited c LEFT JOIN words w ON w.value_text = c.value_text)
         SELECT * FROM parsed
@@ -371,8 +371,11 @@ def _value_text_finding(res, at, text, qualifier, value, low, high, parsed) -> F
     return Finding(res.path, at, "value_text", "provenance/value-text", msg)
 
 
-def _n(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else str(x)
+def _n(x) -> str:
+    """A number the macro read (exact DECIMAL), as the message prints it: 134500, 1.5."""
+    from ..numbers import plain
+
+    return str(plain(x)) if isinstance(x, Decimal) else str(int(x) if x == int(x) else x)
 
 
 def _quote_message(source_id, line, quote, text, elsewhere, detail: bool) -> str:

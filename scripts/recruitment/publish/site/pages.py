@@ -36,9 +36,7 @@ def page_name(text: str) -> str:
     keys never share a page, not even on a case-insensitive file system. A name longer
     than PAGE_NAME_CHARS keeps its first 80 characters and ends in ``~~`` and the
     SHA-256 of the key (``~~`` never occurs in a name that is not cut)."""
-    name = re.sub(
-        r"[^a-z0-9._-]", lambda m: "".join(f"~{b:02x}" for b in m[0].encode()), str(text)
-    )
+    name = re.sub(r"[^a-z0-9._-]", lambda m: "".join(f"~{b:02x}" for b in m[0].encode()), str(text))
     if len(name) <= PAGE_NAME_CHARS:
         return name
     return name[:80] + "~~" + hashlib.sha256(str(text).encode()).hexdigest()
