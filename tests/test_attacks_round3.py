@@ -769,3 +769,27 @@ def test_number_words_read_exactly_past_two_to_the_53():
     assert parse_number_text("1.5 million") == (1_500_000, 1_500_000)
     assert parse_number_text("9" * 40) is None  # too large to read: a finding, not an error
     assert parse_number_text("99999999999999999999999999999999 billion") is None
+
+
+@pytest.mark.parametrize("rel", ["datapackage.json", "schemas/actors.json"])
+def test_a_key_repeated_in_a_json_file_is_a_finding_on_its_line(pkg, published, rel):
+    """Python keeps the last of two "version" keys, other readers the first."""
+    text = (pkg / rel).read_text(encoding="utf-8")
+    key = '"version"' if rel == "datapackage.json" else '"name"'
+    at = next(n for n, t in enumerate(text.splitlines(), 1) if t.lstrip().startswith(key))
+    lines = text.splitlines()
+    lines.insert(at, lines[at - 1])  # the same key again, on the next line
+    (pkg / rel).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = validate(pkg).findings
+    assert (rel, at + 1, None, "package/json") in located(found)
+    assert "appears twice in one object" in found[0].message
+    refused_export(pkg, published)
+
+
+def test_the_diff_notes_a_json_file_with_a_repeated_key(tmp_path):
+    from recruitment.review.snapshot import FolderSource, load
+
+    pkg = copy_package(tmp_path / "pkg")
+    (pkg / "schemas/actors.json").write_text('{"fields": [], "fields": [{"name": "x"}]}')
+    snap = load(FolderSource(pkg))
+    assert any("appears twice" in n for n in snap.notes) and snap.tables["actors"].schema == {}

@@ -133,6 +133,31 @@ def _no_constant(name: str):
     raise _BadConstant(f"{name} is not valid JSON")
 
 
+class DuplicateKey(ValueError):
+    """A JSON object names a key twice: which value counts would depend on the reader."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"the key {key[:60]!r} appears twice in one object")
+        self.key = key
+
+
+def unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    """``object_pairs_hook`` of every JSON read: a repeated key raises DuplicateKey (Python
+    keeps the last value, other readers the first; neither may decide silently)."""
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            raise DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _second_key_line(text: str, key: str) -> int | None:
+    """The line of the second ``"key":`` in ``text`` (where the repeat most likely is)."""
+    hits = list(re.finditer(re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:", text))
+    return text.count("\n", 0, hits[1].start()) + 1 if len(hits) > 1 else None
+
+
 def _finite_float(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
@@ -175,7 +200,15 @@ def _read_json(
     except UnicodeDecodeError as err:
         return None, [Finding(rel, None, None, "package/json", f"{rel} is not UTF-8 ({err}).")]
     try:
-        data = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
+        data = json.loads(
+            text,
+            parse_constant=_no_constant,
+            parse_float=_finite_float,
+            object_pairs_hook=unique_keys,
+        )
+    except DuplicateKey as err:
+        line = _second_key_line(text, err.key)
+        return None, [Finding(rel, line, None, "package/json", f"{str(err).capitalize()}.")]
     except json.JSONDecodeError as err:
         return None, [
             Finding(rel, err.lineno, None, "package/json", f"{err.msg} at column {err.colno}.")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .. import limits
 from ..checks.validate import Validation, temp_relations, validate
-from ..package import Package, Resource
+from ..package import Package, Resource, unique_keys
 from ..paths import Refusal, confine, read_bounded
 from ..sqltypes import ident, literal
 from . import ddl, views
@@ -403,7 +403,7 @@ def _schema(pkg: Package, res: Resource) -> dict:
     real = confine(pkg.root, res.schema_path, limits.JSON_MAX_BYTES)
     if isinstance(real, Refusal):
         raise OSError(real.message)
-    return json.loads(read_bounded(real, limits.JSON_MAX_BYTES))
+    return json.loads(read_bounded(real, limits.JSON_MAX_BYTES), object_pairs_hook=unique_keys)
 
 
 def write_checksums(tmp: Path) -> None:

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import limits
-from ..package import PACKAGE_NAME, load_package
+from ..package import PACKAGE_NAME, load_package, unique_keys
 from ..paths import Unreadable, read_bounded, read_published
 from ..review import diff as d
 from ..review.snapshot import EmptySource, FolderSource, GitSource, SourceError, git, load, repo_top
@@ -118,7 +118,7 @@ def check_built(root: Path, dist: Path) -> dict:
     if marker.is_symlink() or not marker.is_file() or _read(marker, MARKER) != MARKER_TEXT.encode():
         raise ReleaseError(f"{dist} holds no {MARKER} of a build: run `recruitment build` first")
     try:
-        meta = json.loads(_read(built, str(built)))
+        meta = json.loads(_read(built, str(built)), object_pairs_hook=unique_keys)
     except ValueError as err:
         raise ReleaseError(f"{built} is not the JSON a build writes ({err}); rebuild") from err
     if not isinstance(meta, dict):

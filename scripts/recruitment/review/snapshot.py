@@ -25,7 +25,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ..package import DESCRIPTOR
+from ..package import DESCRIPTOR, unique_keys
 from ..paths import safe_relative
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -416,8 +416,8 @@ def _json(source: Source, rel: str, notes: list[str]) -> dict:
         notes.append(f"{rel} is missing")
         return {}
     try:
-        doc = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        doc = json.loads(data.decode("utf-8"), object_pairs_hook=unique_keys)
+    except (UnicodeDecodeError, ValueError) as err:  # a repeated key too (DuplicateKey)
         notes.append(f"{rel} is not valid JSON ({err})")
         return {}
     return doc if isinstance(doc, dict) else {}
