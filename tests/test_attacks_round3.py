@@ -793,3 +793,32 @@ def test_the_diff_notes_a_json_file_with_a_repeated_key(tmp_path):
     (pkg / "schemas/actors.json").write_text('{"fields": [], "fields": [{"name": "x"}]}')
     snap = load(FolderSource(pkg))
     assert any("appears twice" in n for n in snap.notes) and snap.tables["actors"].schema == {}
+
+
+@pytest.mark.parametrize(
+    "old, new, bump",
+    [(0, "abc", "major"), ("abc", 0, "major"), (0, None, "minor"), ([1], {"a": 1}, "major"),
+     (0, 1e300, "major")],
+)  # fmt: skip
+def test_a_malformed_bound_never_crashes_the_diff_or_the_summary(tmp_path, old, new, bump):
+    """`minimum: "abc"` crashed diff and summary, so the gate printed nothing."""
+    from conftest import edit_json, schema_field
+    from recruitment.review import diff as d
+    from recruitment.review.snapshot import FolderSource, load
+    from recruitment.review.summary import render
+    from recruitment.review.versioning import check
+
+    base, head = copy_package(tmp_path / "base"), copy_package(tmp_path / "head")
+    for root, value in ((base, old), (head, new)):
+
+        def bound(doc, v=value):
+            schema_field(doc, "value")["constraints"].update(minimum=v)
+
+        edit_json(root, "schemas/figures.json", bound)
+    diff = d.compare(load(FolderSource(base)), load(FolderSource(head)))
+    assert diff.required_bump == bump
+    gate = check(diff, FolderSource(head))
+    assert "version/bump" in {f.rule for f in gate}
+    assert "Version gate" in render([], "pkg", diff, gate)
+    for fmt in d.FORMATS.values():
+        assert "minimum" in fmt(diff)

@@ -294,11 +294,10 @@ def _field_changes(table: str, name: str, old: dict, new: dict) -> list[Change]:
             tighter = bool(n) if key in ("required", "unique") else True
         elif key in ("required", "unique"):
             tighter = bool(n) and not bool(o)
-        elif key in LOWER_BOUNDS:
-            tighter = _num(n) > _num(o)
-        elif key in UPPER_BOUNDS:
-            tighter = _num(n) < _num(o)
-        else:  # a changed pattern (or anything else) may reject what passed before
+        elif key in LOWER_BOUNDS + UPPER_BOUNDS and _comparable(o, n):
+            tighter = _num(n) > _num(o) if key in LOWER_BOUNDS else _num(n) < _num(o)
+        else:  # a changed pattern, a bound of another kind (or anything else) may reject
+            # what passed before
             tighter = True
         word = "tightened" if tighter else "loosened"
         add(f"constraint-{word}", f"{key} {o!r} → {n!r} ({word})", "major" if tighter else "minor")
@@ -341,6 +340,11 @@ def _enum_changes(table: str, name: str, old, new) -> list[Change]:
 
 def _dict(value) -> dict:
     return value if isinstance(value, dict) else {}
+
+
+def _comparable(a, b) -> bool:
+    """Whether two bounds can be ordered: both numbers, or both texts (ISO dates)."""
+    return type(_num(a)) is type(_num(b))
 
 
 def _num(value) -> float | str:
