@@ -822,3 +822,39 @@ def test_a_malformed_bound_never_crashes_the_diff_or_the_summary(tmp_path, old, 
     assert "Version gate" in render([], "pkg", diff, gate)
     for fmt in d.FORMATS.values():
         assert "minimum" in fmt(diff)
+
+
+@pytest.fixture
+def no_hang():
+    """Turn a hang (a FIFO opened for reading with no writer) into a failure, not a stall."""
+    import signal
+
+    def stuck(*_):
+        raise TimeoutError("blocked on a file that is not a regular file")
+
+    old = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, old)
+
+
+def test_add_source_refuses_a_fifo_instead_of_waiting_on_it(pkg, tmp_path, no_hang):
+    from recruitment.curate.add_source import Refused, add_source
+
+    fifo = tmp_path / "article.txt"
+    os.mkfifo(fifo)
+    before = [snapshot(pkg / "seeds"), snapshot(pkg / "data")]
+    with pytest.raises(Refused, match="not a regular file"):
+        add_source(pkg, fifo)
+    assert [snapshot(pkg / "seeds"), snapshot(pkg / "data")] == before
+
+
+def test_add_source_never_reads_a_fifo_under_seeds(pkg, tmp_path, no_hang):
+    from recruitment.curate.add_source import add_source
+
+    os.mkfifo(pkg / "seeds" / "stray.txt")
+    article = tmp_path / "article.txt"
+    article.write_text("Dated 2024-05-01. A new article with 12 numbers in it.\n")
+    added = add_source(pkg, article)
+    assert (pkg / added.seed_file).read_bytes() == article.read_bytes()
