@@ -858,3 +858,44 @@ def test_add_source_never_reads_a_fifo_under_seeds(pkg, tmp_path, no_hang):
     article.write_text("Dated 2024-05-01. A new article with 12 numbers in it.\n")
     added = add_source(pkg, article)
     assert (pkg / added.seed_file).read_bytes() == article.read_bytes()
+
+
+# --- item 2: invisible and direction-changing characters --------------------------------------
+def test_every_format_character_is_in_the_escaped_class():
+    import sys
+    import unicodedata
+
+    from recruitment.report import UNSAFE
+
+    cf = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
+    assert len(cf) > 150 and all(UNSAFE.fullmatch(ch) for ch in cf)
+
+
+FORMAT_CHARS = ["\u202e", "\u2066", "\u200b", "\u200d", "\u2060", "\ufeff", "\u00ad", "\U000e0041"]
+
+
+def test_a_format_character_is_a_finding_in_every_cell_and_escaped_in_every_output(pkg):
+    from conftest import set_cells
+    from recruitment.report import FORMATS
+
+    lines = {
+        char: set_cells(
+            pkg, "actors", 2 + i, name=f"UK Ministry of{char} Defence", country=f"GB{char}R"
+        )
+        for i, char in enumerate(FORMAT_CHARS)
+    }
+    found = validate(pkg).findings
+    for char, line in lines.items():
+        for column in ("name", "country"):
+            assert ("data/actors.csv", line, column, "text/format-character") in located(found)
+        (message,) = {
+            f.message for f in found if f.line == line and f.rule == "text/format-character"
+            and f.column == "name"
+        }  # fmt: skip
+        assert f"U+{ord(char):04X} " in message and "at character 15" in message
+    for fmt, render in FORMATS.items():  # what `validate --format FMT` prints
+        out = render(found, "pkg")
+        for char in FORMAT_CHARS:
+            assert char not in out and f"U+{ord(char):04X}" in out, (fmt, char)
+            if fmt != "json" and ord(char) > 0xFF:  # as diff shows it (U+00AD may read \xad)
+                assert f"\\u{ord(char):04x}" in out or f"\\U{ord(char):08x}" in out

@@ -573,7 +573,27 @@ def _(pkg, monkeypatch):
 
 @case("text/invisible")
 def _(pkg):
-    return Expect(EVT, set_cells(pkg, "events", 3, place="\u2060\u200d"), "place")
+    """Fillers that show nothing (no format character: that is a finding of its own)."""
+    return Expect(EVT, set_cells(pkg, "events", 3, place="\u3164\u2800"), "place")
+
+
+@case("text/invisible", "format-characters-only")
+def _(pkg):
+    line = set_cells(pkg, "events", 3, place="\u2060\u200d")
+    return Expect(EVT, line, "place", also={"text/format-character"})
+
+
+@case("text/format-character")
+def _(pkg):
+    """A right-to-left override: 'Putin signs' would display reversed after it."""
+    line = set_cells(pkg, "events", 3, summary="Putin \u202esngis a decree.")
+    return Expect(EVT, line, "summary", contains="U+202E RIGHT-TO-LEFT OVERRIDE at character 7")
+
+
+@case("text/format-character", "zero-width-space")
+def _(pkg):
+    line = set_cells(pkg, "actors", 2, name="UK Ministry\u200b of Defence")
+    return Expect("data/actors.csv", line, "name", contains="U+200B ZERO WIDTH SPACE")
 
 
 @case("text/control", "line-separator")

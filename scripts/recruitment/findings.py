@@ -359,6 +359,12 @@ RULES: dict[str, Rule] = {
                 "Remove the control character (tab, form feed, C1 controls, U+0085, U+2028, "
                 "U+2029, ...).",
             ),
+            "format-character": (
+                "Text holds an invisible or direction-changing character",
+                "Remove the format character the message names (a zero-width space or joiner, "
+                "a direction override or isolate, a byte-order mark, a soft hyphen): it shows "
+                "nothing, or makes the text display as something else than it is.",
+            ),
             "invisible": (
                 "Text shows nothing",
                 "Write visible text, or leave the cell empty where the column allows it.",

@@ -23,20 +23,45 @@ from itertools import groupby
 from .findings import Finding, as_findings
 from .limits import MAX_LISTED
 
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_RAW_IN_JSON = re.compile(r"[\x7f-\x9f\u2028\u2029]")
+FORMAT_CHARACTERS = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f"
+)
+"""Every Unicode format character (category Cf: zero-width, joiners, direction overrides and
+isolates, byte-order mark, soft hyphen, tags), as the body of a regex character class;
+the validator reports each as ``text/format-character`` and every output escapes it, so
+a name never displays as something else than it is. A test checks it against unicodedata."""
+UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{FORMAT_CHARACTERS}]")
+"""Characters no output line shows raw: controls, line separators, format characters."""
+_RAW_IN_JSON = re.compile(f"[\x7f-\x9f\u2028\u2029{FORMAT_CHARACTERS}]")
+
+
+def escape_char(ch: str) -> str:
+    """``ch`` as \\uXXXX (\\UXXXXXXXX beyond the BMP): how diff and validate show it."""
+    return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
+
+
+def json_escape(ch: str) -> str:
+    """``ch`` as JSON's \\uXXXX escape (a surrogate pair beyond the BMP)."""
+    if ord(ch) <= 0xFFFF:
+        return f"\\u{ord(ch):04x}"
+    n = ord(ch) - 0x10000
+    return f"\\u{0xD800 + (n >> 10):04x}\\u{0xDC00 + (n & 0x3FF):04x}"
 
 
 def _escape(match: re.Match) -> str:
     ch = match.group()
     return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch) or (
-        f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+        f"\\x{ord(ch):02x}" if ord(ch) < 0xA0 else escape_char(ch)
     )
 
 
 def clean(text: object) -> str:
-    """``text`` on one line: control characters and line separators shown as escapes."""
-    return _UNSAFE.sub(_escape, str(text)).replace("##[", "##\\[")
+    """``text`` on one line: control characters, line separators and format characters
+    shown as escapes."""
+    return UNSAFE.sub(_escape, str(text)).replace("##[", "##\\[")
 
 
 def guard(line: str) -> str:
@@ -104,7 +129,7 @@ def as_json(findings: Iterable[Finding], package: str = "", version: str = "", *
     text = json.dumps(doc, indent=2, ensure_ascii=False)
     # json escapes C0 controls but leaves C1 controls and U+2028/U+2029 raw; escaped, the
     # document reads the same and no string can break a line.
-    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return _RAW_IN_JSON.sub(lambda m: json_escape(m.group()), text) + "\n"
 
 
 def _escape_data(text: str) -> str:

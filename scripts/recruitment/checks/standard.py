@@ -9,6 +9,7 @@ typed table of the same name, which the later layers and the export read.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,22 +21,48 @@ from .csvfile import LINE_COLUMN
 from .listing import query_findings
 
 MAX_SHOWN = 60
-WHITESPACE = r"[\s\x{00A0}\x{1680}\x{2000}-\x{200B}\x{202F}\x{205F}\x{3000}\x{FEFF}]"
+WHITESPACE = r"[\s\x{00A0}\x{1680}\x{2000}-\x{200A}\x{202F}\x{205F}\x{3000}]"
+"""Spaces (ASCII, no-break, the typographic ones); the zero-width ones are format characters."""
+FORMAT = r"\p{Cf}"
+"""Unicode format characters (category Cf): zero-width spaces and joiners, direction
+overrides and isolates, the byte-order mark, the soft hyphen, tags. Each shows nothing or
+changes how the text around it displays, so a name could read as another."""
 CONTROL = r"[\x00-\x1F\x7F-\x9F\x{2028}\x{2029}]"
 """C0 and C1 controls (NEL, U+0085, among them), DEL, and the Unicode line and paragraph
 separators: anything a terminal or a CI log could read as a line break or a command."""
 INVISIBLE = r"[\p{Cf}\p{Z}\p{Mn}\p{Me}\x{115F}\x{1160}\x{3164}\x{FFA0}\x{2800}]+"
 """Text made only of characters that show nothing: format characters (zero-width joiners,
 U+2060, U+FEFF), spaces, lone combining marks, Hangul and Braille fillers."""
-TEXT_SCREEN = rf"^{WHITESPACE}|{WHITESPACE}$|^[=+\-@]|{CONTROL}|^{INVISIBLE}$"
-"""One pattern that every white-space, formula, control-character or invisible-text problem
-matches: the scan tests it once per string instead of four patterns."""
-SCREENED = {"text/whitespace", "text/formula", "text/control", "text/invisible"}
+TEXT_SCREEN = rf"^{WHITESPACE}|{WHITESPACE}$|^[=+\-@]|{CONTROL}|{FORMAT}|^{INVISIBLE}$"
+"""One pattern that every white-space, formula, control-character, format-character or
+invisible-text problem matches: the scan tests it once per string instead of five."""
+SCREENED = {
+    "text/whitespace",
+    "text/formula",
+    "text/control",
+    "text/format-character",
+    "text/invisible",
+}
 
 
 def shown(value: object) -> str:
     text = str(value)
     return repr(text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…")
+
+
+def format_message(value: object) -> str:
+    """Name the first format character of ``value``: its code point, name and position."""
+    text = str(value)
+    at, ch = next(
+        ((i, c) for i, c in enumerate(text) if unicodedata.category(c) == "Cf"), (None, None)
+    )
+    if ch is None:  # RE2's Unicode tables are newer than this Python's
+        return f"{shown(value)} holds a format character (invisible or direction-changing)."
+    name = unicodedata.name(ch, "unnamed")
+    return (
+        f"{shown(value)} holds U+{ord(ch):04X} {name} at character {at + 1}: a format "
+        "character, invisible or changing the direction of the text around it."
+    )
 
 
 BOUNDS = (
@@ -139,6 +166,14 @@ def _field_checks(res: Resource, f: Field) -> list[CellCheck]:
                 "text/control",
                 lambda v, t: f"regexp_matches({v}, {literal(CONTROL)})",
                 lambda v: f"{shown(v)} holds a control character or line separator.",
+            )
+        )
+        add(
+            CellCheck(
+                f.name,
+                "text/format-character",
+                lambda v, t: f"regexp_matches({v}, {literal(FORMAT)})",
+                format_message,
             )
         )
         add(
@@ -352,7 +387,7 @@ def check_foreign_keys(con, pkg: Package, res: Resource, loaded: set[str]) -> Fi
 
 # --- the fast screen: one polars pass that types every column and flags suspect rows -------
 
-SCREEN_RUST = rf"^{WHITESPACE}|{WHITESPACE}$|^[=+\-@]|{CONTROL}|^[^\x21-\x7E]+$"
+SCREEN_RUST = rf"^{WHITESPACE}|{WHITESPACE}$|^[=+\-@]|{CONTROL}|{FORMAT}|^[^\x21-\x7E]+$"
 """TEXT_SCREEN for polars (Rust's linear-time regex): white space, formula starts and
 controls as in TEXT_SCREEN; for invisible-only text, any text without a visible ASCII
 character (a superset: the exact rule is decided by DuckDB on the flagged rows)."""
