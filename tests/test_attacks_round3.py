@@ -899,3 +899,35 @@ def test_a_format_character_is_a_finding_in_every_cell_and_escaped_in_every_outp
             assert char not in out and f"U+{ord(char):04X}" in out, (fmt, char)
             if fmt != "json" and ord(char) > 0xFF:  # as diff shows it (U+00AD may read \xad)
                 assert f"\\u{ord(char):04x}" in out or f"\\U{ord(char):08x}" in out
+
+
+# --- item 3: references stay inside one article -----------------------------------------------
+def test_every_figure_event_reference_of_another_article_is_a_finding(pkg, published):
+    import csv
+    import io
+
+    from recruitment.checks.curation import reports
+    from recruitment.package import load_package
+
+    path = pkg / "data/figures.csv"
+    figures = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    events = list(csv.DictReader(io.StringIO((pkg / "data/events.csv").read_text("utf-8"))))
+    moved = {}
+    for i, fig in enumerate(figures):
+        other = next((e for e in events if e["source_id"] != fig["source_id"]), None)
+        if fig["event_id"] and other:
+            fig["event_id"] = other["event_id"]
+            moved[i + 2] = other["source_id"]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, list(figures[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(figures)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    found = validate(pkg).findings
+    assert {f.line for f in found if f.rule == "curation/other-source"} == set(moved)
+    assert located(found) == {
+        ("data/figures.csv", n, "event_id", "curation/other-source") for n in moved
+    }
+    refused_export(pkg, published)
+    package, _ = load_package(ROOT)  # reports (events, figures) vs things named across them
+    assert [r for r in package.resources if reports(package.resources[r])] == ["events", "figures"]

@@ -688,6 +688,15 @@ def _(pkg):
     return Expect(EVT, line, "date_end", contains="leaves out the end")
 
 
+@case("curation/other-source")
+def _(pkg):
+    """A figure of one article tied to an event another article reports."""
+    line, fig = find_row(pkg, "figures", event_id=lambda v: v != "")
+    _, evt = find_row(pkg, "events", source_id=lambda v: v != fig["source_id"])
+    set_cells(pkg, "figures", line, event_id=evt["event_id"])
+    return Expect(FIG, line, "event_id", contains=f"is a row of {evt['source_id']}")
+
+
 def _new_code(pkg, table: str, column: str, code: str) -> None:
     """Add ``code`` to a column's enum (and codebook), as a schema change would."""
 

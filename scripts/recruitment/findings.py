@@ -479,6 +479,12 @@ RULES.update(
                 "One of the two is wrong: delete the exclusion if the words are data, or the "
                 "row if they are not.",
             ),
+            "other-source": (
+                "A reference points at a row of another article",
+                "Point at the row of the same article (the same source_id) that reports it, "
+                "or leave the reference empty; that two articles report the same happening "
+                "or claim is said by giving both rows the same event_key (claim_key).",
+            ),
             "relative-date": (
                 "A relative date is not the interval its words resolve to",
                 "Set start and end to the resolved interval shown (scripts/recruitment/checks/"

@@ -10,6 +10,12 @@
   ``<p>_text``) with basis ``relative`` holds exactly what :func:`dates.resolve` gives for
   its words and the article's publication interval; words it cannot read need ``inferred``.
 * ``curation/interval-honest``: a ``stated`` interval contains every date its words allow.
+* ``curation/other-source``: a reference from one row of evidence to another (a figure's
+  ``event_id``) points at a row of the same article. A table whose rows are reports of
+  one article names their identity across articles in a ``*_key`` column (``event_key``,
+  ``claim_key``); a foreign key to such a table must stay inside the citing row's source,
+  and cross-article identity is said with the key. Tables of things named across articles
+  (actors) have no such column, and references to them may cross articles.
 
 Everything is SQL over whole tables in the validation's DuckDB connection; the resolver runs
 once per distinct (words, publication interval). The column groups are found in the Table
@@ -44,6 +50,50 @@ def check_curation(con, pkg: Package, loaded: set[str]) -> Findings:
             if res is not exclusions:
                 out += check_excluded(con, res, exclusions)
     out += check_dates(con, pkg, loaded)
+    for res in tables:
+        out += check_same_source(con, pkg, res, loaded)
+    return out
+
+
+def reports(res: Resource) -> bool:
+    """Whether the rows of ``res`` are one article's reports: it cites a source, and names
+    their identity across articles in a ``*_key`` column of its own."""
+    return res.has(*CITE) and any(
+        f.name.endswith("_key") and f.type == "string" for f in res.fields
+    )
+
+
+def check_same_source(con, pkg: Package, res: Resource, loaded: set[str]) -> Findings:
+    """A foreign key of a citing row to a row of reports names a row of the same source."""
+    out = Findings()
+    t, ln = ident(res.name), ident(LINE_COLUMN)
+    for fk in res.foreign_keys:
+        target = pkg.resources.get(fk.resource)
+        if target is None or target.name not in loaded or not reports(target):
+            continue
+        on = " AND ".join(
+            f"r.{ident(a)} = x.{ident(b)}"
+            for a, b in zip(fk.fields, fk.reference_fields, strict=True)
+        )
+        key = ", ".join(f"r.{ident(a)}" for a in fk.fields)
+        out += query_findings(
+            con,
+            f"""SELECT r.{ln} AS at, concat_ws(', ', {key}) AS ref, r.source_id,
+                       x.source_id AS other, x.{ln} AS other_line
+            FROM {t} r JOIN {ident(target.name)} x ON {on}
+            WHERE r.source_id <> x.source_id""",
+            order='"at"',
+            file=literal(res.path),
+            rule="'curation/other-source'",
+            make=lambda at, ref, source_id, other, other_line, fk=fk, target=target: Finding(
+                res.path,
+                at,
+                fk.fields[0],
+                "curation/other-source",
+                f"{ref!r} is a row of {other} ({target.path} line {other_line}), but this row "
+                f"cites {source_id}: a reference to a report stays inside its article.",
+            ),
+        )
     return out
 
 
