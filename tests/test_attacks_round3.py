@@ -931,3 +931,65 @@ def test_every_figure_event_reference_of_another_article_is_a_finding(pkg, publi
     refused_export(pkg, published)
     package, _ = load_package(ROOT)  # reports (events, figures) vs things named across them
     assert [r for r in package.resources if reports(package.resources[r])] == ["events", "figures"]
+
+
+# --- item 4: CI runs the base branch's pipeline on the pull request's data --------------------
+def _workflow(name: str) -> dict:
+    import yaml
+
+    path = ROOT / ".github" / "workflows" / name
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+
+
+def test_the_check_that_decides_a_pull_request_runs_the_base_pipeline():
+    doc = _workflow("validate.yml")
+    assert "pull_request" in doc["on"] and "pull_request_target" not in doc["on"]
+    assert doc["permissions"] == {"contents": "read"}
+    steps = doc["jobs"]["validate"]["steps"]
+    checkouts = {s["with"]["path"]: s["with"] for s in steps if "checkout" in s.get("uses", "")}
+    assert set(checkouts) == {"pr", "base"} and "ref" not in checkouts["pr"]
+    assert "github.event.pull_request.base.sha" in checkouts["base"]["ref"]
+    runs = [s for s in steps if "run" in s]
+    assert any(s["run"] == "make -C base venv" for s in runs)
+    for step in runs:
+        if "recruitment" in step["run"]:  # every check: the base's program, on pr/'s files
+            assert step["run"].startswith("../base/.venv/bin/recruitment "), step["run"]
+            assert step["working-directory"] == "pr"
+    assert not any("pr/" in s["run"] for s in runs)  # nothing of the pull request is run
+    assert all(s["run"].startswith("make -C base ") for s in runs if "make" in s["run"])
+
+
+def test_code_owners_review_the_pipeline_and_what_runs_it():
+    text = (ROOT / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
+    owned = {line.split()[0] for line in text.splitlines() if line and not line.startswith("#")}
+    assert {"/scripts/", "/tests/", "/.github/", "/Makefile", "/requirements.lock"} <= owned
+    assert all(len(line.split()) >= 2 for line in text.splitlines() if line and line[0] != "#")
+
+
+def test_a_pull_request_that_edits_scripts_with_invalid_data_still_fails(pkg):
+    """The pull request's scripts/ say everything is valid; the installed (base) pipeline,
+    run in the pull request's folder as CI runs it, never imports them."""
+    import subprocess
+    import sys
+
+    from conftest import set_cells
+
+    poisoned = pkg / "scripts" / "recruitment"
+    shutil.copytree(ROOT / "scripts" / "recruitment", poisoned)
+    marker = pkg / "pr-code-ran"
+    (poisoned / "checks" / "validate.py").write_text(
+        f"open({str(marker)!r}, 'w').close()\n"
+        "def validate(root, use_cache=True):\n    raise SystemExit(0)\n",
+        encoding="utf-8",
+    )
+    line = set_cells(pkg, "figures", 2, measure="recruits")
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "recruitment"), "validate", "--format", "github"],
+        cwd=pkg,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"::error file=data/figures.csv,line={line}," in done.stdout
+    assert not marker.exists()
