@@ -227,12 +227,15 @@ def build_figures(n: int, n_actors: int, n_events: int) -> pl.DataFrame:
         "were counted",
     )
     event = i // 10
+    same_source = (_cited_figure(event) // LINES_PER_SEED) == (i // LINES_PER_SEED)
     frame = pl.DataFrame({"i": pl.int_range(0, n, eager=True)}).with_columns(
         figure_id=_padded("fig-", i + 1, 7),
         measure=_lookup(measure, [m for m, _, _ in MEASURES]),
         unit=_lookup(measure, [u for _, u, _ in MEASURES]),
         claimed_by=pl.format("act-office-{}", actor),
-        event_id=pl.when((i % 10 != 9) & (event < n_events)).then(_padded("evt-", event + 1, 7)),
+        event_id=pl.when((i % 10 != 9) & (event < n_events) & same_source).then(
+            _padded("evt-", event + 1, 7)
+        ),
         claim_key=pl.format("claim-{}", i // 3),
         k=i // LINES_PER_SEED,
         line=(FIRST_FIGURE_LINE + i % LINES_PER_SEED),
@@ -253,12 +256,17 @@ def build_figures(n: int, n_actors: int, n_events: int) -> pl.DataFrame:
     )
 
 
+def _cited_figure(j):
+    """The figure near row 10j, with a period, whose line event j cites (a figure links to
+    its group's event only when both are of one seed: references stay inside an article)."""
+    f = 10 * j + 1 + j % 4
+    return f + (f % 6 == 0).cast(pl.Int64)
+
+
 def build_events(figures: pl.DataFrame, n_events: int) -> pl.DataFrame:
     """Event j cites a figure's line near row 10j that has a period, and takes its dates."""
     j = pl.int_range(0, n_events, eager=True)
-    f = 10 * j + 1 + j % 4
-    f = f + (f % 6 == 0).cast(pl.Int64)
-    cited = figures[f].with_columns(j=j)
+    cited = figures[_cited_figure(j)].with_columns(j=j)
     return cited.select(
         event_id=_padded("evt-", pl.col("j") + 1, 7),
         event_key=pl.format("happening-{}", pl.col("j") // 2),

@@ -96,7 +96,7 @@ def test_write_renders_a_changed_schema(pkg):
     assert path == pkg / CODEBOOK
     text = path.read_text(encoding="utf-8")
     assert "How the text \\| qualifies \\*it\\*." in text
-    assert "| `exact` | Plain &lt;number>. |" in text
+    assert "| `exact` | Plain \\<number\\>. |" in text
     # Every table row has the header's number of cells once escaped pipes are ignored.
     for line in text.splitlines():
         if line.startswith("| `") and "`qualifier`" in line:

@@ -604,7 +604,27 @@ def _(pkg, monkeypatch):
 
 @case("text/invisible")
 def _(pkg):
-    return Expect(EVT, set_cells(pkg, "events", 3, place="\u2060\u200d"), "place")
+    """Fillers that show nothing (no format character: that is a finding of its own)."""
+    return Expect(EVT, set_cells(pkg, "events", 3, place="\u3164\u2800"), "place")
+
+
+@case("text/invisible", "format-characters-only")
+def _(pkg):
+    line = set_cells(pkg, "events", 3, place="\u2060\u200d")
+    return Expect(EVT, line, "place", also={"text/format-character"})
+
+
+@case("text/format-character")
+def _(pkg):
+    """A right-to-left override: 'Putin signs' would display reversed after it."""
+    line = set_cells(pkg, "events", 3, summary="Putin \u202esngis a decree.")
+    return Expect(EVT, line, "summary", contains="U+202E RIGHT-TO-LEFT OVERRIDE at character 7")
+
+
+@case("text/format-character", "zero-width-space")
+def _(pkg):
+    line = set_cells(pkg, "actors", 2, name="UK Ministry\u200b of Defence")
+    return Expect("data/actors.csv", line, "name", contains="U+200B ZERO WIDTH SPACE")
 
 
 @case("text/control", "line-separator")
@@ -735,6 +755,51 @@ def _(pkg):
     line, row = find_row(pkg, "figures", unit="persons", quote=lambda q: "troops" in q)
     set_cells(pkg, "figures", line, measure="signing_bonus", unit="rub")
     return Expect(FIG, line, "unit", also={"curation/measure-unit"}, contains="'rub'")
+
+
+@case("curation/other-source")
+def _(pkg):
+    """A figure of one article tied to an event another article reports."""
+    line, fig = find_row(pkg, "figures", event_id=lambda v: v != "")
+    _, evt = find_row(pkg, "events", source_id=lambda v: v != fig["source_id"])
+    set_cells(pkg, "figures", line, event_id=evt["event_id"])
+    return Expect(FIG, line, "event_id", contains=f"is a row of {evt['source_id']}")
+
+
+def _new_code(pkg, table: str, column: str, code: str) -> None:
+    """Add ``code`` to a column's enum (and codebook), as a schema change would."""
+
+    def add(doc):
+        f = schema_field(doc, column)
+        f["constraints"]["enum"].append(code)
+        f["enumDescriptions"][code] = "A code no rule knows."
+
+    edit_json(pkg, f"schemas/{table}.json", add)
+
+
+@case("rules/unknown-code")
+def _(pkg):
+    """A precision added to the schema's enum: the span rule would be off for its rows."""
+    _new_code(pkg, "events", "date_precision", "eon")
+    line, _ = find_row(pkg, "events", date_basis="inferred")
+    set_cells(pkg, "events", line, date_precision="eon", date_start="0001-01-01")
+    return Expect(EVT, line, "date_precision", contains="'eon' is no code the rules know")
+
+
+@case("rules/unknown-code", "qualifier")
+def _(pkg):
+    _new_code(pkg, "figures", "qualifier", "roughly")
+    line, _ = _exact_figure(pkg)
+    set_cells(pkg, "figures", line, qualifier="roughly", value_low="0")
+    return Expect(FIG, line, "qualifier", contains="exact, approximately")
+
+
+@case("rules/unknown-code", "basis")
+def _(pkg):
+    _new_code(pkg, "events", "date_basis", "guessed")
+    line, _ = find_row(pkg, "events", date_basis="stated")
+    set_cells(pkg, "events", line, date_basis="guessed", date_text="", notes="")
+    return Expect(EVT, line, "date_basis")
 
 
 def test_every_rule_has_a_case():

@@ -141,8 +141,8 @@ def coverage(root: Path, fmt: str) -> None:
     from .checks.validate import validate as run
 
     result = _run(run, root)
-    outstanding = [f for f in result.findings if f.rule.startswith("coverage/")]
-    others = len(result.findings) - len(outstanding)
+    outstanding = result.findings.select(lambda rule: rule.startswith("coverage/"))
+    others = result.findings.total - outstanding.total
     result.findings = outstanding
     if fmt == "json":
         _emit(result, fmt, other_problems=others)
@@ -294,8 +294,10 @@ def diff_command(
 ) -> None:
     """Show what changed between two versions of the package, row by row and cell by cell.
 
-    BASE and HEAD are git refs or package folders. BASE defaults to the merge base with
-    main, HEAD to the working tree. Rows are matched by each table's primary key; the
+    BASE and HEAD are git refs or package folders; a name git knows is always the ref,
+    and a folder inside the repository is never compared (a pull request could commit
+    one named like a ref). BASE defaults to the merge base with main, HEAD to the
+    working tree. Rows are matched by each table's primary key; the
     output names the bump (MAJOR, MINOR, PATCH) the change requires.
 
     \b
@@ -372,7 +374,7 @@ def readme(root: Path, check: bool) -> None:
 
     if check:
         path = root / generated.README
-        text = _run(path.read_text, "utf-8")
+        text = _run(generated.read, root)
         if _run(generated.render, root, text) != text:
             _say(f"{path} is stale: run `{generated.REGENERATE}` and commit it.", err=True)
             sys.exit(EXIT_INVALID)

@@ -7,7 +7,11 @@ check; its entry in :data:`RULES` gives the title shown to contributors and how 
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
+
+from . import limits
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +42,131 @@ class Finding:
 
     def to_dict(self) -> dict:
         return {**asdict(self), "title": self.title, "fix": self.fix}
+
+
+def order(f: Finding) -> tuple:
+    """The order findings are reported in: by file, line, column, rule, message."""
+    return (f.file, f.line or 0, f.column or "", f.rule, f.message)
+
+
+class Findings:
+    """Every finding of one run, counted exactly, of which only the first
+    :data:`limits.MAX_LISTED` in report order are kept as :class:`Finding` objects.
+
+    A check adds findings one by one (:meth:`add`), or, for a check whose rows come from
+    SQL, only the rows a report can list together with the counts of all of them
+    (:meth:`of`); ``+=`` merges. So memory is bounded by the limit (twice it, between two
+    trims), not by how many findings a contribution provokes. Iterating, indexing and
+    comparing with a list see the listed findings; ``len`` is the exact total.
+    """
+
+    def __init__(self, items: Iterable[Finding] = (), limit: int | None = None) -> None:
+        self.limit = limits.MAX_LISTED if limit is None else limit
+        self.by_place: Counter[tuple[str, str]] = Counter()
+        """How many findings of each (file, rule), all of them."""
+        self._kept: list[Finding] = []
+        self._trimmed = True
+        self.extend(items)
+
+    @classmethod
+    def of(cls, kept: Iterable[Finding], counts: dict[tuple[str, str], int]) -> Findings:
+        """The findings ``kept`` of a check that found ``counts[(file, rule)]`` in all."""
+        out = cls()
+        out.by_place.update({place: n for place, n in counts.items() if n})
+        for f in kept:
+            out._keep(f)
+        return out
+
+    def add(self, f: Finding) -> None:
+        self.by_place[(f.file, f.rule)] += 1
+        self._keep(f)
+
+    def extend(self, items: Iterable[Finding]) -> None:
+        if isinstance(items, Findings):
+            self.by_place.update(items.by_place)
+            for f in items._kept:
+                self._keep(f)
+            return
+        for f in items:
+            self.add(f)
+
+    def __iadd__(self, items: Iterable[Finding]) -> Findings:
+        self.extend(items)
+        return self
+
+    def _keep(self, f: Finding) -> None:
+        self._kept.append(f)
+        self._trimmed = False
+        if len(self._kept) >= 2 * self.limit + 1:
+            self._trim()
+
+    def _trim(self) -> None:
+        if not self._trimmed:
+            self._kept.sort(key=order)
+            del self._kept[self.limit :]
+            self._trimmed = True
+
+    @property
+    def listed(self) -> list[Finding]:
+        """The first findings in report order, at most ``limit`` of them."""
+        self._trim()
+        return self._kept
+
+    def _tally(self, part: int) -> Counter[str]:
+        out: Counter[str] = Counter()
+        for place, n in self.by_place.items():
+            out[place[part]] += n
+        return out
+
+    @property
+    def counts(self) -> Counter[str]:
+        """Findings by rule, all of them."""
+        return self._tally(1)
+
+    @property
+    def files(self) -> Counter[str]:
+        """Findings by file, all of them."""
+        return self._tally(0)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_place.values())
+
+    def select(self, keep: Callable[[str], bool]) -> Findings:
+        """The findings whose rule ``keep`` accepts (listed ones and counts alike)."""
+        out = Findings(limit=self.limit)
+        out._kept = [f for f in self.listed if keep(f.rule)]
+        out.by_place = Counter({k: n for k, n in self.by_place.items() if keep(k[1])})
+        return out
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.listed)
+
+    def __getitem__(self, index):
+        return self.listed[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Findings):
+            return self.by_place == other.by_place and self.listed == other.listed
+        if isinstance(other, list):
+            return self.total == len(other) and self.listed == sorted(other, key=order)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Findings(total={self.total}, listed={self.listed!r})"
+
+
+def as_findings(items: Iterable[Finding]) -> Findings:
+    """``items`` as :class:`Findings` (a list of a few findings, or Findings already)."""
+    return items if isinstance(items, Findings) else Findings(items)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +200,10 @@ RULES: dict[str, Rule] = {
                 "Use a relative path inside the package, without '..' or a leading '/'.",
             ),
             "name": (
-                "A resource or field name is not a plain identifier",
-                "Use lowercase letters, digits and underscores, starting with a letter.",
+                "A package, resource or field name is not valid",
+                "Name resources and fields with lowercase letters, digits and underscores, "
+                "starting with a letter; the package with lowercase letters, digits, '.', '_' "
+                "and '-', starting with a letter or digit (at most 100 characters).",
             ),
             "field-type": (
                 "A field type this pipeline does not support",
@@ -237,6 +368,12 @@ RULES: dict[str, Rule] = {
                 "Remove the control character (tab, form feed, C1 controls, U+0085, U+2028, "
                 "U+2029, ...).",
             ),
+            "format-character": (
+                "Text holds an invisible or direction-changing character",
+                "Remove the format character the message names (a zero-width space or joiner, "
+                "a direction override or isolate, a byte-order mark, a soft hyphen): it shows "
+                "nothing, or makes the text display as something else than it is.",
+            ),
             "invisible": (
                 "Text shows nothing",
                 "Write visible text, or leave the cell empty where the column allows it.",
@@ -270,6 +407,12 @@ RULES: dict[str, Rule] = {
             "basis-text": (
                 "A stated date has no words that state it",
                 "Put the words that give the date in the *_text column, or change the basis.",
+            ),
+            "unknown-code": (
+                "A code the cross-column rules do not know",
+                "Use a code the message lists. A new code (one added to a schema's enum) "
+                "needs its rule in scripts/recruitment/checks/rules.py first, reviewed with "
+                "the schema change: until then no rule could check the row.",
             ),
             "basis-notes": (
                 "A relative or inferred date has no notes",
@@ -344,6 +487,12 @@ RULES.update(
                 "Words are both recorded in a row and listed as an exclusion",
                 "One of the two is wrong: delete the exclusion if the words are data, or the "
                 "row if they are not.",
+            ),
+            "other-source": (
+                "A reference points at a row of another article",
+                "Point at the row of the same article (the same source_id) that reports it, "
+                "or leave the reference empty; that two articles report the same happening "
+                "or claim is said by giving both rows the same event_key (claim_key).",
             ),
             "relative-date": (
                 "A relative date is not the interval its words resolve to",

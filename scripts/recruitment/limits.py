@@ -21,8 +21,20 @@ JSON_MAX_BYTES = 4 * 1024**2
 JSON_MAX_DEPTH = 32
 """Deepest nesting of objects and arrays accepted in a descriptor or schema."""
 
+PUBLISHED_MAX_BYTES = 4 * 1024**2
+"""Largest CITATION.cff, CHANGELOG.md, licence or codebook read to publish it (4 MiB)."""
+
+DIST_FILE_MAX_BYTES = 16 * 1024**3
+"""Largest file of a built dist/ that `release` packs (16 GiB; the DuckDB file of 1M figure
+rows is a few hundred MiB)."""
+
 MAX_COLUMNS = 1_000
 """Most fields a Table Schema may declare (and so most columns a header may have)."""
+
+PATTERN_MAX_SIZE = 256
+"""Most characters a schema pattern may match with its counted repetitions expanded
+(``[0-9a-f]{64}`` is 64; ``(.{0,100}){0,10}`` is 1,001): RE2 matches in linear time, but
+its factor grows with that size (see patterns.py), from over 100 MiB/s to about 25 KiB/s."""
 
 MAX_SEED_FILES = 100_000
 """Most files looked at under seeds/ when listing them."""

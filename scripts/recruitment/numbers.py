@@ -1,8 +1,10 @@
 """How ``value_text`` is read as a number: the one function, as a DuckDB macro.
 
-``parse_number_text(text)`` returns the list ``[low, high]`` (DOUBLE); an element is NULL
-when that part is no number this grammar knows. A single number gives ``low = high``; a
-range gives both ends.
+``parse_number_text(text)`` returns the list ``[low, high]`` as DECIMAL(38, 6), exact for
+every integer a BIGINT column holds (a DOUBLE is exact only up to 2^53, so "9007199254740993"
+read as one equals the value 9007199254740992); an element is NULL when that part is no
+number this grammar knows, or one too large for the type. A single number gives
+``low = high``; a range gives both ends.
 
 Grammar (case-insensitive, surrounding spaces ignored)::
 
@@ -20,6 +22,7 @@ integer value, which is the point: the text must say the number the row records.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import cache
 
 _UNITS = [
@@ -96,19 +99,29 @@ def macro_sql() -> str:
              WHEN regexp_matches(s, '{_RANGE}')
                THEN [regexp_extract(s, '{_RANGE}', 1), regexp_extract(s, '{_RANGE}', 2)]
              ELSE [s, s] END);
-    CREATE OR REPLACE MACRO _number_single(x) AS (
+    CREATE OR REPLACE MACRO _number_single(x) AS (try(
         CASE WHEN regexp_full_match(regexp_extract(x, '^(\\S+)', 1), '{_NUMERAL}')
-               THEN CAST(replace(regexp_extract(x, '^(\\S+)', 1), ',', '') AS DOUBLE)
-             ELSE map_extract_value(MAP {{{words}}}, regexp_extract(x, '^(\\S+)', 1)) END
+               THEN CAST(replace(regexp_extract(x, '^(\\S+)', 1), ',', '') AS {EXACT})
+             ELSE CAST(map_extract_value(MAP {{{words}}}, regexp_extract(x, '^(\\S+)', 1))
+                       AS {EXACT}) END
         * CASE WHEN regexp_full_match(x, '\\S+') THEN 1
                ELSE map_extract_value(MAP {{{scales}}}, regexp_extract(x, '\\s(\\S+)$', 1))
-          END);
+          END));
     CREATE OR REPLACE MACRO parse_number_text(text) AS (
         CASE WHEN regexp_full_match(text, '{_NUMERAL}')  -- the common case, read directly
-             THEN [CAST(replace(text, ',', '') AS DOUBLE), CAST(replace(text, ',', '') AS DOUBLE)]
+             THEN [{numeral("text")}, {numeral("text")}]
              ELSE list_transform(_number_parts(lower(trim(text))), lambda x: _number_single(x))
         END);
     """
+
+
+EXACT = "DECIMAL(38, 6)"
+"""The type numbers are read into: exact for every BIGINT and for six decimals."""
+
+
+def numeral(sql: str) -> str:
+    """SQL reading the plain numeral ``sql`` ("134,500", "1.5") exactly, NULL if too large."""
+    return f"try(CAST(replace({sql}, ',', '') AS {EXACT}))"
 
 
 def install(con) -> None:
@@ -125,9 +138,16 @@ def _connection():
     return con
 
 
-def parse_number_text(text: str) -> tuple[float, float] | None:
-    """Read ``text`` with the macro (the same code the validator runs): (low, high) or None."""
-    low, high = _connection().execute("SELECT parse_number_text(?)", [text]).fetchone()[0]
+def parse_number_text(text: str) -> tuple[int | float, int | float] | None:
+    """Read ``text`` with the macro (the same code the validator runs): (low, high) or None;
+    each an int when whole (exactly, however large), else a float."""
+    ((parts,),) = _connection().execute("SELECT parse_number_text(?)", [text]).fetchall()
+    low, high = parts
     if low is None or high is None:
         return None
-    return low, high
+    return plain(low), plain(high)
+
+
+def plain(x: Decimal) -> int | float:
+    """A DECIMAL the macro returned, as an int when it is whole, else a float."""
+    return int(x) if x == x.to_integral_value() else float(x)

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from . import limits
 from .findings import Finding
-from .paths import Refusal, confine, is_url, read_bounded, safe_relative
+from .paths import Refusal, confine, is_url, read_bounded, safe_relative, shown_path
+from .patterns import pattern_size
 
 DESCRIPTOR = "datapackage.json"
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,62}")
@@ -180,6 +181,31 @@ def _no_constant(name: str):
     raise _BadConstant(f"{name} is not valid JSON")
 
 
+class DuplicateKey(ValueError):
+    """A JSON object names a key twice: which value counts would depend on the reader."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"the key {key[:60]!r} appears twice in one object")
+        self.key = key
+
+
+def unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    """``object_pairs_hook`` of every JSON read: a repeated key raises DuplicateKey (Python
+    keeps the last value, other readers the first; neither may decide silently)."""
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            raise DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _second_key_line(text: str, key: str) -> int | None:
+    """The line of the second ``"key":`` in ``text`` (where the repeat most likely is)."""
+    hits = list(re.finditer(re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:", text))
+    return text.count("\n", 0, hits[1].start()) + 1 if len(hits) > 1 else None
+
+
 def _finite_float(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
@@ -222,7 +248,15 @@ def _read_json(
     except UnicodeDecodeError as err:
         return None, [Finding(rel, None, None, "package/json", f"{rel} is not UTF-8 ({err}).")]
     try:
-        data = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
+        data = json.loads(
+            text,
+            parse_constant=_no_constant,
+            parse_float=_finite_float,
+            object_pairs_hook=unique_keys,
+        )
+    except DuplicateKey as err:
+        line = _second_key_line(text, err.key)
+        return None, [Finding(rel, line, None, "package/json", f"{str(err).capitalize()}.")]
     except json.JSONDecodeError as err:
         return None, [
             Finding(rel, err.lineno, None, "package/json", f"{err.msg} at column {err.colno}.")
@@ -444,20 +478,28 @@ def _profile_findings(file: str, where: str, doc: dict) -> list[Finding]:
     )
 
 
+PACKAGE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
+"""A package name as the Data Package standard allows it (lowercase letters, digits, '.',
+'_', '-'), starting with a letter or digit and at most 100 characters: it names the
+release zip and the folder inside it, so it can never climb out of dist/release/."""
+
+
 def check_descriptor(descriptor: dict) -> list[Finding]:
-    """The package-level properties the pipeline reads: version, profile."""
+    """The package-level properties the pipeline reads: name, version, profile."""
     out = _profile_findings(DESCRIPTOR, "The package", descriptor)
-    version = descriptor.get("version")
-    if not isinstance(version, str) or not VERSION.fullmatch(version):
-        out.append(
-            Finding(
-                DESCRIPTOR,
-                None,
-                "version",
-                "package/version",
-                f"version is {str(version)[:40]!r}, not MAJOR.MINOR.PATCH.",
-            )
-        )
+    for key, pattern, rule, says in (
+        (
+            "name",
+            PACKAGE_NAME,
+            "package/name",
+            "lowercase letters, digits, '.', '_' and '-' only, starting with a letter or digit",
+        ),
+        ("version", VERSION, "package/version", "not MAJOR.MINOR.PATCH"),
+    ):
+        value = descriptor.get(key)
+        if not isinstance(value, str) or not pattern.fullmatch(value):
+            msg = f"{key} is {shown_path(value, 60)}: {says}."
+            out.append(Finding(DESCRIPTOR, None, key, rule, msg))
     return out
 
 
@@ -608,9 +650,15 @@ def _pattern_problem(pattern) -> str | None:
     from .numbers import _connection  # one DuckDB connection for such look-ups
 
     try:
-        _connection().execute("SELECT regexp_full_match('', ?)", [pattern]).fetchone()
+        _connection().execute("SELECT regexp_full_match('', ?)", [pattern]).fetchall()
     except Exception as err:  # noqa: BLE001 - DuckDB reports RE2's complaint
         return f"is not a valid RE2 regular expression ({str(err).splitlines()[0][:120]})."
+    size = pattern_size(pattern)
+    if size > limits.PATTERN_MAX_SIZE:
+        return (
+            f"is too costly to match: {size:,} characters with its counted repetitions "
+            f"expanded, at most {limits.PATTERN_MAX_SIZE} (see README, Limits)."
+        )
     return None
 
 

@@ -41,11 +41,13 @@ class Refusal:
     message: str
 
 
-def confine(root: Path, rel: object, max_bytes: int) -> Path | Refusal:
+def confine(root: Path, rel: object, max_bytes: int, *, links: bool = True) -> Path | Refusal:
     """The real path of ``rel`` under ``root``, or why it may not be opened.
 
     ``root`` is resolved here; the path must resolve (symlinks followed) inside it, be a
-    regular file (not a FIFO, device or folder) and hold at most ``max_bytes``.
+    regular file (not a FIFO, device or folder) and hold at most ``max_bytes``. With
+    ``links=False`` the file itself may not be a symlink at all (what is published is
+    the file a reviewer sees in the pull request, never what a link points at).
     """
     if is_url(rel):
         return Refusal("url", f"{shown_path(rel)} is a URL; the package only reads its own files.")
@@ -55,6 +57,8 @@ def confine(root: Path, rel: object, max_bytes: int) -> Path | Refusal:
     path = real_root / str(rel)
     if not os.path.lexists(path):
         return Refusal("missing", f"{rel} does not exist.")
+    if not links and path.is_symlink():
+        return Refusal("type", f"{rel} is a symlink; only the regular file itself is read.")
     try:
         real = path.resolve(strict=True)
     except (OSError, RuntimeError):  # a dangling or looping symlink
@@ -107,6 +111,28 @@ def read_bounded(real: Path, max_bytes: int) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+PUBLISHED_FILES = ("CITATION.cff", "CHANGELOG.md", "LICENSE", "LICENSE-DATA.md", "docs/codebook.md")
+"""Files beside the data that the site, the release or the version gate copy or read: read
+like data (confined, bounded, regular), and never through a symlink."""
+
+
+class Unreadable(OSError):
+    """A file the package publishes was refused (a symlink, FIFO, too large, outside)."""
+
+
+def read_published(root: Path, rel: str, max_bytes: int) -> bytes | None:
+    """The bytes of ``rel``, one of the package's own files, or None when it does not exist.
+
+    Raises :class:`Unreadable` when it may not be read (see :func:`confine`, ``links=False``).
+    """
+    real = confine(root, rel, max_bytes, links=False)
+    if isinstance(real, Refusal):
+        if real.kind == "missing":
+            return None
+        raise Unreadable(real.message)
+    return read_bounded(real, max_bytes)[:max_bytes]
 
 
 def shown_path(rel: object, limit: int = 120) -> str:

@@ -18,25 +18,51 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable
 from itertools import groupby
 
-from .findings import Finding
+from .findings import Finding, as_findings
 from .limits import MAX_LISTED
 
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_RAW_IN_JSON = re.compile(r"[\x7f-\x9f\u2028\u2029]")
+FORMAT_CHARACTERS = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f"
+)
+"""Every Unicode format character (category Cf: zero-width, joiners, direction overrides and
+isolates, byte-order mark, soft hyphen, tags), as the body of a regex character class;
+the validator reports each as ``text/format-character`` and every output escapes it, so
+a name never displays as something else than it is. A test checks it against unicodedata."""
+UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{FORMAT_CHARACTERS}]")
+"""Characters no output line shows raw: controls, line separators, format characters."""
+_RAW_IN_JSON = re.compile(f"[\x7f-\x9f\u2028\u2029{FORMAT_CHARACTERS}]")
+
+
+def escape_char(ch: str) -> str:
+    """``ch`` as \\uXXXX (\\UXXXXXXXX beyond the BMP): how diff and validate show it."""
+    return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
+
+
+def json_escape(ch: str) -> str:
+    """``ch`` as JSON's \\uXXXX escape (a surrogate pair beyond the BMP)."""
+    if ord(ch) <= 0xFFFF:
+        return f"\\u{ord(ch):04x}"
+    n = ord(ch) - 0x10000
+    return f"\\u{0xD800 + (n >> 10):04x}\\u{0xDC00 + (n & 0x3FF):04x}"
 
 
 def _escape(match: re.Match) -> str:
     ch = match.group()
     return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch) or (
-        f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+        f"\\x{ord(ch):02x}" if ord(ch) < 0xA0 else escape_char(ch)
     )
 
 
 def clean(text: object) -> str:
-    """``text`` on one line: control characters and line separators shown as escapes."""
-    return _UNSAFE.sub(_escape, str(text)).replace("##[", "##\\[")
+    """``text`` on one line: control characters, line separators and format characters
+    shown as escapes."""
+    return UNSAFE.sub(_escape, str(text)).replace("##[", "##\\[")
 
 
 def guard(line: str) -> str:
@@ -49,22 +75,29 @@ def _lines(lines: list[str]) -> str:
     return "".join(guard(clean(line)) + "\n" for line in lines)
 
 
-def _left_out(findings: list[Finding]) -> tuple[list[Finding], str | None]:
-    """The findings to list, and a sentence counting the others by rule (None if none)."""
-    if len(findings) <= MAX_LISTED:
-        return findings, None
-    rest = Counter(f.rule for f in findings[MAX_LISTED:])
+def left_out(
+    findings: Iterable[Finding], limit: int | None = None
+) -> tuple[list[Finding], str | None]:
+    """The findings to list (at most ``limit``, :data:`MAX_LISTED` by default), and a
+    sentence counting the others by rule (None if none)."""
+    findings = as_findings(findings)
+    limit = MAX_LISTED if limit is None else limit
+    listed = findings.listed[:limit]
+    if findings.total <= len(listed):
+        return listed, None
+    rest = findings.counts - Counter(f.rule for f in listed)
     by_rule = ", ".join(f"{rule} {n:,}" for rule, n in sorted(rest.items()))
-    return findings[:MAX_LISTED], (
-        f"{len(findings) - MAX_LISTED:,} more finding(s) not listed ({by_rule}); "
-        f"the first {MAX_LISTED:,} are shown. Fix these and run again."
+    return listed, (
+        f"{findings.total - len(listed):,} more finding(s) not listed ({by_rule}); "
+        f"the first {len(listed):,} are shown. Fix these and run again."
     )
 
 
-def as_text(findings: list[Finding], package: str = "") -> str:
+def as_text(findings: Iterable[Finding], package: str = "") -> str:
+    findings = as_findings(findings)
     if not findings:
         return _lines([f"valid: {package or 'the package'} passed every check."])
-    listed, rest = _left_out(findings)
+    listed, rest = left_out(findings)
     out = []
     for file, group in groupby(listed, key=lambda f: f.file):
         items = list(group)
@@ -78,20 +111,19 @@ def as_text(findings: list[Finding], package: str = "") -> str:
             out.append(f"      fix: {f.fix}")
     if rest:
         out.append(f"\n... {rest}")
-    total = len(findings)
-    files = len({f.file for f in findings})
-    out.append(f"\ninvalid: {total} problem(s) in {files} file(s).")
+    out.append(f"\ninvalid: {findings.total} problem(s) in {len(findings.files)} file(s).")
     return _lines("\n".join(out).split("\n"))
 
 
-def as_json(findings: list[Finding], package: str = "", version: str = "", **extra) -> str:
-    listed, _ = _left_out(findings)
+def as_json(findings: Iterable[Finding], package: str = "", version: str = "", **extra) -> str:
+    findings = as_findings(findings)
+    listed, _ = left_out(findings)
     doc = {
         "valid": not findings and not extra.get("other_problems"),
         "package": package,
         "version": version,
-        "counts": dict(sorted(Counter(f.rule for f in findings).items())),
-        "total": len(findings),
+        "counts": dict(sorted(findings.counts.items())),
+        "total": findings.total,
         "listed": len(listed),
         **extra,
         "findings": [f.to_dict() for f in listed],
@@ -99,7 +131,7 @@ def as_json(findings: list[Finding], package: str = "", version: str = "", **ext
     text = json.dumps(doc, indent=2, ensure_ascii=False)
     # json escapes C0 controls but leaves C1 controls and U+2028/U+2029 raw; escaped, the
     # document reads the same and no string can break a line.
-    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return _RAW_IN_JSON.sub(lambda m: json_escape(m.group()), text) + "\n"
 
 
 def _escape_data(text: str) -> str:
@@ -110,9 +142,10 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def as_github(findings: list[Finding], package: str = "") -> str:
+def as_github(findings: Iterable[Finding], package: str = "") -> str:
     """One ``::error`` workflow command per finding, escaped as @actions/core escapes them."""
-    listed, rest = _left_out(findings)
+    findings = as_findings(findings)
+    listed, rest = left_out(findings)
     lines = []
     for f in listed:
         props = [f"file={_escape_property(f.file)}"]

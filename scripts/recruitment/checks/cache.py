@@ -100,7 +100,9 @@ def _fingerprint(root: Path) -> Fingerprint | None:
     if not add(DESCRIPTOR, limits.JSON_MAX_BYTES):
         return None
     texts = {DESCRIPTOR: _read(files[DESCRIPTOR], limits.JSON_MAX_BYTES)}
-    descriptor = json.loads(texts[DESCRIPTOR])
+    from ..package import unique_keys  # a repeated key: no fingerprint (ValueError)
+
+    descriptor = json.loads(texts[DESCRIPTOR], object_pairs_hook=unique_keys)
     resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
     if not isinstance(resources, list):
         return None

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from ..findings import Finding
+from ..findings import Finding, Findings
 from ..package import Package
 from ..sqltypes import ident, literal
+from .listing import query_findings
 from .provenance import citing_resources, quoted_text_columns
 
 _NUMBER_WORDS = (
@@ -65,14 +66,25 @@ def _covering_texts(pkg: Package, loaded: set[str]) -> str:
 
 def uncovered_spans(con, pkg: Package, loaded: set[str]) -> list[tuple[str, int, str]]:
     """(seed_file, line, span) for every span no row covers, in seed order."""
-    if "sources" not in loaded or any(
-        r.name not in loaded for r in pkg.resources.values() if r.has("source_id", "quote")
-    ):
-        return []  # a table that could not be read would make every span look uncovered
-    pattern = literal(SPAN_PATTERN)
+    if not _checkable(pkg, loaded):
+        return []
     with seed_spans(con, pkg.root) as seed_spans_sql:
         return con.execute(
-            f"""
+            _uncovered_sql(pkg, loaded, seed_spans_sql) + " ORDER BY src.seed_file, s.line, s.span"
+        ).fetchall()
+
+
+def _checkable(pkg: Package, loaded: set[str]) -> bool:
+    """A table that could not be read would make every span look uncovered."""
+    return "sources" in loaded and all(
+        r.name in loaded for r in pkg.resources.values() if r.has("source_id", "quote")
+    )
+
+
+def _uncovered_sql(pkg: Package, loaded: set[str], seed_spans_sql: str) -> str:
+    """SQL of (seed_file, line, span), unordered, for every span no row covers."""
+    pattern = literal(SPAN_PATTERN)
+    return f"""
         WITH covers AS ({_covering_texts(pkg, loaded)}),
         text_spans AS MATERIALIZED (  -- the pattern once per distinct covering text
             SELECT t, unnest(regexp_extract_all(t, {pattern})) AS span
@@ -90,9 +102,7 @@ def uncovered_spans(con, pkg: Package, loaded: set[str]) -> list[tuple[str, int,
         FROM spans s
         ANTI JOIN covered c ON c.source_id = s.source_id AND c.line = s.line AND c.span = s.span
         JOIN sources src ON src.source_id = s.source_id
-        ORDER BY src.seed_file, s.line, s.span
         """
-        ).fetchall()
 
 
 SPANS_FILE = "seed-spans.parquet"
@@ -153,14 +163,22 @@ def seed_spans(con, root):
         con.execute("DROP TABLE IF EXISTS _new_spans")
 
 
-def check_coverage(con, pkg: Package, loaded: set[str]) -> list[Finding]:
-    return [
-        Finding(
-            seed_file,
-            line,
-            None,
-            "coverage/uncovered",
-            f"{span!r} on line {line} is neither recorded nor excluded.",
+def check_coverage(con, pkg: Package, loaded: set[str]) -> Findings:
+    """One finding per uncovered span: all counted, the first MAX_LISTED listed."""
+    if not _checkable(pkg, loaded):
+        return Findings()
+    with seed_spans(con, pkg.root) as seed_spans_sql:
+        return query_findings(
+            con,
+            _uncovered_sql(pkg, loaded, seed_spans_sql),
+            order="seed_file, line, span",
+            file="seed_file",
+            rule="'coverage/uncovered'",
+            make=lambda seed_file, line, span: Finding(
+                seed_file,
+                line,
+                None,
+                "coverage/uncovered",
+                f"{span!r} on line {line} is neither recorded nor excluded.",
+            ),
         )
-        for seed_file, line, span in uncovered_spans(con, pkg, loaded)
-    ]

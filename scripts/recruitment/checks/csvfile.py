@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import limits
-from ..findings import Finding
+from ..findings import Finding, Findings
 from ..package import Resource, refusal_finding
 from ..paths import Refusal, confine, read_bounded
 
@@ -29,7 +30,7 @@ LINE_COLUMN = "__line"
 class CsvTable:
     table: object | None
     """A pyarrow Table of strings with :data:`LINE_COLUMN`, or None when rows cannot be checked."""
-    findings: list[Finding]
+    findings: Findings | list[Finding]
     partial: bool = False
     """True when ragged rows were left out of ``table`` (the findings name them): the other
     rows are checked, but no reference to this table is judged missing."""
@@ -93,13 +94,30 @@ def encoding_finding(rel: str, data: bytes) -> Finding | None:
     return None
 
 
-def _blank_lines(rel: str, data: bytes) -> list[Finding]:
-    out = []
+def _blank_lines(rel: str, data: bytes) -> Findings:
+    """The first MAX_LISTED blank lines as findings, and how many there are in all."""
+    kept, at, line = [], 0, 1
     start = data.find(b"\n\n")
-    while start >= 0:
-        out.append(Finding(rel, _line_of(data, start) + 1, None, "csv/blank-line", "Blank line."))
+    while start >= 0 and len(kept) < limits.MAX_LISTED:
+        line += data.count(b"\n", at, start)  # counted from the previous one: linear
+        at = start
+        kept.append(Finding(rel, line + 1, None, "csv/blank-line", "Blank line."))
         start = data.find(b"\n\n", start + 1)
-    return out
+    total = len(kept) if start < 0 else _newline_pairs(data)
+    return Findings.of(kept, {(rel, "csv/blank-line"): total})
+
+
+def _newline_pairs(data: bytes, chunk: int = 1 << 26) -> int:
+    """How many newlines are followed by another (each is a blank line), counted with numpy
+    a chunk at a time (memory stays at a few times ``chunk``, whatever the file's size)."""
+    import numpy as np
+
+    bytes_ = np.frombuffer(data, dtype=np.uint8)
+    total = 0
+    for start in range(0, max(len(bytes_) - 1, 0), chunk):
+        newline = bytes_[start : start + chunk + 1] == 10
+        total += int(np.count_nonzero(newline[:-1] & newline[1:]))
+    return total
 
 
 HEADER_NAMES_SHOWN = 10
@@ -153,7 +171,8 @@ def read_csv(root: Path, resource: Resource, sha256: str | None = None) -> CsvTa
     data = read_bounded(real, limits.CSV_MAX_BYTES)
     if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
         raise OSError(f"{rel} changed since it was validated; run the command again")
-    findings, parsable = _byte_findings(rel, data)
+    byte_findings, parsable = _byte_findings(rel, data)
+    findings = Findings(byte_findings)
     if not parsable:
         return CsvTable(None, findings)
     if data.startswith(b"\xef\xbb\xbf"):
@@ -162,23 +181,25 @@ def read_csv(root: Path, resource: Resource, sha256: str | None = None) -> CsvTa
     try:
         first = data[: end if end >= 0 else len(data)].rstrip(b"\r").decode("utf-8")
     except UnicodeDecodeError:
-        findings.append(encoding_finding(rel, data))
+        findings.add(encoding_finding(rel, data))
         return CsvTable(None, findings)
     if not first:
-        findings.append(Finding(rel, 1, None, "csv/empty", "No header line."))
+        findings.add(Finding(rel, 1, None, "csv/empty", "No header line."))
         return CsvTable(None, findings)
     try:
         header = next(csv.reader([first]))
     except csv.Error as err:
-        findings.append(Finding(rel, 1, None, "csv/header", f"The header cannot be read: {err}."))
+        findings.add(Finding(rel, 1, None, "csv/header", f"The header cannot be read: {err}."))
         return CsvTable(None, findings)
     findings += _header_findings(rel, header, resource.field_names)
-    if any(f.rule == "csv/header" for f in findings):
-        return CsvTable(None, findings + _blank_lines(rel, data))
+    if findings.counts["csv/header"]:
+        findings += _blank_lines(rel, data)
+        return CsvTable(None, findings)
     table, parse_findings, one_line_each = _parse(rel, data, resource)
     # Every newline ends a row of the table: there is no blank line to look for.
-    blanks = [] if one_line_each else _blank_lines(rel, data)
-    findings += blanks + parse_findings
+    blanks = Findings() if one_line_each else _blank_lines(rel, data)
+    findings += blanks
+    findings += parse_findings
     if blanks or table is None:
         return CsvTable(None, findings)
     return CsvTable(table, findings, partial=bool(parse_findings))
@@ -238,6 +259,13 @@ def read_typed(root: Path, resource: Resource, sha256: str):
     return table.append_column(LINE_COLUMN, lines)
 
 
+def _clear(invalid: list, counts: Counter, ragged: array) -> None:
+    """Forget the invalid rows of a parse that is done again."""
+    invalid.clear()
+    counts.clear()
+    del ragged[:]
+
+
 def _parse(rel: str, data: bytes, resource: Resource):
     """(table or None, findings, whether every line of the file is one row of the table).
 
@@ -250,6 +278,11 @@ def _parse(rel: str, data: bytes, resource: Resource):
     import pyarrow.csv as pcsv
 
     invalid: list[Finding] = []
+    """The first MAX_LISTED invalid rows (pyarrow reports them in line order when parsing
+    on one thread); ``invalid_counts`` counts all of them."""
+    invalid_counts: Counter[tuple[str, str]] = Counter()
+    ragged = array("q")
+    """The line of every ragged row (8 bytes each), so the rows kept can be numbered."""
 
     def on_invalid(row) -> str:
         text = row.text or ""
@@ -258,7 +291,11 @@ def _parse(rel: str, data: bytes, resource: Resource):
         else:
             rule = RAGGED
             what = f"{row.actual_columns} cells, expected {row.expected_columns}."
-        invalid.append(Finding(rel, row.number, None, rule, what))
+            if row.number is not None:  # a threaded parse numbers no row; it is redone
+                ragged.append(row.number)
+        invalid_counts[(rel, rule)] += 1
+        if len(invalid) < limits.MAX_LISTED:
+            invalid.append(Finding(rel, row.number, None, rule, what))
         return "skip"
 
     names = resource.field_names
@@ -286,14 +323,14 @@ def _parse(rel: str, data: bytes, resource: Resource):
         except pa.ArrowInvalid as err:
             if not newlines_in_values:
                 newlines_in_values = True
-                invalid.clear()
+                _clear(invalid, invalid_counts, ragged)
                 continue
             bad_bytes = encoding_finding(rel, data) if "UTF8" in str(err) else None
             if bad_bytes:
                 return None, [bad_bytes], False
             if "straddling" in str(err) and block < len(data) + 1:
                 block = len(data) + 1  # a very long line: read it in one block
-                invalid.clear()
+                _clear(invalid, invalid_counts, ragged)
                 continue
             return (
                 None,
@@ -302,25 +339,29 @@ def _parse(rel: str, data: bytes, resource: Resource):
             )
         if not newlines_in_values and (invalid or table.num_rows != lines_in_file):
             newlines_in_values = True
-            invalid.clear()
+            _clear(invalid, invalid_counts, ragged)
             continue
         if invalid and threads:
             # Row numbers are only known to a single-threaded parse: redo it, on this
             # error path only, so the findings name their lines.
             threads = False
-            invalid.clear()
+            _clear(invalid, invalid_counts, ragged)
             continue
         break
 
-    findings = list(invalid)
-    skipped = {f.line for f in invalid}
-    one_line_each = table.num_rows + len(skipped) == lines_in_file
+    findings = Findings.of(invalid, invalid_counts)
+    one_line_each = table.num_rows + len(ragged) + invalid_counts[(rel, "csv/unclosed-quote")] == (
+        lines_in_file
+    )
     if invalid:
-        if one_line_each and table.num_rows and all(f.rule == RAGGED for f in invalid):
+        if one_line_each and table.num_rows and not invalid_counts[(rel, "csv/unclosed-quote")]:
             # Every record is one line, so the rows kept are the lines not skipped: they
             # are checked as usual, and the ragged rows are reported beside them.
-            kept = [ln for ln in range(2, 2 + lines_in_file) if ln not in skipped]
-            return table.append_column(LINE_COLUMN, pa.array(kept, pa.int64())), findings, True
+            import pyarrow.compute as pc
+
+            every = pa.array(range(2, 2 + lines_in_file), pa.int64())
+            kept = every.filter(pc.invert(pc.is_in(every, pa.array(ragged, pa.int64()))))
+            return table.append_column(LINE_COLUMN, kept), findings, True
         return None, findings, False
     if not one_line_each:  # some cell spans lines: find which
         import pyarrow.compute as pc
@@ -331,14 +372,23 @@ def _parse(rel: str, data: bytes, resource: Resource):
         )
         for n in names:
             hits = pc.match_substring_regex(table[n].fill_null(""), r"\r|\n")
-            for i in pc.indices_nonzero(hits).to_pylist():
-                line = 2 + i + before[i].as_py()
-                findings.append(
-                    Finding(rel, line, n, "csv/newline-in-field", "The cell holds a line break.")
-                )
+            first = pc.indices_nonzero(hits).slice(0, limits.MAX_LISTED).to_pylist()
+            findings += Findings.of(
+                (
+                    Finding(
+                        rel,
+                        2 + i + before[i].as_py(),
+                        n,
+                        "csv/newline-in-field",
+                        "The cell holds a line break.",
+                    )
+                    for i in first
+                ),
+                {(rel, "csv/newline-in-field"): pc.sum(hits).as_py() or 0},
+            )
         return None, findings, False
     if table.num_rows == 0 and not findings:
-        findings.append(Finding(rel, 1, None, "csv/no-rows", "Only a header line."))
+        findings.add(Finding(rel, 1, None, "csv/no-rows", "Only a header line."))
         return None, findings, one_line_each
     lines = pa.array(range(2, 2 + table.num_rows), type=pa.int64())
     return table.append_column(LINE_COLUMN, lines), findings, one_line_each

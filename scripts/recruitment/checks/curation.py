@@ -10,6 +10,12 @@
   ``<p>_text``) with basis ``relative`` holds exactly what :func:`dates.resolve` gives for
   its words and the article's publication interval; words it cannot read need ``inferred``.
 * ``curation/interval-honest``: a ``stated`` interval contains every date its words allow.
+* ``curation/other-source``: a reference from one row of evidence to another (a figure's
+  ``event_id``) points at a row of the same article. A table whose rows are reports of
+  one article names their identity across articles in a ``*_key`` column (``event_key``,
+  ``claim_key``); a foreign key to such a table must stay inside the citing row's source,
+  and cross-article identity is said with the key. Tables of things named across articles
+  (actors) have no such column, and references to them may cross articles.
 
 Everything is SQL over whole tables in the validation's DuckDB connection; the resolver runs
 once per distinct (words, publication interval). The column groups are found in the Table
@@ -18,11 +24,12 @@ Schemas, not named per table.
 
 from __future__ import annotations
 
-from ..findings import Finding
+from ..findings import Finding, Findings
 from ..package import Package, Resource
-from ..sqltypes import ident
+from ..sqltypes import ident, literal
 from .csvfile import LINE_COLUMN
 from .dates import resolve_distinct
+from .listing import query_findings
 from .rules import date_groups
 from .units import check_units
 
@@ -33,9 +40,9 @@ CITE = ("source_id", "line")
 RESOLVED = "_resolved_dates"
 
 
-def check_curation(con, pkg: Package, loaded: set[str]) -> list[Finding]:
+def check_curation(con, pkg: Package, loaded: set[str]) -> Findings:
     tables = [r for r in pkg.in_dependency_order() if r.name in loaded and r.has(*CITE)]
-    out: list[Finding] = []
+    out = Findings()
     for res in tables:
         out += check_duplicates(con, res)
     exclusions = next((r for r in tables if r.has("span_text")), None)
@@ -45,13 +52,57 @@ def check_curation(con, pkg: Package, loaded: set[str]) -> list[Finding]:
                 out += check_excluded(con, res, exclusions)
     out += check_dates(con, pkg, loaded)
     out += check_units(con, pkg, loaded)
+    for res in tables:
+        out += check_same_source(con, pkg, res, loaded)
     return out
 
 
-def check_duplicates(con, res: Resource) -> list[Finding]:
+def reports(res: Resource) -> bool:
+    """Whether the rows of ``res`` are one article's reports: it cites a source, and names
+    their identity across articles in a ``*_key`` column of its own."""
+    return res.has(*CITE) and any(
+        f.name.endswith("_key") and f.type == "string" for f in res.fields
+    )
+
+
+def check_same_source(con, pkg: Package, res: Resource, loaded: set[str]) -> Findings:
+    """A foreign key of a citing row to a row of reports names a row of the same source."""
+    out = Findings()
+    t, ln = ident(res.name), ident(LINE_COLUMN)
+    for fk in res.foreign_keys:
+        target = pkg.resources.get(fk.resource)
+        if target is None or target.name not in loaded or not reports(target):
+            continue
+        on = " AND ".join(
+            f"r.{ident(a)} = x.{ident(b)}"
+            for a, b in zip(fk.fields, fk.reference_fields, strict=True)
+        )
+        key = ", ".join(f"r.{ident(a)}" for a in fk.fields)
+        out += query_findings(
+            con,
+            f"""SELECT r.{ln} AS at, concat_ws(', ', {key}) AS ref, r.source_id,
+                       x.source_id AS other, x.{ln} AS other_line
+            FROM {t} r JOIN {ident(target.name)} x ON {on}
+            WHERE r.source_id <> x.source_id""",
+            order='"at"',
+            file=literal(res.path),
+            rule="'curation/other-source'",
+            make=lambda at, ref, source_id, other, other_line, fk=fk, target=target: Finding(
+                res.path,
+                at,
+                fk.fields[0],
+                "curation/other-source",
+                f"{ref!r} is a row of {other} ({target.path} line {other_line}), but this row "
+                f"cites {source_id}: a reference to a report stays inside its article.",
+            ),
+        )
+    return out
+
+
+def check_duplicates(con, res: Resource) -> Findings:
     keys = next((k for k in DUPLICATE_KEYS if res.has(*k)), None)
     if keys is None:
-        return []
+        return Findings()
     t, ln, words = ident(res.name), ident(LINE_COLUMN), ident(keys[-1])
 
     def same(x: str, y: str) -> str:
@@ -69,61 +120,65 @@ def check_duplicates(con, res: Resource) -> list[Finding]:
     # Only rows sharing source, line and keys with another row can be duplicates: find
     # those groups first (one aggregate), and place only their rows in the seed line.
     group = ", ".join(ident(c) for c in ("source_id", "line", *keys))
-    rows = con.execute(
+    what = " and ".join(keys)
+    return query_findings(
+        con,
         f"""WITH shared AS (
             SELECT {group} FROM {t} GROUP BY ALL HAVING count(*) > 1),
         placed AS (
             SELECT r.*, {at} AS _at FROM {t} r SEMI JOIN shared c
               ON c.source_id = r.source_id AND c.line = r.line AND {same("r", "c")}
             LEFT JOIN seed_lines s ON s.source_id = r.source_id AND s.line = r.line)
-        SELECT b.{ln}, min(a.{ln}), any_value(b.source_id), any_value(b.line)
+        SELECT b.{ln} AS at, min(a.{ln}) AS first, any_value(b.source_id) AS source_id,
+               any_value(b.line) AS line
         FROM placed a JOIN placed b
           ON a.source_id = b.source_id AND a.line = b.line AND {same("a", "b")}
          AND a._at IS NOT DISTINCT FROM b._at AND a.{ln} < b.{ln}
-        GROUP BY b.{ln} ORDER BY 1"""
-    ).fetchall()
-    what = " and ".join(keys)
-    return [
-        Finding(
+        GROUP BY b.{ln}""",
+        order='"at"',
+        file=literal(res.path),
+        rule="'curation/duplicate'",
+        make=lambda at, first, source_id, line: Finding(
             res.path,
             at,
             keys[-1],
             "curation/duplicate",
             f"Same {what}, at the same place of {source_id} line {line}, as CSV line {first}.",
-        )
-        for at, first, source_id, line in rows
-    ]
+        ),
+    )
 
 
-def check_excluded(con, res: Resource, exclusions: Resource) -> list[Finding]:
+def check_excluded(con, res: Resource, exclusions: Resource) -> Findings:
     """A row's words and an exclusion's span of the same line: equal, or one stands in the
     other as whole words ('400,000' in '400,000 troops', never '24' in 'Su-24M')."""
     from .provenance import quoted_text_columns
 
     t, x, ln = ident(res.name), ident(exclusions.name), ident(LINE_COLUMN)
     key = ident(exclusions.primary_key[0]) if exclusions.primary_key else ln
-    out: list[Finding] = []
+    out = Findings()
     for col in quoted_text_columns(res):
         c = f"r.{ident(col)}"
-        rows = con.execute(
-            f"""SELECT r.{ln}, {c}, any_value(x.{key}::VARCHAR ORDER BY x.{ln})
+        out += query_findings(
+            con,
+            f"""SELECT r.{ln} AS at, {c} AS words,
+                       any_value(x.{key}::VARCHAR ORDER BY x.{ln}) AS excluded
             FROM {t} r JOIN {x} x ON x.source_id = r.source_id AND x.line = r.line
             WHERE {c} IS NOT NULL AND x.span_text IS NOT NULL AND (
                 regexp_matches({c}, '(?:^|\\W)' || regexp_escape(x.span_text) || '(?:\\W|$)')
                 OR regexp_matches(x.span_text, '(?:^|\\W)' || regexp_escape({c}) || '(?:\\W|$)'))
-            GROUP BY r.{ln}, {c} ORDER BY 1"""
-        ).fetchall()
-        out += [
-            Finding(
+            GROUP BY r.{ln}, {c}""",
+            order='"at", words',
+            file=literal(res.path),
+            rule="'curation/excluded-but-recorded'",
+            make=lambda at, words, excluded, col=col: Finding(
                 res.path,
                 at,
                 col,
                 "curation/excluded-but-recorded",
                 f"{words!r} is recorded here and excluded as {excluded} ({exclusions.path}) "
                 "for the same line.",
-            )
-            for at, words, excluded in rows
-        ]
+            ),
+        )
     return out
 
 
@@ -156,14 +211,14 @@ def _dated(res: Resource, p: str, sources: Resource | None) -> str:
     )
 
 
-def check_dates(con, pkg: Package, loaded: set[str]) -> list[Finding]:
+def check_dates(con, pkg: Package, loaded: set[str]) -> Findings:
     groups = _groups(pkg, loaded)
     src = pkg.resources.get("sources")
     sources = src if src is not None and src.name in loaded else None
     if sources is not None and not sources.has("published_start", "published_end"):
         sources = None
     if not groups:
-        return []
+        return Findings()
     resolve_distinct(
         con,
         " UNION ALL ".join(
@@ -173,9 +228,10 @@ def check_dates(con, pkg: Package, loaded: set[str]) -> list[Finding]:
         ),
         RESOLVED,
     )
-    out: list[Finding] = []
+    out = Findings()
     for res, p in groups:
-        rows = con.execute(
+        out += query_findings(
+            con,
             f"""SELECT d.at, d.source_id, d.text, d.basis, d.d0, d.d1, d.ps, d.pe,
                        r.r_start, r.r_end
             FROM ({_dated(res, p, sources)}) d
@@ -184,10 +240,13 @@ def check_dates(con, pkg: Package, loaded: set[str]) -> list[Finding]:
             WHERE d.d0 IS NOT NULL AND d.d1 IS NOT NULL AND (
                 (d.basis = 'relative' AND (r.r_start IS NULL OR d.d0 <> r.r_start
                                            OR d.d1 <> r.r_end))
-             OR (d.basis = 'stated' AND (d.d0 > r.r_start OR d.d1 < r.r_end)))
-            ORDER BY 1"""
-        ).fetchall()
-        out += [_date_finding(res, p, *row) for row in rows]
+             OR (d.basis = 'stated' AND (d.d0 > r.r_start OR d.d1 < r.r_end)))""",
+            order='"at"',
+            file=literal(res.path),
+            rule="CASE WHEN basis = 'relative' THEN 'curation/relative-date' "
+            "ELSE 'curation/interval-honest' END",
+            make=lambda *row, res=res, p=p: _date_finding(res, p, *row),
+        )
     con.execute(f"DROP TABLE IF EXISTS {RESOLVED}")
     return out
 

@@ -9,20 +9,21 @@ rows that fail get a closer look, to say where the quote does stand and what dif
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import os
 import unicodedata
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 from pathlib import Path
 
 from .. import limits
-from ..findings import Finding
+from ..findings import Finding, Findings
 from ..package import Package, Resource
 from ..paths import Refusal, confine, confined_dir, read_bounded, safe_relative
 from ..sqltypes import ident, literal
 from .csvfile import LINE_COLUMN
+from .listing import query_findings
 from .standard import shown
 
 SEEDS_DIR = "seeds"
@@ -76,7 +77,7 @@ SEED_REFUSAL_RULE = {
 }
 
 
-def check_sources(con, pkg: Package, loaded: set[str]) -> list[Finding]:
+def check_sources(con, pkg: Package, loaded: set[str]) -> Findings:
     """Seed files against the sources table, and the seed lines table the citations need.
 
     Python resolves, confines and reads each listed seed as that exact file (never as a
@@ -85,11 +86,11 @@ def check_sources(con, pkg: Package, loaded: set[str]) -> list[Finding]:
     sources = pkg.resources.get("sources")
     if sources is None or "sources" not in loaded or not sources.has("seed_file", "sha256"):
         _create_line_tables(con)
-        return []
+        return Findings()
     seeds_dir = confined_dir(pkg.root, SEEDS_DIR)
-    out: list[Finding] = []
+    out = Findings()
     if isinstance(seeds_dir, Refusal) and seeds_dir.kind != "missing":
-        out.append(Finding(SEEDS_DIR, None, None, "provenance/seed-path", seeds_dir.message))
+        out.add(Finding(SEEDS_DIR, None, None, "provenance/seed-path", seeds_dir.message))
     rows = con.execute(
         f"SELECT {ident(LINE_COLUMN)}, source_id, seed_file, sha256 FROM sources "
         f"WHERE seed_file IS NOT NULL ORDER BY 1"
@@ -99,7 +100,7 @@ def check_sources(con, pkg: Package, loaded: set[str]) -> list[Finding]:
     for line, source_id, rel, pinned in rows:
 
         def bad(rule: str, msg: str, line=line) -> None:
-            out.append(Finding(sources.path, line, "seed_file", rule, msg))
+            out.add(Finding(sources.path, line, "seed_file", rule, msg))
 
         if not safe_relative(rel) or not rel.startswith(SEEDS_DIR + "/"):
             bad("provenance/seed-path", f"{shown(rel)} is not a relative path inside seeds/.")
@@ -229,7 +230,7 @@ def _add_lines(con) -> None:
         con.execute("DROP TABLE IF EXISTS _verified")
 
 
-def check_citations(con, res: Resource, sources_path: str | None) -> list[Finding]:
+def check_citations(con, res: Resource, sources_path: str | None) -> Findings:
     """Line, quote, quoted words and value_text of every row of ``res``, in SQL.
 
     One join of the rows with their seed lines classifies every citation; only the few
@@ -239,7 +240,9 @@ def check_citations(con, res: Resource, sources_path: str | None) -> list[Findin
     that stopped it cover the rows citing it).
     """
     t, ln = ident(res.name), ident(LINE_COLUMN)
-    failing = con.execute(
+    detailed = iter(range(DETAILED))  # the first DETAILED listed quotes get a diagnosis
+    out = query_findings(
+        con,
         f"""SELECT * FROM (
             SELECT c.{ln} AS csv_line, c.source_id, c.line, c.quote, s.text,
                    CASE WHEN s.line IS NULL THEN 'line-range'
@@ -253,40 +256,46 @@ def check_citations(con, res: Resource, sources_path: str | None) -> list[Findin
             FROM {t} c JOIN seed_ids USING (source_id)
             LEFT JOIN seed_lines s ON s.source_id = c.source_id AND s.line = c.line
             WHERE c.line >= 1)  -- a line below 1 is already a standard/minimum finding
-        WHERE problem IS NOT NULL ORDER BY csv_line"""
-    ).fetchall()
-    out = [_citation_finding(con, res, i, *row) for i, row in enumerate(failing)]
+        WHERE problem IS NOT NULL""",
+        order="csv_line",
+        file=literal(res.path),
+        rule="'provenance/' || problem",
+        make=lambda *row: _citation_finding(con, res, next(detailed, DETAILED), *row),
+    )
     if res.name != "sources" and sources_path:  # a sources row's own seed finding covers it
-        out += [
-            Finding(
+        out += query_findings(
+            con,
+            f"""SELECT c.{ln} AS at, c.source_id, s.{ln} AS src_line FROM {t} c
+            JOIN sources s USING (source_id) ANTI JOIN seed_ids USING (source_id)""",
+            order='"at"',
+            file=literal(res.path),
+            rule="'provenance/unverified'",
+            make=lambda at, source_id, src_line: Finding(
                 res.path,
                 at,
                 "source_id",
                 "provenance/unverified",
                 f"{source_id}'s seed could not be verified ({sources_path} line {src_line}), "
                 "so this row's quote was not checked.",
-            )
-            for at, source_id, src_line in con.execute(
-                f"""SELECT c.{ln}, c.source_id, s.{ln} FROM {t} c
-                JOIN sources s USING (source_id) ANTI JOIN seed_ids USING (source_id)
-                ORDER BY 1"""
-            ).fetchall()
-        ]
+            ),
+        )
     for col in quoted_text_columns(res):
-        rows = con.execute(
-            f"SELECT {ln}, {ident(col)}, quote FROM {t} WHERE {ident(col)} IS NOT NULL "
-            f"AND quote IS NOT NULL AND NOT contains(quote, {ident(col)}) ORDER BY 1"
-        ).fetchall()
-        out += [
-            Finding(
+        out += query_findings(
+            con,
+            f"SELECT {ln} AS at, {ident(col)} AS words, quote FROM {t} "
+            f"WHERE {ident(col)} IS NOT NULL AND quote IS NOT NULL "
+            f"AND NOT contains(quote, {ident(col)})",
+            order='"at"',
+            file=literal(res.path),
+            rule="'provenance/text-in-quote'",
+            make=lambda at, words, quote, col=col: Finding(
                 res.path,
                 at,
                 col,
                 "provenance/text-in-quote",
                 f"{shown(words)} is not in the quote {shown(quote)}.",
-            )
-            for at, words, quote in rows
-        ]
+            ),
+        )
     if res.has("value_text", "value", "value_low", "value_high", "qualifier"):
         out += _check_value_text(con, res)
     return out
@@ -330,10 +339,11 @@ def _citation_finding(con, res, i, at, source_id, line, quote, text, problem) ->
 
 
 def _check_value_text(con, res: Resource) -> list[Finding]:
-    from ..numbers import NUMERAL, install
+    from ..numbers import NUMERAL, install, numeral
 
     install(con)
-    rows = con.execute(
+    return query_findings(
+        con,
         f"""WITH cited AS MATERIALIZED (
             SELECT {ident(LINE_COLUMN)}, value_text, qualifier, value, value_low, value_high,
                    regexp_full_match(value_text, {literal(NUMERAL)}) AS plain
@@ -343,35 +353,41 @@ def _check_value_text(con, res: Resource) -> list[Finding]:
             FROM (SELECT DISTINCT value_text FROM cited WHERE NOT plain)),
         parsed AS (
             SELECT c.* EXCLUDE (plain),
-                   CASE WHEN c.plain THEN [CAST(replace(c.value_text, ',', '') AS DOUBLE),
-                                           CAST(replace(c.value_text, ',', '') AS DOUBLE)]
+                   CASE WHEN c.plain THEN [{numeral("c.value_text")}, {numeral("c.value_text")}]
                         ELSE w.p END AS p
             FROM cited c LEFT JOIN words w ON w.value_text = c.value_text)
         SELECT * FROM parsed
         WHERE p[1] IS NULL OR p[2] IS NULL
            OR (qualifier = 'range' AND (p[1] IS DISTINCT FROM value_low
                                         OR p[2] IS DISTINCT FROM value_high))
-           OR (qualifier <> 'range' AND (p[1] <> p[2] OR p[1] IS DISTINCT FROM value))
-        ORDER BY 1"""
-    ).fetchall()
-    out = []
-    for at, text, qualifier, value, low, high, (p_low, p_high) in rows:
-        if p_low is None or p_high is None:
-            msg = f"{shown(text)} is not a number this pipeline can read."
-        elif qualifier == "range":
-            msg = (
-                f"{shown(text)} reads as {_n(p_low)}..{_n(p_high)}, "
-                f"but value_low..value_high is {low}..{high}."
-            )
-        else:
-            got = _n(p_low) if p_low == p_high else f"the range {_n(p_low)}..{_n(p_high)}"
-            msg = f"{shown(text)} reads as {got}, but value is {value}."
-        out.append(Finding(res.path, at, "value_text", "provenance/value-text", msg))
-    return out
+           OR (qualifier <> 'range' AND (p[1] <> p[2] OR p[1] IS DISTINCT FROM value))""",
+        order=ident(LINE_COLUMN),
+        file=literal(res.path),
+        rule="'provenance/value-text'",
+        make=lambda *row: _value_text_finding(res, *row),
+    )
 
 
-def _n(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else str(x)
+def _value_text_finding(res, at, text, qualifier, value, low, high, parsed) -> Finding:
+    p_low, p_high = parsed
+    if p_low is None or p_high is None:
+        msg = f"{shown(text)} is not a number this pipeline can read."
+    elif qualifier == "range":
+        msg = (
+            f"{shown(text)} reads as {_n(p_low)}..{_n(p_high)}, "
+            f"but value_low..value_high is {low}..{high}."
+        )
+    else:
+        got = _n(p_low) if p_low == p_high else f"the range {_n(p_low)}..{_n(p_high)}"
+        msg = f"{shown(text)} reads as {got}, but value is {value}."
+    return Finding(res.path, at, "value_text", "provenance/value-text", msg)
+
+
+def _n(x) -> str:
+    """A number the macro read (exact DECIMAL), as the message prints it: 134500, 1.5."""
+    from ..numbers import plain
+
+    return str(plain(x)) if isinstance(x, Decimal) else str(int(x) if x == int(x) else x)
 
 
 def _quote_message(source_id, line, quote, text, elsewhere, detail: bool) -> str:
@@ -381,14 +397,15 @@ def _quote_message(source_id, line, quote, text, elsewhere, detail: bool) -> str
     msg = f"The quote is not on line {line} of {source_id}."
     if not detail:
         return msg
-    m = difflib.SequenceMatcher(None, text, quote, autojunk=False).find_longest_match(
-        0, len(text), 0, len(quote)
-    )
-    start = max(0, m.a - m.b)
+    start = closest_start(text[:DIAGNOSIS_LINE_CHARS], quote[:DIAGNOSIS_QUOTE_CHARS])
     closest = text[start : start + len(quote)]
     diff = next(
-        (i for i, (a, b) in enumerate(zip(quote, closest, strict=False)) if a != b),
-        min(len(quote), len(closest)),
+        (
+            i
+            for i, (a, b) in enumerate(zip(quote[:DIAGNOSIS_QUOTE_CHARS], closest, strict=False))
+            if a != b
+        ),
+        min(len(quote), len(closest), DIAGNOSIS_QUOTE_CHARS),
     )
     msg += f" Closest text on the line: {shown(closest)}."
     if diff < len(quote) and diff < len(closest):
@@ -398,6 +415,42 @@ def _quote_message(source_id, line, quote, text, elsewhere, detail: bool) -> str
             f"({_uname(q)}), the line has {s!r} ({_uname(s)})."
         )
     return msg + f" Line {line} reads: {shown(text) if len(text) <= 60 else repr(text[:200])}"
+
+
+DIAGNOSIS_QUOTE_CHARS = 2_000
+"""Characters of a failed quote that the closest-text diagnosis compares (a quote is at
+most 2,000 characters long by the schemas; a longer one is compared by its start)."""
+DIAGNOSIS_LINE_CHARS = 200_000
+"""Characters of the cited line searched for the closest text (a seed line is a paragraph;
+a one-line seed of 8 MiB is searched in its first 200,000 characters)."""
+
+
+def closest_start(text: str, quote: str) -> int:
+    """Where on ``text`` the misquoted ``quote`` most likely stands: aligned on the longer
+    of the longest prefix and the longest suffix of the quote that occur in the text.
+
+    Each is found by binary search over its length (an occurring prefix's prefixes occur
+    too), each probe one ``str.find``: O(len(text) · log len(quote)) in C, where a longest
+    common substring (difflib) costs O(len(text) · len(quote)) in Python, and gigabytes
+    for a 40 MB quote."""
+
+    def longest(piece) -> int:
+        low, high = 0, len(quote)
+        while low < high:
+            mid = (low + high + 1) // 2
+            if piece(mid) in text:
+                low = mid
+            else:
+                high = mid - 1
+        return low
+
+    head = longest(lambda n: quote[:n])
+    tail = longest(lambda n: quote[len(quote) - n :])
+    if head == tail == 0:
+        return 0
+    if head >= tail:
+        return text.find(quote[:head])
+    return max(0, text.find(quote[len(quote) - tail :]) + tail - len(quote))
 
 
 def _uname(ch: str) -> str:

@@ -9,10 +9,12 @@ where a row passes; pandera runs them lazily and reports the failing rows.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..findings import Finding
+from .. import limits
+from ..findings import Finding, Findings
 from ..package import Resource
 from .csvfile import LINE_COLUMN
 
@@ -36,6 +38,10 @@ NEEDS = {
     "range": "value_low < value_high and no value",
 }
 """What each qualifier asks of value, value_low and value_high, as a message says it."""
+QUALIFIERS = (*POINT, *UPPER, *LOWER, "range")
+"""Every qualifier qualifier-bounds knows."""
+BASES = ("stated", "relative", "inferred")
+"""Every date basis the basis rules (and curation's date rules) know."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,29 @@ def date_groups(res: Resource) -> list[str]:
         for f in res.fields
         if f.name.endswith("_start") and res.has(f.name[:-6] + "_end", f.name[:-6] + "_precision")
     ]
+
+
+def known_codes(res: Resource, column: str, known) -> RowRule:
+    """``rules/unknown-code`` on ``column``: a code a rule branches on but does not know
+    (one a schema's enum gained) is a finding, never a row the rule silently passes. A
+    value outside the schema's enum is ``standard/enum``'s finding, not this rule's."""
+    import polars as pl
+
+    enum = res.field(column).enum
+    unknown = [str(v) for v in enum if v not in known] if enum is not None else None
+    return RowRule(
+        "rules/unknown-code",
+        column,
+        lambda: (
+            pl.col(column).is_null()
+            | pl.col(column).is_in(list(known))
+            | (False if unknown is None else ~pl.col(column).is_in(unknown))
+        ),
+        lambda r: (
+            f"{column} {str(r[column])[:60]!r} is no code the rules know "
+            f"({', '.join(known)}), so they cannot check this row."
+        ),
+    )
 
 
 def row_rules(res: Resource) -> list[RowRule]:
@@ -95,6 +124,7 @@ def row_rules(res: Resource) -> list[RowRule]:
         )
         if res.has("qualifier"):
             q, v, lo, hi = c("qualifier"), c("value"), c("value_low"), c("value_high")
+            rules.append(known_codes(res, "qualifier", QUALIFIERS))
             rules.append(
                 RowRule(
                     "rules/qualifier-bounds",
@@ -129,7 +159,10 @@ def _interval_rules(res: Resource, p: str) -> list[RowRule]:
     start, end, prec = f"{p}_start", f"{p}_end", f"{p}_precision"
     basis, text = f"{p}_basis", f"{p}_text"
     group = [start, end, prec] + ([basis] if res.has(basis) else [])
-    out = [
+    out = [known_codes(res, prec, tuple(MAX_SPAN_DAYS))]
+    if res.has(basis):
+        out.append(known_codes(res, basis, BASES))
+    out += [
         RowRule(
             "rules/date-incomplete",
             start,
@@ -187,25 +220,40 @@ def _shown(value) -> str:
     return "empty" if value is None else str(value)
 
 
-def check_rules(con, res: Resource, skip_lines: set[int] = frozenset()) -> list[Finding]:
+def check_rules(con, res: Resource, skip: str | None = None) -> Findings:
     """Run the resource's row rules through pandera; one finding per failing row and rule.
 
-    Rows in ``skip_lines`` (cells that failed their type, so read as empty) are left out:
-    their type error is the finding, not the rules it would seem to break.
+    Rows whose line is in the table ``skip`` (cells that failed their type, so read as
+    empty) are left out: their type error is the finding, not the rules it would seem to
+    break. polars evaluates every rule over the whole frame first, counting the failures
+    of each; pandera then checks only the first MAX_LISTED failing rows (all a report
+    lists), so its failure cases, built row by row, stay bounded however many rows fail.
     """
     rules = row_rules(res)
     if not rules:
-        return []
+        return Findings()
     import pandera.polars as pa
     import polars as pl
 
     from ..sqltypes import ident
 
     needed = sorted(set().union(*(r.reads() for r in rules)))
+    line = ident(LINE_COLUMN)
     cols = ", ".join(ident(c) for c in [LINE_COLUMN, *needed])
-    frame = con.sql(f"SELECT {cols} FROM {ident(res.name)} ORDER BY {ident(LINE_COLUMN)}").pl()
-    if skip_lines:
-        frame = frame.filter(~pl.col(LINE_COLUMN).is_in(list(skip_lines)))
+    where = f"WHERE {line} NOT IN (SELECT line FROM {skip})" if skip else ""
+    frame = con.sql(f"SELECT {cols} FROM {ident(res.name)} {where} ORDER BY {line}").pl()
+    ok = [r.ok().fill_null(True).alias(f"_ok{i}") for i, r in enumerate(rules)]
+    flags = frame.select(pl.col(LINE_COLUMN), *ok)
+    failed = flags.select((~pl.col(f"_ok{i}")).sum() for i in range(len(rules))).row(0)
+    if not any(failed):
+        return Findings()
+    counts: Counter[tuple[str, str]] = Counter()
+    for r, n in zip(rules, failed, strict=True):
+        counts[(res.path, r.rule)] += n
+    first = flags.filter(~pl.all_horizontal(pl.col(f"_ok{i}") for i in range(len(rules))))
+    frame = frame.filter(
+        pl.col(LINE_COLUMN).is_in(first[LINE_COLUMN].head(limits.MAX_LISTED).to_list())
+    )
     schema = pa.DataFrameSchema(
         {name: pa.Column(nullable=True) for name in needed},
         checks=[
@@ -218,6 +266,7 @@ def check_rules(con, res: Resource, skip_lines: set[int] = frozenset()) -> list[
         ],
         name=res.name,
     )
+    out = []
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
@@ -225,10 +274,8 @@ def check_rules(con, res: Resource, skip_lines: set[int] = frozenset()) -> list[
         cases = err.failure_cases.filter(
             (pl.col("schema_context") == "DataFrameSchema") & pl.col("index").is_not_null()
         )
-        out = []
         for number, index in cases.select("check_number", "index").iter_rows():
             row = frame.row(index, named=True)
             r = rules[number]
             out.append(Finding(res.path, row[LINE_COLUMN], r.column, r.rule, r.message(row)))
-        return out
-    return []
+    return Findings.of(out, counts)

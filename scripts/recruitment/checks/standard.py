@@ -9,32 +9,61 @@ typed table of the same name, which the later layers and the export read.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from ..findings import Finding
+from .. import limits
+from ..findings import Finding, Findings
 from ..package import Field, Package, Resource
 from ..sqltypes import TYPE_HINT, ident, literal, parse_expr, typed_literal
 from . import nearest
 from .csvfile import LINE_COLUMN
+from .listing import query_findings
 
 MAX_SHOWN = 60
-WHITESPACE = r"[\s\x{00A0}\x{1680}\x{2000}-\x{200B}\x{202F}\x{205F}\x{3000}\x{FEFF}]"
+WHITESPACE = r"[\s\x{00A0}\x{1680}\x{2000}-\x{200A}\x{202F}\x{205F}\x{3000}]"
+"""Spaces (ASCII, no-break, the typographic ones); the zero-width ones are format characters."""
+FORMAT = r"\p{Cf}"
+"""Unicode format characters (category Cf): zero-width spaces and joiners, direction
+overrides and isolates, the byte-order mark, the soft hyphen, tags. Each shows nothing or
+changes how the text around it displays, so a name could read as another."""
 CONTROL = r"[\x00-\x1F\x7F-\x9F\x{2028}\x{2029}]"
 """C0 and C1 controls (NEL, U+0085, among them), DEL, and the Unicode line and paragraph
 separators: anything a terminal or a CI log could read as a line break or a command."""
 INVISIBLE = r"[\p{Cf}\p{Z}\p{Mn}\p{Me}\x{115F}\x{1160}\x{3164}\x{FFA0}\x{2800}]+"
 """Text made only of characters that show nothing: format characters (zero-width joiners,
 U+2060, U+FEFF), spaces, lone combining marks, Hangul and Braille fillers."""
-TEXT_SCREEN = rf"^{WHITESPACE}|{WHITESPACE}$|^[=+\-@]|{CONTROL}|^{INVISIBLE}$"
-"""One pattern that every white-space, formula, control-character or invisible-text problem
-matches: the scan tests it once per string instead of four patterns."""
-SCREENED = {"text/whitespace", "text/formula", "text/control", "text/invisible"}
+TEXT_SCREEN = rf"^{WHITESPACE}|{WHITESPACE}$|^[=+\-@]|{CONTROL}|{FORMAT}|^{INVISIBLE}$"
+"""One pattern that every white-space, formula, control-character, format-character or
+invisible-text problem matches: the scan tests it once per string instead of five."""
+SCREENED = {
+    "text/whitespace",
+    "text/formula",
+    "text/control",
+    "text/format-character",
+    "text/invisible",
+}
 
 
 def shown(value: object) -> str:
     text = str(value)
     return repr(text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…")
+
+
+def format_message(value: object) -> str:
+    """Name the first format character of ``value``: its code point, name and position."""
+    text = str(value)
+    at, ch = next(
+        ((i, c) for i, c in enumerate(text) if unicodedata.category(c) == "Cf"), (None, None)
+    )
+    if ch is None:  # RE2's Unicode tables are newer than this Python's
+        return f"{shown(value)} holds a format character (invisible or direction-changing)."
+    name = unicodedata.name(ch, "unnamed")
+    return (
+        f"{shown(value)} holds U+{ord(ch):04X} {name} at character {at + 1}: a format "
+        "character, invisible or changing the direction of the text around it."
+    )
 
 
 BOUNDS = (
@@ -143,6 +172,14 @@ def _field_checks(res: Resource, f: Field) -> list[CellCheck]:
         add(
             CellCheck(
                 f.name,
+                "text/format-character",
+                lambda v, t: f"regexp_matches({v}, {literal(FORMAT)})",
+                format_message,
+            )
+        )
+        add(
+            CellCheck(
+                f.name,
                 "text/invisible",
                 lambda v, t: (
                     f"regexp_full_match({v}, {literal(INVISIBLE)}) "
@@ -207,16 +244,29 @@ def _enum_hint(f: Field, value: str) -> str:
     return nearest.hint(value, found)
 
 
-def check_cells(con, res: Resource, only: str | None = None) -> list[Finding]:
+def mistyped_table(con, res: Resource) -> str | None:
+    """The temp table of the lines of ``res`` whose cells failed their type (check_cells
+    writes it), which the row rules leave out; None when no cell failed its type."""
+    name = f"_mistyped_{res.name}"
+    ((exists,),) = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND temporary", [name]
+    ).fetchall()
+    return ident(name) if exists else None
+
+
+def check_cells(con, res: Resource, only: str | None = None) -> Findings:
     """Run every cell check of ``res`` in one scan; return the findings in line order.
 
     The scan keeps only rows where some check fails (all conditions OR-ed); those few
-    rows are then classified check by check. With ``only`` (a table with a ``line``
-    column), only those lines are scanned: :func:`screen_and_type` names them.
+    rows are then classified check by check, into a temp table of (line, check) that is
+    counted by rule, and only the first MAX_LISTED of which are made into findings. The
+    lines whose cells failed their type are kept in :func:`mistyped_table`. With ``only``
+    (a table with a ``line`` column), only those lines are scanned: :func:`screen_and_type`
+    names them.
     """
     checks = cell_checks(res)
     if not checks:
-        return []
+        return Findings()
     index = {f.name: i for i, f in enumerate(res.fields)}
     typed = ", ".join(
         f"{ident(f.name)} AS v{i}, {parse_expr(f, ident(f.name))} AS t{i}"
@@ -227,24 +277,47 @@ def check_cells(con, res: Resource, only: str | None = None) -> list[Finding]:
     screen = [c for c, chk in zip(conds, checks, strict=True) if chk.rule not in SCREENED]
     screen += [f"regexp_matches(v{i}, {literal(TEXT_SCREEN)})" for i in screened]
     hits = ", ".join(f"CASE WHEN {c} THEN {k} END" for k, c in enumerate(conds))
-    raw = ", ".join(f"v{i}" for i in range(len(res.fields)))
-    rows = con.execute(
-        f"""SELECT line, unnest(list_filter([{hits}], lambda x: x IS NOT NULL)) AS k, {raw}
-        FROM (SELECT {ident(LINE_COLUMN)} AS line, {typed} FROM {raw_table(res.name)}
-              {f"WHERE {ident(LINE_COLUMN)} IN (SELECT line FROM {only})" if only else ""})
-        WHERE {" OR ".join(f"({c})" for c in screen)}
-        ORDER BY line, k"""
-    ).fetchall()
-    return [
-        Finding(
-            res.path,
-            line,
-            checks[k].column,
-            checks[k].rule,
-            checks[k].message(raw_values[index[checks[k].column]]),
+    kinds = ", ".join(
+        f"({k}, {literal(chk.column)}, {literal(chk.rule)})" for k, chk in enumerate(checks)
+    )
+    line = ident(LINE_COLUMN)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _cell_hits AS
+        SELECT line, k, c.col, c.rule FROM (
+            SELECT line, unnest(list_filter([{hits}], lambda x: x IS NOT NULL)) AS k
+            FROM (SELECT {line} AS line, {typed} FROM {raw_table(res.name)}
+                  {f"WHERE {line} IN (SELECT line FROM {only})" if only else ""})
+            WHERE {" OR ".join(f"({c})" for c in screen)})
+        JOIN (VALUES {kinds}) c(k, col, rule) USING (k)"""
+    )
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {ident('_mistyped_' + res.name)} AS "
+            "SELECT DISTINCT line FROM _cell_hits WHERE rule = 'standard/type'"
         )
-        for line, k, *raw_values in rows
-    ]
+        counts = con.execute("SELECT rule, count(*) FROM _cell_hits GROUP BY ALL").fetchall()
+        raw = ", ".join(f"r.{ident(f.name)}" for f in res.fields)
+        rows = con.execute(
+            f"""SELECT h.line, h.k, {raw} FROM (
+                SELECT line, k, col, rule FROM _cell_hits
+                ORDER BY line, col, rule LIMIT {int(limits.MAX_LISTED)}) h
+            JOIN {raw_table(res.name)} r ON r.{line} = h.line ORDER BY h.line, h.col, h.rule"""
+        ).fetchall()
+    finally:
+        con.execute("DROP TABLE IF EXISTS _cell_hits")
+    return Findings.of(
+        (
+            Finding(
+                res.path,
+                at,
+                checks[k].column,
+                checks[k].rule,
+                checks[k].message(raw_values[index[checks[k].column]]),
+            )
+            for at, k, *raw_values in rows
+        ),
+        {(res.path, rule): n for rule, n in counts},
+    )
 
 
 def create_typed_table(con, res: Resource) -> None:
@@ -256,7 +329,7 @@ def create_typed_table(con, res: Resource) -> None:
     )
 
 
-def check_unique(con, res: Resource) -> list[Finding]:
+def check_unique(con, res: Resource) -> Findings:
     """Repeated primary keys and unique values: each repeat is reported at its own line."""
     keys = [(res.primary_key, "standard/primary-key")] if res.primary_key else []
     keys += [
@@ -264,7 +337,7 @@ def check_unique(con, res: Resource) -> list[Finding]:
         for f in res.fields
         if f.constraints.get("unique") and [f.name] != res.primary_key
     ]
-    out = []
+    out = Findings()
     line = ident(LINE_COLUMN)
     for cols, rule in keys:
         cs = ", ".join(ident(c) for c in cols)
@@ -275,22 +348,25 @@ def check_unique(con, res: Resource) -> list[Finding]:
         ).fetchall()[0]
         if rows == distinct:
             continue  # no repeat: the repeats are located only when there are some
-        rows = con.execute(
+        out += query_findings(
+            con,
             f"SELECT line, first, key FROM (SELECT {line} AS line, "
             f"min({line}) OVER (PARTITION BY {cs}) AS first, "
             f"concat_ws(', ', {cs}) AS key FROM {ident(res.name)} WHERE {not_null}) "
-            f"WHERE line > first ORDER BY line"
-        ).fetchall()
-        out += [
-            Finding(res.path, ln, cols[0], rule, f"{shown(key)} is already used on line {first}.")
-            for ln, first, key in rows
-        ]
+            f"WHERE line > first",
+            order="line",
+            file=literal(res.path),
+            rule=literal(rule),
+            make=lambda ln, first, key, rule=rule, col=cols[0]: Finding(
+                res.path, ln, col, rule, f"{shown(key)} is already used on line {first}."
+            ),
+        )
     return out
 
 
-def check_foreign_keys(con, pkg: Package, res: Resource, loaded: set[str]) -> list[Finding]:
+def check_foreign_keys(con, pkg: Package, res: Resource, loaded: set[str]) -> Findings:
     """References to rows that do not exist (NULL references are allowed)."""
-    out = []
+    out = Findings()
     for fk in res.foreign_keys:
         if fk.resource not in loaded:
             continue  # the target's own findings explain why it could not be read
@@ -300,44 +376,55 @@ def check_foreign_keys(con, pkg: Package, res: Resource, loaded: set[str]) -> li
             for a, b in zip(fk.fields, fk.reference_fields, strict=True)
         )
         not_null = " AND ".join(f"s.{ident(a)} IS NOT NULL" for a in fk.fields)
-        rows = con.execute(
-            f"SELECT s.{ident(LINE_COLUMN)}, concat_ws(', ', "
-            + ", ".join(f"s.{ident(a)}" for a in fk.fields)
-            + f") FROM {ident(res.name)} s ANTI JOIN {ident(target.name)} r ON {on} "
-            f"WHERE {not_null} ORDER BY 1"
-        ).fetchall()
         ref = f"{target.name}.{', '.join(fk.reference_fields)}"
-        found = {}
-        if rows and len(fk.fields) == 1:
-            key = fk.reference_fields[0]
-            found = nearest.suggestions(
-                con,
-                [value for _, value in rows],
-                nearest.column_sql(target.name, key),
-                names=nearest.names_of(con, target.name, key, target.field_names),
-                meanings=pkg.code_meanings(res, fk.fields[0]) if target.is_codelist else None,
-            )
         what = (
             f"is not a code of the code list {target.name} ({target.path})"
             if target.is_codelist
             else f"is no {ref} in {target.path}"
         )
-        out += [
-            Finding(
-                res.path,
-                ln,
-                fk.fields[0],
-                "standard/foreign-key",
-                f"{shown(key)} {what}.{nearest.hint(key, found)}",
+        keys: dict[int, str] = {}
+
+        def make(ln, key, what=what, fk=fk, keys=keys):
+            keys[ln] = key
+            return Finding(
+                res.path, ln, fk.fields[0], "standard/foreign-key", f"{shown(key)} {what}."
             )
-            for ln, key in rows
-        ]
+
+        found = query_findings(
+            con,
+            f"SELECT s.{ident(LINE_COLUMN)} AS line, concat_ws(', ', "
+            + ", ".join(f"s.{ident(a)}" for a in fk.fields)
+            + f") AS key FROM {ident(res.name)} s ANTI JOIN {ident(target.name)} r ON {on} "
+            f"WHERE {not_null}",
+            order="line",
+            file=literal(res.path),
+            rule="'standard/foreign-key'",
+            make=make,
+        )
+        if keys and len(fk.fields) == 1:
+            key = fk.reference_fields[0]
+            near = nearest.suggestions(
+                con,
+                list(keys.values()),
+                nearest.column_sql(target.name, key),
+                names=nearest.names_of(con, target.name, key, target.field_names),
+                meanings=pkg.code_meanings(res, fk.fields[0]) if target.is_codelist else None,
+            )
+            if near:
+                found = Findings.of(
+                    (
+                        replace(f, message=f.message + nearest.hint(keys[f.line], near))
+                        for f in found.listed
+                    ),
+                    found.by_place,
+                )
+        out += found
     return out
 
 
 # --- the fast screen: one polars pass that types every column and flags suspect rows -------
 
-SCREEN_RUST = rf"^{WHITESPACE}|{WHITESPACE}$|^[=+\-@]|{CONTROL}|^[^\x21-\x7E]+$"
+SCREEN_RUST = rf"^{WHITESPACE}|{WHITESPACE}$|^[=+\-@]|{CONTROL}|{FORMAT}|^[^\x21-\x7E]+$"
 """TEXT_SCREEN for polars (Rust's linear-time regex): white space, formula starts and
 controls as in TEXT_SCREEN; for invisible-only text, any text without a visible ASCII
 character (a superset: the exact rule is decided by DuckDB on the flagged rows)."""

@@ -17,8 +17,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from ..findings import Finding
-from ..package import DESCRIPTOR, Package, load_package
+from .. import limits
+from ..findings import Finding, Findings
+from ..package import DESCRIPTOR, REFUSAL_RULE, Package, load_package
+from ..paths import PUBLISHED_FILES, Refusal, confine
 from ..sqltypes import ident
 from . import cache, coverage, curation, provenance, rules, standard  # light: no library at import
 from .csvfile import LINE_COLUMN, read_csv, read_typed
@@ -30,13 +32,14 @@ class Validation:
     def __init__(
         self,
         package: Package | None,
-        findings: list[Finding] | None = None,
+        findings: Findings | list[Finding] | None = None,
         con: object | None = None,
         load: Callable[[], object] | None = None,
         cached: bool = False,
     ) -> None:
         self.package = package
-        self.findings = findings if findings is not None else []
+        self.findings = findings if isinstance(findings, Findings) else Findings(findings or [])
+        """Every finding, counted; the first limits.MAX_LISTED of them listed."""
         self._con = con
         self._load = load
         self.cached = cached
@@ -58,7 +61,7 @@ class Validation:
 def validate(root: Path, use_cache: bool = True) -> Validation:
     """Validate the package at ``root``; raises PackageNotFound if there is none."""
     stamp = cache.fingerprint(root) if use_cache and cache.enabled() else None
-    if stamp is not None and cache.is_valid(root, stamp):
+    if stamp is not None and cache.is_valid(root, stamp) and not check_published(Path(root)):
         pkg, findings = load_package(Path(root), known=stamp.texts)
         if pkg is not None and not findings:
             return Validation(pkg, [], load=lambda: load_tables(pkg, stamp), cached=True)
@@ -72,12 +75,14 @@ def check_all(root: Path) -> Validation:
     """Every layer over the package at ``root``."""
     import duckdb
 
-    pkg, findings = load_package(Path(root))
+    pkg, loaded_findings = load_package(Path(root))
+    findings = Findings(loaded_findings)
+    findings += check_published(Path(root))
     if pkg is None:
-        return Validation(None, sorted(findings, key=_order))
+        return Validation(None, findings)
     findings += check_publishable(pkg)
     if findings:
-        return Validation(None, sorted(findings, key=_order))
+        return Validation(None, findings)
     con = duckdb.connect(config=duckdb_config(pkg.root))
     loaded: set[str] = set()
     partial: set[str] = set()  # tables that lost ragged rows: references to them not judged
@@ -103,10 +108,7 @@ def check_all(root: Path) -> Validation:
     for res in pkg.in_dependency_order():
         if res.name in loaded:
             findings += standard.check_foreign_keys(con, pkg, res, loaded - partial)
-            mistyped = {
-                f.line for f in findings if f.file == res.path and f.rule == "standard/type"
-            }
-            findings += rules.check_rules(con, res, mistyped)
+            findings += rules.check_rules(con, res, standard.mistyped_table(con, res))
     findings += provenance.check_sources(con, pkg, loaded)
     for res in provenance.citing_resources(pkg, loaded):
         sources_path = pkg.resources["sources"].path if "sources" in loaded else None
@@ -114,15 +116,15 @@ def check_all(root: Path) -> Validation:
     findings += curation.check_curation(con, pkg, loaded)
     if not findings:  # a broken row would make the spans it quotes look unrecorded
         findings += coverage.check_coverage(con, pkg, loaded)
-    return Validation(pkg, sorted(with_row_ids(con, pkg, findings, loaded), key=_order), con)
+    return Validation(pkg, with_row_ids(con, pkg, findings, loaded), con)
 
 
-def with_row_ids(con, pkg: Package, findings: list[Finding], loaded: set[str]) -> list[Finding]:
+def with_row_ids(con, pkg: Package, findings: Findings, loaded: set[str]) -> Findings:
     """The findings, each on a row of a loaded table given that row's primary key (read from
     the typed table, one query per file; a key that did not read stays unknown)."""
     tables = {r.path: r for r in pkg.resources.values() if r.name in loaded and r.primary_key}
     lines: dict[str, set[int]] = {}
-    for f in findings:
+    for f in findings.listed:
         if f.line and f.line > 1 and f.row is None and f.file in tables:
             lines.setdefault(f.file, set()).add(f.line)
     ids: dict[tuple[str, int], str] = {}
@@ -138,9 +140,13 @@ def with_row_ids(con, pkg: Package, findings: list[Finding], loaded: set[str]) -
         ids.update(((path, line), row) for line, row in rows)
     if not ids:
         return findings
-    return [
-        replace(f, row=ids[(f.file, f.line)]) if (f.file, f.line) in ids else f for f in findings
-    ]
+    return Findings.of(
+        (
+            replace(f, row=ids[(f.file, f.line)]) if (f.file, f.line) in ids else f
+            for f in findings.listed
+        ),
+        findings.by_place,
+    )
 
 
 def load_tables(pkg: Package, stamp: cache.Fingerprint):
@@ -204,6 +210,18 @@ def spill_dir(root: Path) -> Path:
     return work / f"duckdb-{os.getpid()}"
 
 
+def check_published(root: Path) -> list[Finding]:
+    """The files published beside the data (CITATION.cff, the licences, the codebook,
+    CHANGELOG.md) are regular files inside the package when they exist: a symlink, a FIFO
+    or an oversized file is a finding here rather than copied into the site or the zip."""
+    out = []
+    for rel in PUBLISHED_FILES:
+        real = confine(root, rel, limits.PUBLISHED_MAX_BYTES, links=False)
+        if isinstance(real, Refusal) and real.kind != "missing":
+            out.append(Finding(rel, None, None, REFUSAL_RULE[real.kind], real.message))
+    return out
+
+
 def check_publishable(pkg: Package) -> list[Finding]:
     """Build the published database's tables and views, empty, from the schemas.
 
@@ -235,7 +253,3 @@ def _release_arrow_memory() -> None:
     import pyarrow as pa
 
     pa.default_memory_pool().release_unused()
-
-
-def _order(f: Finding):
-    return (f.file, f.line or 0, f.column or "", f.rule, f.message)

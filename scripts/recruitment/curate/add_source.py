@@ -15,12 +15,14 @@ import hashlib
 import io
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import limits
 from ..checks.provenance import SEEDS_DIR, seed_files
 from ..package import load_package
+from ..paths import Refusal, confine, read_bounded
 from .ids import next_ids
 from .spans import dates, quote_for
 
@@ -58,8 +60,10 @@ def add_source(root: Path, article: Path) -> Added:
     digest = hashlib.sha256(data).hexdigest()
     header, rows = _read_sources(csv_path, sources.field_names)
     for rel in seed_files(root):
-        path = root / rel
-        if path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == digest:
+        real = confine(root, rel, limits.SEED_MAX_BYTES)  # a FIFO or link out is not read
+        if isinstance(real, Refusal):
+            continue
+        if hashlib.sha256(read_bounded(real, limits.SEED_MAX_BYTES)).hexdigest() == digest:
             raise Refused(f"the article is already in the package as {rel}")
     for row in rows:
         if row.get("sha256") == digest:
@@ -105,8 +109,8 @@ def left_to_record(root: Path, seed_file: str) -> tuple[dict[int, list[str]], in
             left.setdefault(line, []).append(span)
     for line, spans in left.items():
         spans.sort(key=lambda s, text=lines[line - 1]: text.find(s))
-    others = [f for f in result.findings if not f.rule.startswith("coverage/")]
-    return dict(sorted(left.items())), len(others)
+    others = result.findings.select(lambda rule: not rule.startswith("coverage/"))
+    return dict(sorted(left.items())), others.total
 
 
 def _inside(root: Path, rel: str, folder: bool) -> Path:
@@ -129,13 +133,21 @@ def _inside(root: Path, rel: str, folder: bool) -> Path:
 
 
 def _read_article(path: Path) -> bytes:
-    size = path.stat().st_size
-    if size > limits.SEED_MAX_BYTES:
-        raise Refused(
-            f"{path} is {size:,} bytes, over the seed limit of {limits.SEED_MAX_BYTES:,}; "
-            "a news article is a few kilobytes: is this the right file?"
-        )
-    with path.open("rb") as fh:
+    """The article's bytes: a regular file (a FIFO or device is refused, never waited on)."""
+    try:  # O_NONBLOCK: opening a FIFO returns at once, and fstat then refuses it
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as err:
+        raise Refused(f"{path} cannot be opened ({err.strerror})") from err
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise Refused(f"{path} is not a regular file (a FIFO, device or folder)")
+        if st.st_size > limits.SEED_MAX_BYTES:
+            raise Refused(
+                f"{path} is {st.st_size:,} bytes, over the seed limit of "
+                f"{limits.SEED_MAX_BYTES:,}; a news article is a few kilobytes: is this the "
+                "right file?"
+            )
         data = fh.read(limits.SEED_MAX_BYTES + 1)
     if len(data) > limits.SEED_MAX_BYTES:
         raise Refused(f"{path} is over the seed limit of {limits.SEED_MAX_BYTES:,} bytes")

@@ -9,6 +9,7 @@ committed file differs from a fresh render, and ``recruitment codebook`` rewrite
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from ..package import Field, Package, Resource, load_package
@@ -29,17 +30,26 @@ CONSTRAINT_WORDS = {
 }
 
 
-def cell(text: object, prose: bool = True) -> str:
-    """Text safe inside a Markdown table cell: one line, pipes escaped.
+MARKDOWN_ACTIVE = re.compile(r"([\\`*_\[\]<>!~|&])")
+"""ASCII punctuation that can start Markdown syntax inside a line: emphasis, code, links and
+images, HTML and entities, tables, strikethrough. Backslash-escaped, it is plain text."""
+BLOCK_START = re.compile(r"^(?:([#>+=-])|(\d+)([.)]))")
+"""What makes a line a heading, quote, list or rule when a paragraph starts with it."""
 
-    In prose, '*' (which would start emphasis) and '<' (which would start HTML) are
-    escaped too; constraint text keeps them, as it shows patterns inside code spans.
+
+def cell(text: object, prose: bool = True) -> str:
+    """Text safe inside a Markdown table cell or heading: one line, pipes escaped.
+
+    Prose (titles and descriptions, which a schema's author writes) is plain text: every
+    character that could start Markdown syntax is escaped, so a description can hold no
+    link, image, emphasis or HTML. Constraint text keeps its characters, as it shows
+    patterns inside code spans.
     """
     out = " ".join(str(text).split())
     if prose:
-        out = out.replace("\\", "\\\\").replace("*", "\\*").replace("<", "&lt;")
-    out = out.replace("|", "\\|")
-    return out
+        out = MARKDOWN_ACTIVE.sub(r"\\\1", out)
+        return BLOCK_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", out)
+    return out.replace("|", "\\|")
 
 
 def constraints(f: Field) -> str:
@@ -72,9 +82,9 @@ def _keys(res: Resource) -> list[str]:
 
 def render_resource(res: Resource, package: Package | None = None) -> str:
     lines = [
-        f"## `{res.name}`: {res.title}",
+        f"## `{res.name}`: {cell(res.title)}",
         "",
-        res.description,
+        cell(res.description),
         "",
         f"- Data: `{res.path}`; schema: `{res.schema_path}`",
         *_keys(res),
@@ -141,12 +151,12 @@ def codes_table(res: Resource, rows: list[dict[str, str]]) -> list[str]:
 def render(package: Package) -> str:
     """The whole codebook as Markdown: tables in descriptor order, codes in schema order."""
     d = package.descriptor
-    toc = [f"- [`{r.name}`](#{anchor(r)}): {r.title}" for r in package.resources.values()]
+    toc = [f"- [`{r.name}`](#{anchor(r)}): {cell(r.title)}" for r in package.resources.values()]
     head = [
         f"<!-- Generated from schemas/*.json and the code lists by `{REGENERATE}`; "
         "do not edit by hand. -->",
         "",
-        f"# Codebook: {d.get('title', package.name)}",
+        f"# Codebook: {cell(d.get('title', package.name))}",
         "",
         f"Package `{package.name}`, version {package.version}. "
         "Every table, column and code of the data package, as its Table Schemas and code "

@@ -17,8 +17,10 @@ from contextlib import contextmanager, nullcontext
 from functools import cache
 from pathlib import Path
 
+from .. import limits
 from ..checks.validate import Validation, temp_relations, validate
-from ..package import Package, Resource
+from ..package import Package, Resource, unique_keys
+from ..paths import Refusal, confine, read_bounded
 from ..sqltypes import ident, literal
 from . import ddl, views
 from .outdir import MARKER, MARKER_TEXT, check_out, replace_folder
@@ -348,10 +350,7 @@ def write_descriptor(pkg: Package, tmp: Path) -> None:
         size = {"bytes": path.stat().st_size} if count_bytes else {}
         return {**entry, "path": rel, **size, "hash": f"sha256:{sha256_of(path)}"}
 
-    schemas = {
-        res.name: json.loads((pkg.root / res.schema_path).read_text(encoding="utf-8"))
-        for res in pkg.in_dependency_order()
-    }
+    schemas = {res.name: _schema(pkg, res) for res in pkg.in_dependency_order()}
     for res in pkg.in_dependency_order():
         resources.append(
             describe(
@@ -397,6 +396,14 @@ def write_descriptor(pkg: Package, tmp: Path) -> None:
     meta["resources"] = resources
     text = json.dumps(meta, indent=2, ensure_ascii=False) + "\n"
     (tmp / "datapackage.json").write_text(text, encoding="utf-8")
+
+
+def _schema(pkg: Package, res: Resource) -> dict:
+    """A resource's Table Schema as published: read as validation read it (confined, bounded)."""
+    real = confine(pkg.root, res.schema_path, limits.JSON_MAX_BYTES)
+    if isinstance(real, Refusal):
+        raise OSError(real.message)
+    return json.loads(read_bounded(real, limits.JSON_MAX_BYTES), object_pairs_hook=unique_keys)
 
 
 def write_checksums(tmp: Path) -> None:

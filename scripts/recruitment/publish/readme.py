@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .. import limits
+from ..paths import read_published
 from ..review.snapshot import FolderSource, Snapshot, load
 
 README = "README.md"
@@ -73,11 +75,24 @@ def render(root: Path, text: str) -> str:
     return text
 
 
+def read(root: Path) -> str:
+    """README.md's text, read as the package's own file (no symlink, bounded)."""
+    data = read_published(Path(root), README, limits.PUBLISHED_MAX_BYTES)
+    if data is None:
+        raise FileNotFoundError(f"{README} does not exist in {root}")
+    return data.decode("utf-8")
+
+
 def write(root: Path) -> tuple[Path, bool]:
-    """Regenerate README.md's blocks; returns the path and whether anything changed."""
+    """Regenerate README.md's blocks; returns the path and whether anything changed.
+    The new text replaces the file (written beside it, then renamed over it)."""
     path = Path(root) / README
-    old = path.read_text(encoding="utf-8")
+    old = read(root)
     new = render(root, old)
     if new != old:
-        path.write_text(new, encoding="utf-8", newline="\n")
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.unlink(missing_ok=True)
+        with open(tmp, "x", encoding="utf-8", newline="\n") as fh:
+            fh.write(new)
+        tmp.replace(path)
     return path, new != old

@@ -22,14 +22,19 @@ import io
 import json
 import os
 import re
+import stat
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .. import limits
+from ..package import PACKAGE_NAME, load_package, unique_keys
+from ..paths import Unreadable, read_bounded, read_published
 from ..review import diff as d
 from ..review.snapshot import EmptySource, FolderSource, GitSource, SourceError, git, load, repo_top
 from ..review.versioning import CHANGELOG, CITATION, parse
 from .export import write_checksums
+from .outdir import MARKER, MARKER_TEXT
 
 RELEASE_DIR = "release"
 ROOT_FILES = {
@@ -76,18 +81,78 @@ def zip_name(name: str, version: str) -> str:
     return f"{name}-{version}.zip"
 
 
+def _dist_files(dist: Path) -> dict[str, Path]:
+    """Every file of ``dist`` that ships (relative name -> path), refusing what no build
+    writes: a symlink or a special file anywhere in it."""
+    out: dict[str, Path] = {}
+    for dirpath, dirnames, filenames in os.walk(dist):  # never follows a linked folder
+        dirnames.sort()
+        for name in dirnames + sorted(filenames):
+            path = Path(dirpath) / name
+            rel = path.relative_to(dist).as_posix()
+            mode = path.lstat().st_mode
+            if stat.S_ISLNK(mode) or not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+                what = "a symlink" if stat.S_ISLNK(mode) else "not a regular file"
+                raise ReleaseError(f"{dist}/{rel} is {what}: a build writes only files; rebuild")
+            if stat.S_ISREG(mode) and not rel.startswith(LEFT_OUT):
+                out[rel] = path
+    return out
+
+
+def _read(path: Path, what: str) -> bytes:
+    try:
+        return read_bounded(path, limits.DIST_FILE_MAX_BYTES)
+    except OSError as err:
+        raise ReleaseError(f"{what} cannot be read ({err})") from err
+
+
+def check_built(root: Path, dist: Path) -> dict:
+    """dist/'s descriptor, once dist/ is known to be a build of the package as it stands:
+    it holds the export marker, names the commit the package is at (a dist/ committed to
+    the repository cannot name the commit that holds it), and every file is the one its
+    SHA256SUMS lists. Raises ReleaseError otherwise."""
+    built = dist / "datapackage.json"
+    if not built.is_file() or built.is_symlink():
+        raise ReleaseError(f"{built} is missing: run `recruitment build` (or `make`) first")
+    marker = dist / MARKER
+    if marker.is_symlink() or not marker.is_file() or _read(marker, MARKER) != MARKER_TEXT.encode():
+        raise ReleaseError(f"{dist} holds no {MARKER} of a build: run `recruitment build` first")
+    try:
+        meta = json.loads(_read(built, str(built)), object_pairs_hook=unique_keys)
+    except ValueError as err:
+        raise ReleaseError(f"{built} is not the JSON a build writes ({err}); rebuild") from err
+    if not isinstance(meta, dict):
+        raise ReleaseError(f"{built} is not the descriptor a build writes; rebuild")
+    commit = build_info(root).get("commit")
+    if meta.get("commit") != commit:
+        raise ReleaseError(
+            f"{dist} was built from commit {str(meta.get('commit'))[:50]!r}, but the package is "
+            f"at {commit!r}: rebuild (`recruitment build`)"
+        )
+    return meta
+
+
 def _entries(root: Path, dist: Path) -> dict[str, bytes]:
-    """Name in the zip -> bytes, for every file the release carries."""
+    """Name in the zip -> bytes, for every file the release carries; each file of dist/ is
+    the one dist/SHA256SUMS lists (nothing changed it since the build)."""
+    listed = {}
+    for line in _read(dist / "SHA256SUMS", "SHA256SUMS").decode("utf-8", "replace").splitlines():
+        digest, _, rel = line.partition("  ")
+        listed[rel] = digest
     out: dict[str, bytes] = {}
-    for path in sorted(dist.rglob("*")):
-        rel = path.relative_to(dist).as_posix()
-        if path.is_file() and not rel.startswith(LEFT_OUT):
-            out[rel] = path.read_bytes()
+    for rel, path in _dist_files(dist).items():
+        data = _read(path, f"{dist}/{rel}")
+        if listed.get(rel) != hashlib.sha256(data).hexdigest():
+            raise ReleaseError(f"{dist}/{rel} is not the file its build wrote: rebuild")
+        out[rel] = data
     for arcname, rel in ROOT_FILES.items():
-        path = Path(root) / rel
-        if not path.is_file():
+        try:
+            data = read_published(Path(root), rel, limits.PUBLISHED_MAX_BYTES)
+        except Unreadable as err:
+            raise ReleaseError(f"{err}: the release ships it") from err
+        if data is None:
             raise ReleaseError(f"{rel} is missing: the release ships it")
-        out[arcname] = path.read_bytes()
+        out[arcname] = data
     sums = "".join(
         f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(out.items())
     )
@@ -126,10 +191,13 @@ def previous_tag(root: Path, version: str) -> str | None:
 
 
 def changelog_entry(root: Path, version: str) -> str:
-    path = Path(root) / CHANGELOG
-    if not path.is_file():
+    try:
+        data = read_published(Path(root), CHANGELOG, limits.PUBLISHED_MAX_BYTES)
+    except Unreadable as err:
+        raise ReleaseError(f"{err}: the release notes quote it") from err
+    if data is None:
         return ""
-    text = path.read_text(encoding="utf-8")
+    text = data.decode("utf-8", errors="replace")
     m = re.search(rf"^## \[?{re.escape(version)}\b.*?(?=^## |\Z)", text, re.M | re.S)
     return m[0].strip() + "\n" if m else ""
 
@@ -143,7 +211,7 @@ def changes(root: Path, version: str, name: str) -> str:
     else:
         top = repo_top(Path(root))
         prefix = Path(root).resolve().relative_to(top.resolve()).as_posix()
-        commit = git(top, "rev-parse", "--verify", f"{tag}^{{commit}}").strip()
+        commit = git(top, "rev-parse", "--verify", "--end-of-options", f"{tag}^{{commit}}").strip()
         base_src = GitSource(top, commit, "" if prefix == "." else prefix, tag)
     head = load(FolderSource(Path(root), f"v{version}"))
     try:
@@ -162,15 +230,15 @@ def changes(root: Path, version: str, name: str) -> str:
 def release(root: Path, dist: Path, tag: str | None = None) -> list[Path]:
     """Write dist/release/ from a built dist/; returns the files written."""
     root, dist = Path(root), Path(dist)
-    built = dist / "datapackage.json"
-    if not built.is_file():
-        raise ReleaseError(f"{built} is missing: run `recruitment build` (or `make`) first")
-    meta = json.loads(built.read_text(encoding="utf-8"))
-    source = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
-    name, version = str(meta.get("name", "")), str(meta.get("version", ""))
-    if version != str(source.get("version")):
+    meta = check_built(root, dist)
+    pkg, _ = load_package(root)
+    if pkg is None:
+        raise ReleaseError("the package's metadata does not load: run `recruitment validate`")
+    name, version = pkg.name, pkg.version
+    if meta.get("version") != version or meta.get("name") != name:
         raise ReleaseError(
-            f"{built} is version {version}, datapackage.json {source.get('version')}: rebuild"
+            f"{dist} is {str(meta.get('name'))[:80]!r} version {str(meta.get('version'))[:20]}, "
+            f"datapackage.json {name!r} version {version}: rebuild"
         )
     if tag is not None and tag != f"v{version}":
         raise ReleaseError(
@@ -178,12 +246,21 @@ def release(root: Path, dist: Path, tag: str | None = None) -> list[Path]:
             f"(the tag must be v{version})"
         )
     created = meta.get("created")
-    when = datetime.fromisoformat(created.replace("Z", "+00:00")) if created else ZIP_EPOCH
+    when = (
+        datetime.fromisoformat(created.replace("Z", "+00:00"))
+        if isinstance(created, str)
+        else ZIP_EPOCH
+    )
+    if not PACKAGE_NAME.fullmatch(name):  # validated, but it names a file: never trusted
+        raise ReleaseError(f"the package name {name[:80]!r} cannot name a release file")
+    entries, text = _entries(root, dist), changes(root, version, name)  # all read, then write
     out = dist / RELEASE_DIR
     out.mkdir(exist_ok=True)
     archive = out / zip_name(name, version)
-    write_zip(archive, f"{name}-{version}", _entries(root, dist), when)
+    if archive.resolve().parent != out.resolve():
+        raise ReleaseError(f"{archive} would be written outside {out}")
+    write_zip(archive, f"{name}-{version}", entries, when)
     notes = out / f"CHANGES-{version}.md"
-    notes.write_text(changes(root, version, name), encoding="utf-8", newline="\n")
+    notes.write_text(text, encoding="utf-8", newline="\n")
     write_checksums(dist)
     return [archive, notes]

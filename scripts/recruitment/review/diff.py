@@ -21,6 +21,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from ..report import FORMAT_CHARACTERS, UNSAFE, escape_char, json_escape
 from .snapshot import Snapshot, Table
 
 LEVELS = ("none", "patch", "minor", "major")
@@ -346,11 +347,10 @@ def _field_changes(table: str, name: str, old: dict, new: dict) -> list[Change]:
             tighter = bool(n) if key in ("required", "unique") else True
         elif key in ("required", "unique"):
             tighter = bool(n) and not bool(o)
-        elif key in LOWER_BOUNDS:
-            tighter = _num(n) > _num(o)
-        elif key in UPPER_BOUNDS:
-            tighter = _num(n) < _num(o)
-        else:  # a changed pattern (or anything else) may reject what passed before
+        elif key in LOWER_BOUNDS + UPPER_BOUNDS and _comparable(o, n):
+            tighter = _num(n) > _num(o) if key in LOWER_BOUNDS else _num(n) < _num(o)
+        else:  # a changed pattern, a bound of another kind (or anything else) may reject
+            # what passed before
             tighter = True
         word = "tightened" if tighter else "loosened"
         add(f"constraint-{word}", f"{key} {o!r} → {n!r} ({word})", "major" if tighter else "minor")
@@ -395,6 +395,11 @@ def _dict(value) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+def _comparable(a, b) -> bool:
+    """Whether two bounds can be ordered: both numbers, or both texts (ISO dates)."""
+    return type(_num(a)) is type(_num(b))
+
+
 def _num(value) -> float | str:
     try:
         return float(value)
@@ -404,13 +409,13 @@ def _num(value) -> float | str:
 
 # --- escaping ----------------------------------------------------------------------------
 
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./-]*")
 
 
 def visible(text: object) -> str:
     """One line, every control, line-break and direction-changing character spelled out."""
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", str(text))
+    return UNSAFE.sub(lambda m: escape_char(m.group()), str(text))
 
 
 def show(value: object) -> str:
@@ -655,14 +660,14 @@ def to_dict(d: PackageDiff) -> dict:
     }
 
 
-_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+_JSON_UNSAFE = re.compile(f"[\x7f-\x9f\u2028\u2029{FORMAT_CHARACTERS}]")
 """What json.dumps leaves raw (it escapes U+0000..U+001F itself)."""
 
 
 def json_dumps(doc: object) -> str:
     """JSON on which every line-breaking or invisible character is a \\u escape."""
     text = json.dumps(doc, indent=2, ensure_ascii=False)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return _JSON_UNSAFE.sub(lambda m: json_escape(m.group()), text) + "\n"
 
 
 def as_json(d: PackageDiff) -> str:

@@ -25,7 +25,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ..package import DESCRIPTOR
+from ..package import DESCRIPTOR, unique_keys
 from ..paths import safe_relative
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -51,6 +51,9 @@ class Source:
     def files_under(self, folder: str) -> dict[str, str]:
         """Every regular file below ``folder``: relative path -> SHA-256 (or a kind word)."""
         raise NotImplementedError
+
+    def close(self) -> None:
+        """Let go of what reading needed (a git process); reading again reopens it."""
 
 
 def _check_rel(rel: str) -> str:
@@ -81,7 +84,9 @@ class FolderSource(Source):
     def read(self, rel: str, limit: int = MAX_FILE_BYTES) -> bytes | None:
         path = self._path(rel)
         try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            # O_NONBLOCK: opening a FIFO must not wait for a writer (fstat refuses it below)
+            flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+            fd = os.open(path, flags)
         except FileNotFoundError:
             return None
         except OSError as err:  # ELOOP: the last component is a symlink
@@ -136,6 +141,44 @@ def git(repo: Path, *args: str, check: bool = True, binary: bool = False):
 
 
 REGULAR_MODES = ("100644", "100755")
+BLOB_CHUNK = 1 << 20
+
+
+class _Blobs:
+    """One ``git cat-file --batch`` process that every blob a snapshot reads streams
+    through, so a diff starts a fixed number of git processes however many seeds it
+    compares, and hashes each seed a chunk at a time."""
+
+    def __init__(self, repo: Path) -> None:
+        self.proc = subprocess.Popen(
+            ["git", "-C", str(repo), "cat-file", "--batch"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
+        )
+
+    def chunks(self, oid: str):
+        """The blob's bytes, a chunk at a time (each must be read to the end)."""
+        self.proc.stdin.write(oid.encode("ascii") + b"\n")
+        self.proc.stdin.flush()
+        header = self.proc.stdout.readline().split()
+        if len(header) != 3 or header[1] != b"blob":
+            raise SourceError(f"git cannot read object {oid}")
+        left = int(header[2])
+        while left:
+            chunk = self.proc.stdout.read(min(left, BLOB_CHUNK))
+            if not chunk:
+                raise SourceError(f"git stopped reading object {oid}")
+            left -= len(chunk)
+            yield chunk
+        self.proc.stdout.read(1)  # the newline after each object
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            self.proc.wait()
+        self.proc.stdout.close()
 
 
 class GitSource(Source):
@@ -145,6 +188,18 @@ class GitSource(Source):
         self.repo, self.commit, self.prefix = Path(repo), commit, prefix.strip("/")
         self.label = label or commit[:12]
         self._tree: dict[str, tuple[str, str, int]] | None = None
+        self._blobs: _Blobs | None = None
+
+    def _cat(self) -> _Blobs:
+        if self._blobs is None:
+            self._blobs = _Blobs(self.repo)
+        return self._blobs
+
+    def close(self) -> None:
+        """End the cat-file process (a later read starts another)."""
+        if self._blobs is not None:
+            self._blobs.close()
+            self._blobs = None
 
     def _index(self) -> dict[str, tuple[str, str, int]]:
         """path -> (mode, object id, size) of every entry under the package, one git call."""
@@ -173,7 +228,7 @@ class GitSource(Source):
             raise SourceError(f"refusing {rel} at {self.label}: not a regular file (mode {mode})")
         if size > limit:
             raise _too_big(rel, size, limit)
-        return git(self.repo, "cat-file", "blob", oid, binary=True).stdout
+        return b"".join(self._cat().chunks(oid))
 
     def files_under(self, folder: str) -> dict[str, str]:
         folder = _check_rel(folder).rstrip("/") + "/"
@@ -186,8 +241,10 @@ class GitSource(Source):
             elif size > MAX_FILE_BYTES:
                 out[rel] = f"too large ({size} bytes)"
             else:
-                blob = git(self.repo, "cat-file", "blob", oid, binary=True).stdout
-                out[rel] = hashlib.sha256(blob).hexdigest()
+                h = hashlib.sha256()
+                for chunk in self._cat().chunks(oid):
+                    h.update(chunk)
+                out[rel] = h.hexdigest()
         return out
 
 
@@ -233,9 +290,13 @@ def _fetch(repo: Path, ref: str) -> str | None:
     return _commit_of(repo, "FETCH_HEAD") if done.returncode == 0 else None
 
 
-def resolve_commit(repo: Path, ref: str) -> str:
+def _check_ref(ref: str) -> None:
     if not ref or ref.startswith("-") or any(c in ref for c in "\0\n\r"):
         raise SourceError(f"not a git ref: {ref!r}")
+
+
+def resolve_commit(repo: Path, ref: str) -> str:
+    _check_ref(ref)
     commit = _commit_of(repo, ref) or _fetch(repo, ref)
     if commit is None:
         raise SourceError(f"{ref!r} is neither a package folder nor a commit in {repo}")
@@ -268,18 +329,37 @@ def open_source(spec: str | None, root: Path, *, default_base: bool = False) -> 
     root = Path(root)
     if spec is None and not default_base:
         return FolderSource(root, "working tree")
-    if spec is not None and (Path(spec) / DESCRIPTOR).is_file():
-        return FolderSource(Path(spec), spec)
     top = repo_top(root)
+    if top is not None:
+        prefix = Path(root).resolve().relative_to(top.resolve()).as_posix()
+        prefix = "" if prefix == "." else prefix
+        if spec is None:
+            commit, how = merge_base(top)
+            return GitSource(top, commit, prefix, f"{how} ({commit[:12]})")
+        _check_ref(spec)
+        commit = _commit_of(top, spec)  # a name git knows is a ref, whatever folder shares it
+        if commit is not None:
+            return GitSource(top, commit, prefix, f"{spec} ({commit[:12]})")
+    if spec is not None and (Path(spec) / DESCRIPTOR).is_file():
+        if top is not None and _in_work_tree(top, Path(spec)):
+            raise SourceError(
+                f"{spec!r} is a folder inside the repository, which a pull request can commit "
+                "under a ref's name: give a git ref, or a package folder outside the repository"
+            )
+        return FolderSource(Path(spec), spec)
     if top is None:
         raise SourceError(f"{root} is not in a git repository: give BASE and HEAD as folders")
-    prefix = Path(root).resolve().relative_to(top.resolve()).as_posix()
-    prefix = "" if prefix == "." else prefix
-    if spec is None:
-        commit, how = merge_base(top)
-        return GitSource(top, commit, prefix, f"{how} ({commit[:12]})")
-    commit = resolve_commit(top, spec)
+    commit = resolve_commit(top, spec)  # fetched from origin, if it has it
     return GitSource(top, commit, prefix, f"{spec} ({commit[:12]})")
+
+
+def _in_work_tree(top: Path, folder: Path) -> bool:
+    """Whether ``folder``, as written or resolved, lies inside the work tree ``top``."""
+    real_top = top.resolve()
+    return any(
+        p == real_top or p.is_relative_to(real_top)
+        for p in (Path(os.path.abspath(folder)), folder.resolve())
+    )
 
 
 # --- a package's content -----------------------------------------------------------------
@@ -336,8 +416,8 @@ def _json(source: Source, rel: str, notes: list[str]) -> dict:
         notes.append(f"{rel} is missing")
         return {}
     try:
-        doc = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        doc = json.loads(data.decode("utf-8"), object_pairs_hook=unique_keys)
+    except (UnicodeDecodeError, ValueError) as err:  # a repeated key too (DuplicateKey)
         notes.append(f"{rel} is not valid JSON ({err})")
         return {}
     return doc if isinstance(doc, dict) else {}
@@ -370,6 +450,13 @@ def parse_csv(data: bytes) -> tuple[list[str], list[dict[str, str]], list[str]]:
 
 def load(source: Source) -> Snapshot:
     """Read the package ``source`` holds; raises SourceError if it has no descriptor at all."""
+    try:
+        return _load(source)
+    finally:
+        source.close()
+
+
+def _load(source: Source) -> Snapshot:
     notes: list[str] = []
     if source.read(DESCRIPTOR, MAX_JSON_BYTES) is None and not isinstance(source, EmptySource):
         raise SourceError(f"{source.label} has no {DESCRIPTOR}")

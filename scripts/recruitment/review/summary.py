@@ -2,47 +2,65 @@
 
 GitHub shows at most 10 error annotations per step, so later findings of
 ``validate --format github`` vanish without a hint. The job summary
-(``$GITHUB_STEP_SUMMARY``) has no such cap: :func:`render` lists the counts and *every*
-finding with its file, line, column, rule and fix, then the Markdown diff against the
-base and the version gate's verdict. Contributor text is escaped as in
-:mod:`recruitment.diff`: no raw HTML, no line a workflow command could start.
+(``$GITHUB_STEP_SUMMARY``) has no such cap: :func:`render` lists the counts and the first
+1,000 findings (the rest counted by rule) with file, line, column, rule and fix, then the
+Markdown diff against the base and the version gate's verdict. GitHub drops a step
+summary over 1 MiB whole, so the text is cut at :data:`SUMMARY_MAX_BYTES`, with a count
+of the lines it leaves out; the counts and the gate's verdict are always kept. Contributor
+text is escaped as in :mod:`recruitment.diff`: no raw HTML, no line a workflow command
+could start.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Iterable
 
-from ..findings import Finding
+from ..findings import Finding, Findings, as_findings
+from ..report import left_out
 from .diff import PackageDiff, as_markdown, md, md_code
+
+SUMMARY_MAX_BYTES = 1_000_000
+"""Largest job summary written: GitHub refuses a step summary over 1 MiB (1,048,576 bytes)."""
+MESSAGE_LIMIT = 2_000
+"""Characters of one finding's message shown in the summary."""
 
 
 def finding_line(f: Finding) -> str:
     where = md_code(f"{f.file}:{f.line}" if f.line else f.file)
     column = f" column {md_code(f.column)}" if f.column else ""
-    return f"- {where}{column} **{md(f.rule)}** {md(f.title)}: {md(f.message)} **Fix:** {md(f.fix)}"
+    return (
+        f"- {where}{column} **{md(f.rule)}** {md(f.title)}: {md(f.message, MESSAGE_LIMIT)} "
+        f"**Fix:** {md(f.fix)}"
+    )
 
 
-def render_findings(findings: list[Finding], package: str) -> list[str]:
+def render_findings(findings: Iterable[Finding], package: str) -> list[str]:
+    head, listing = _findings_parts(as_findings(findings), package)
+    return head + listing
+
+
+def _findings_parts(findings: Findings, package: str) -> tuple[list[str], list[str]]:
+    """(the heading and the counts by rule, which are always shown; the listing)."""
     if not findings:
-        return ["## Validation: valid", "", f"{md(package)} passed every check.", ""]
-    files = len({f.file for f in findings})
-    out = [
-        f"## Validation: {len(findings)} problem(s) in {files} file(s)",
+        return ["## Validation: valid", "", f"{md(package)} passed every check.", ""], []
+    head = [
+        f"## Validation: {findings.total} problem(s) in {len(findings.files)} file(s)",
         "",
         "| rule | problems |",
         "| --- | ---: |",
     ]
-    out += [
-        f"| {md(rule)} | {n} |" for rule, n in sorted(Counter(f.rule for f in findings).items())
-    ]
-    out += [
-        "",
-        f"Every finding ({len(findings)}); the annotations on the files stop at 10 a step:",
-        "",
-    ]
-    out += [finding_line(f) for f in findings]
-    out.append("")
-    return out
+    head += [f"| {md(rule)} | {n} |" for rule, n in sorted(findings.counts.items())]
+    listed, rest = left_out(findings)
+    what = (
+        f"Every finding ({findings.total})"
+        if rest is None
+        else f"The first {len(listed):,} findings of {findings.total:,}"
+    )
+    listing = ["", f"{what}; the annotations on the files stop at 10 a step:", ""]
+    listing += [finding_line(f) for f in listed]
+    if rest:
+        listing += ["", md(rest)]
+    return head, [*listing, ""]
 
 
 def render_gate(gate: list[Finding], required: str) -> list[str]:
@@ -54,18 +72,46 @@ def render_gate(gate: list[Finding], required: str) -> list[str]:
 
 
 def render(
-    findings: list[Finding],
+    findings: Iterable[Finding],
     package: str,
     diff: PackageDiff | None,
     gate: list[Finding] | None,
     problem: str | None = None,
     limit: int = 100,
 ) -> str:
-    out = render_findings(findings, package)
+    head, body = _findings_parts(as_findings(findings), package)
     if diff is not None:
-        out.append(as_markdown(diff, limit))
+        body += as_markdown(diff, limit).split("\n")
     if problem:
-        out += ["## Data changes", "", f"Not compared: {md(problem)}", ""]
-    if gate is not None and diff is not None:
-        out += render_gate(gate, diff.required_bump)
-    return "\n".join(out).rstrip("\n") + "\n"
+        body += ["## Data changes", "", f"Not compared: {md(problem)}", ""]
+    tail = render_gate(gate, diff.required_bump) if gate is not None and diff is not None else []
+    return fit(head, body, tail, SUMMARY_MAX_BYTES)
+
+
+def _size(lines: list[str]) -> int:
+    return sum(len(x.encode()) + 1 for x in lines)
+
+
+def fit(head: list[str], body: list[str], tail: list[str], budget: int) -> str:
+    """``head``, as many lines of ``body`` as fit in ``budget`` bytes, then ``tail``: the
+    lines left out are counted in a note, and a ``<details>`` they would have closed is
+    closed, so the tail never ends up folded inside it."""
+    room = budget - _size(head) - _size(tail) - 400  # the note and a closing tag
+    kept: list[str] = []
+    for i, line in enumerate(body):
+        room -= len(line.encode()) + 1
+        if room < 0:
+            left = body[i:]
+            opened = sum(x.startswith("<details>") for x in kept)
+            opened -= sum(x.startswith("</details>") for x in kept)
+            kept += ["", "</details>", ""] * max(opened, 0)
+            kept += [
+                "",
+                f"**{len(left):,} more line(s) of this summary ({_size(left):,} bytes) are left "
+                "out**: GitHub shows at most 1 MiB. Run `recruitment validate` and "
+                "`recruitment diff` to see everything.",
+                "",
+            ]
+            break
+        kept.append(line)
+    return "\n".join([*head, *kept, *tail]).rstrip("\n") + "\n"

@@ -106,17 +106,25 @@ def _line_of(text: str, pattern: str) -> int | None:
 
 
 def _text(source: Source, rel: str) -> str | None:
-    try:
-        data = source.read(rel, MAX_JSON_BYTES)
-    except SourceError:
-        return None
+    """The file's text, or None when it does not exist; SourceError when it may not be read
+    (a symlink, a FIFO, too large): the gate then reports it, never skips its check."""
+    data = source.read(rel, MAX_JSON_BYTES)
     return None if data is None else data.decode("utf-8", errors="replace")
+
+
+def _refused(rel: str, rule: str, err: SourceError) -> Finding:
+    return VersionFinding(
+        rel, None, None, rule, f"{visible(err)}; the gate reads only the file itself."
+    )
 
 
 def check(diff: PackageDiff, head: Source) -> list[Finding]:
     """Findings for a version that is malformed, not bumped enough, or undocumented."""
     out: list[Finding] = []
-    descriptor = _text(head, DESCRIPTOR) or ""
+    try:
+        descriptor = _text(head, DESCRIPTOR) or ""
+    except SourceError:
+        descriptor = ""  # the snapshot noted it; the version itself is checked below
     at = _line_of(descriptor, r'\s*"version"\s*:')
     new = parse(diff.head.version)
     if new is None:
@@ -140,19 +148,26 @@ def check(diff: PackageDiff, head: Source) -> list[Finding]:
                     f"{next_version(old, required)}.",
                 )
             )
-    version = diff.head.version
-    changelog = _text(head, CHANGELOG)
+    return out + _changelog(head, diff.head.version) + _citation(head, diff.head.version)
+
+
+def _changelog(head: Source, version: str) -> list[Finding]:
+    try:
+        changelog = _text(head, CHANGELOG)
+    except SourceError as err:
+        return [_refused(CHANGELOG, "version/changelog", err)]
     if changelog is None or not re.search(rf"^## \[?{re.escape(version)}\b", changelog, re.M):
-        out.append(
-            VersionFinding(
-                CHANGELOG,
-                None,
-                None,
-                "version/changelog",
-                f"{CHANGELOG} has no '## {version}' heading.",
-            )
-        )
-    citation = _text(head, CITATION)
+        msg = f"{CHANGELOG} has no '## {version}' heading."
+        return [VersionFinding(CHANGELOG, None, None, "version/changelog", msg)]
+    return []
+
+
+def _citation(head: Source, version: str) -> list[Finding]:
+    out: list[Finding] = []
+    try:
+        citation = _text(head, CITATION)
+    except SourceError as err:
+        return [_refused(CITATION, "version/citation", err)]
     if citation is not None:
         m = re.search(r"^version:\s*['\"]?([^'\"\s#]+)", citation, re.M)
         stated = m[1] if m else None

@@ -16,7 +16,8 @@ Layout of ``out_dir``::
     codebook.html           every table, column and code (docs/codebook.md, from the schemas)
     articles/index.html     the seed articles
     articles/<source>.html  one article, every cited line highlighted, every citing row listed
-    prov/<table>-<id>.html  one row: its quote marked (<mark>) on its line in the article
+    prov/<table>-<id>.html  one row: its quote marked (<mark>) on its line, with the lines
+                            around it (bounded: see pages.EVIDENCE_LINES, EVIDENCE_CHARS)
     style.css, app.js
 """
 

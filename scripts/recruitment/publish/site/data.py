@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ... import limits
 from ...package import Package, Resource
+from ...paths import read_published
 from ...sqltypes import ident
 from ..export import sha256_of
 
@@ -141,9 +143,9 @@ def find_downloads(pkg: Package, dist: Path) -> list[Download]:
 
 def citation_text(pkg: Package) -> str:
     """CITATION.cff verbatim when the package has one; else a line built from the descriptor."""
-    cff = pkg.root / "CITATION.cff"
-    if cff.is_file():
-        return cff.read_text(encoding="utf-8")
+    cff = read_published(pkg.root, "CITATION.cff", limits.PUBLISHED_MAX_BYTES)
+    if cff is not None:
+        return cff.decode("utf-8", errors="replace")
     d = pkg.descriptor
     authors = "; ".join(
         c.get("title", "") for c in d.get("contributors", []) if isinstance(c, dict)

@@ -7,6 +7,7 @@ file:// folder or any static server, and nothing on a page depends on the build 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,9 +26,20 @@ def e(value: object) -> str:
     return escape("" if value is None else str(value), quote=True)
 
 
+PAGE_NAME_CHARS = 120
+"""Longest page name (a file name is at most 255 bytes); a longer one is cut and hashed."""
+
+
 def page_name(text: str) -> str:
-    """A file name from a key: keys are plain identifiers here, but never trust a path."""
-    return re.sub(r"[^A-Za-z0-9._-]", "_", text)
+    """A file name from a key, one to one: lowercase letters, digits, '.', '_' and '-' stay,
+    every other character (capitals too, and '~') is written as ~xx per UTF-8 byte. So two
+    keys never share a page, not even on a case-insensitive file system. A name longer
+    than PAGE_NAME_CHARS keeps its first 80 characters and ends in ``~~`` and the
+    SHA-256 of the key (``~~`` never occurs in a name that is not cut)."""
+    name = re.sub(r"[^a-z0-9._-]", lambda m: "".join(f"~{b:02x}" for b in m[0].encode()), str(text))
+    if len(name) <= PAGE_NAME_CHARS:
+        return name
+    return name[:80] + "~~" + hashlib.sha256(str(text).encode()).hexdigest()
 
 
 def prov_href(row: Row, prefix: str = "") -> str:
@@ -58,6 +70,26 @@ def mark_spans(line: str, spans: list[tuple[int, int]]) -> str:
         at = t
     out.append(e(line[at:]))
     return "".join(out)
+
+
+EVIDENCE_LINES = 3
+"""Lines shown before and after the cited line on an evidence page (the article page has
+the whole article, once)."""
+EVIDENCE_CHARS = 500
+"""Characters shown on an evidence page before and after the marked quote (and of any other
+line), so that a page costs its row plus a few kilobytes, however long the seed's lines."""
+
+
+def clipped_line(line: str, spans: list[tuple[int, int]], context: int = EVIDENCE_CHARS) -> str:
+    """:func:`mark_spans` of ``line`` cut to ``context`` characters around its marks (or to
+    its first 2 × ``context`` characters when nothing is marked), with "…" where it is cut."""
+    if spans:
+        low = max(0, min(s for s, _ in spans) - context)
+        high = min(len(line), max(t for _, t in spans) + context)
+    else:
+        low, high = 0, min(len(line), 2 * context)
+    body = mark_spans(line[low:high], [(s - low, t - low) for s, t in spans])
+    return ("…" if low else "") + body + ("…" if high < len(line) else "")
 
 
 def quote_span(line: str, quote: str | None) -> tuple[int, int] | None:
@@ -352,8 +384,29 @@ def codebook_page(data: SiteData) -> str:
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag in ("h2", "h3"):
             token.attrSet("id", codebook.slug(tokens[i + 1].content))
+        if token.type == "inline" and token.children:
+            token.children = own_links_only(token.children)
     body = f'<div class="codebook">{md.renderer.render(tokens, md.options, {})}</div>'
     return layout(data, "Codebook", body, current="codebook.html")
+
+
+def own_links_only(children: list) -> list:
+    """Inline Markdown tokens with no image (its text stays) and no link that leaves the
+    page (its text stays): the codebook's own anchors (#…) are its only links. The schema
+    text is escaped to plain text already (codebook.cell); this holds whatever it says."""
+    from markdown_it.token import Token
+
+    out, dropping = [], False
+    for t in children:
+        if t.type == "image":
+            out.append(Token("text", "", 0, content=t.content))
+        elif t.type == "link_open" and not str(t.attrGet("href") or "").startswith("#"):
+            dropping = True
+        elif t.type == "link_close" and dropping:
+            dropping = False
+        else:
+            out.append(t)
+    return out
 
 
 # --- overview -------------------------------------------------------------------------
@@ -642,13 +695,25 @@ def happenings_page(data: SiteData) -> str:
 
 
 def seed_lines_html(
-    article: Article, marks: dict[int, list[tuple[int, int]]], notes: dict[int, str]
+    article: Article,
+    marks: dict[int, list[tuple[int, int]]],
+    notes: dict[int, str],
+    around: int | None = None,
 ) -> str:
-    """The whole article, one <li id="L{n}"> per line; lines in ``marks`` are highlighted."""
+    """The article, one <li id="L{n}"> per line; lines in ``marks`` are highlighted. With
+    ``around`` (an evidence page's cited line), only the EVIDENCE_LINES lines on either
+    side of it, each clipped to EVIDENCE_CHARS around its marks."""
     out = []
-    for n, line in enumerate(article.lines, start=1):
+    first, last = 1, len(article.lines)
+    if around is not None:
+        first, last = max(1, around - EVIDENCE_LINES), min(last, around + EVIDENCE_LINES)
+    for n in range(first, last + 1):
+        line = article.lines[n - 1]
         cls = ' class="cited"' if n in marks else ""
-        text = mark_spans(line, marks[n]) if n in marks else e(line)
+        if around is not None:
+            text = clipped_line(line, marks.get(n, []))
+        else:
+            text = mark_spans(line, marks[n]) if n in marks else e(line)
         note = notes.get(n, "")
         out.append(f'<li id="L{n}" value="{n}"{cls}><span class="text">{text}</span>{note}</li>')
     return '<ol class="seed">\n' + "\n".join(out) + "\n</ol>"
@@ -666,7 +731,8 @@ def row_details(data: SiteData, row: Row, prefix: str) -> str:
 
 
 def provenance_page(data: SiteData, row: Row) -> str:
-    """One row's evidence: the row, its quote marked on its line, then the whole article."""
+    """One row's evidence: the row, its quote marked on its line, then the lines around it
+    (the article page has the whole article)."""
     prefix = "../"
     source_id, line_no, quote = row.get("source_id"), row.get("line"), row.get("quote")
     article = data.articles.get(source_id)
@@ -674,7 +740,7 @@ def provenance_page(data: SiteData, row: Row) -> str:
     line = lines[line_no - 1] if 0 < line_no <= len(lines) else ""
     span = quote_span(line, quote)
     marks = {line_no: [span] if span else []}
-    excerpt = mark_spans(line, marks[line_no])
+    excerpt = clipped_line(line, marks[line_no])
     warn = (
         ""
         if span
@@ -690,10 +756,17 @@ def provenance_page(data: SiteData, row: Row) -> str:
         f'<a href="{e(article_href(source_id, prefix))}">{e(source_id)}</a>: {art_title}</p>\n'
         f'<blockquote class="excerpt" cite="#L{e(line_no)}"><p>{excerpt}</p>'
         f"<footer>Line {e(line_no)} of {e(article.seed_file if article else source_id)} — "
-        f'<a href="#L{e(line_no)}">in the full article</a></footer></blockquote>\n{warn}'
+        f'<a href="#L{e(line_no)}">in context</a></footer></blockquote>\n{warn}'
         f"<h2>The row</h2>\n{row_details(data, row, prefix)}\n"
-        f"<h2>The article</h2>\n"
-        + (seed_lines_html(article, marks, {}) if article else "<p>The seed is missing.</p>")
+        f"<h2>In the article</h2>\n"
+        + (
+            f"<p>Lines {max(1, line_no - EVIDENCE_LINES)}–"
+            f"{min(len(lines), line_no + EVIDENCE_LINES)} of {len(lines)}; "
+            f'<a href="{e(article_href(source_id, prefix))}#L{e(line_no)}">the whole '
+            "article</a>.</p>\n" + seed_lines_html(article, marks, {}, around=line_no)
+            if article
+            else "<p>The seed is missing.</p>"
+        )
     )
     return layout(data, title, body, prefix=prefix)
 
