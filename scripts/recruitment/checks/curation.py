@@ -4,8 +4,9 @@
   the same thing (figures: measure and value_text; events: event_type and date_text) from
   the same words of the line (so "two areas … and two fuel depots" are two figures); the
   finding is on the later row.
-* ``curation/excluded-but-recorded``: a row's ``*_text`` words on a line are also listed,
-  word for word, as an exclusion of that line: one of the two is wrong.
+* ``curation/excluded-but-recorded``: a row's ``*_text`` words and an exclusion's span
+  stand at overlapping places of the same line (:func:`.provenance.words_at`): one of the
+  two is wrong.
 * ``curation/relative-date``: a date group (``<p>_start``, ``<p>_end``, ``<p>_basis``,
   ``<p>_text``) with basis ``relative`` holds exactly what :func:`dates.resolve` gives for
   its words and the article's publication interval; words it cannot read need ``inferred``.
@@ -23,6 +24,7 @@ from ..package import Package, Resource
 from ..sqltypes import ident
 from .csvfile import LINE_COLUMN
 from .dates import resolve_distinct
+from .provenance import quoted_text_columns, words_at
 from .rules import date_groups
 
 DUPLICATE_KEYS = (("measure", "value_text"), ("event_type", "date_text"))
@@ -60,7 +62,7 @@ def check_duplicates(con, res: Resource) -> list[Finding]:
     # (Where the seed line is not verified, the quote and the place in it stand in.)
     at = (
         f"CASE WHEN s.text IS NULL THEN r.quote || '#' || instr(r.quote, r.{words}) "
-        f"ELSE (instr(s.text, r.quote) + instr(r.quote, r.{words}))::VARCHAR END"
+        f"ELSE {words_at('s.text', 'r.quote', f'r.{words}')}::VARCHAR END"
         if res.has("quote")
         else "NULL::VARCHAR"
     )
@@ -94,22 +96,30 @@ def check_duplicates(con, res: Resource) -> list[Finding]:
 
 
 def check_excluded(con, res: Resource, exclusions: Resource) -> list[Finding]:
-    """A row's words and an exclusion's span of the same line: equal, or one stands in the
-    other as whole words ('400,000' in '400,000 troops', never '24' in 'Su-24M')."""
-    from .provenance import quoted_text_columns
-
+    """A row's words and an exclusion's span that stand at overlapping places of the same
+    seed line (each placed by :func:`.provenance.words_at`): the same words are recorded
+    and excluded. The same words elsewhere on the line ("two" recorded, another "two"
+    excluded) are no conflict."""
     t, x, ln = ident(res.name), ident(exclusions.name), ident(LINE_COLUMN)
     key = ident(exclusions.primary_key[0]) if exclusions.primary_key else ln
+
+    def placed(table: str, col: str, keep: str) -> str:
+        c = f"r.{ident(col)}"
+        return (
+            f"SELECT r.source_id, r.line, {keep}, {c} AS w, {words_at('l.text', 'r.quote', c)} "
+            f"AS w0 FROM {table} r JOIN seed_lines l USING (source_id, line) "
+            f"WHERE {c} IS NOT NULL AND contains(l.text, r.quote) AND contains(r.quote, {c})"
+        )
+
+    spans = placed(x, "span_text", f"r.{key}::VARCHAR AS excluded, r.{ln} AS at")
     out: list[Finding] = []
     for col in quoted_text_columns(res):
-        c = f"r.{ident(col)}"
         rows = con.execute(
-            f"""SELECT r.{ln}, {c}, any_value(x.{key}::VARCHAR ORDER BY x.{ln})
-            FROM {t} r JOIN {x} x ON x.source_id = r.source_id AND x.line = r.line
-            WHERE {c} IS NOT NULL AND x.span_text IS NOT NULL AND (
-                regexp_matches({c}, '(?:^|\\W)' || regexp_escape(x.span_text) || '(?:\\W|$)')
-                OR regexp_matches(x.span_text, '(?:^|\\W)' || regexp_escape({c}) || '(?:\\W|$)'))
-            GROUP BY r.{ln}, {c} ORDER BY 1"""
+            f"""SELECT r.at, r.w, any_value(x.excluded ORDER BY x.at)
+            FROM ({placed(t, col, f"r.{ln} AS at")}) r JOIN ({spans}) x
+              ON x.source_id = r.source_id AND x.line = r.line
+             AND r.w0 < x.w0 + length(x.w) AND x.w0 < r.w0 + length(r.w)
+            GROUP BY r.at, r.w ORDER BY 1"""
         ).fetchall()
         out += [
             Finding(
@@ -118,7 +128,7 @@ def check_excluded(con, res: Resource, exclusions: Resource) -> list[Finding]:
                 col,
                 "curation/excluded-but-recorded",
                 f"{words!r} is recorded here and excluded as {excluded} ({exclusions.path}) "
-                "for the same line.",
+                "at the same place of the same line.",
             )
             for at, words, excluded in rows
         ]

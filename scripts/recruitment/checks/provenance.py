@@ -43,6 +43,26 @@ def quoted_text_columns(res: Resource) -> list[str]:
     return [f.name for f in res.fields if f.name.endswith("_text") and f.type == "string"]
 
 
+def quote_at(text: str, quote: str) -> str:
+    """SQL: the 0-based character offset where a row's quote stands on its seed line.
+
+    The quote is placed at its *first* occurrence on the line: a quote that stands more
+    than once on its line stands for the first of them (to cite a later one, quote more of
+    the line, until the quote stands there once). ``text`` and ``quote`` are SQL
+    expressions; the quote must stand on the line (else the offset is -1)."""
+    return f"(instr({text}, {quote}) - 1)"
+
+
+def words_at(text: str, quote: str, words: str) -> str:
+    """SQL: the 0-based character offset on the seed line of words inside a row's quote
+    (a ``*_text`` column): where the quote stands (:func:`quote_at`), plus where the
+    words first stand inside the quote. Words that occur more than once in the quote stand
+    for the first occurrence (to mean a later one, shorten the quote). The words end at
+    this offset plus ``length(words)``; offsets count characters (code points), as
+    Python's ``str`` does."""
+    return f"(instr({text}, {quote}) + instr({quote}, {words}) - 2)"
+
+
 def seed_files(root: Path) -> list[str]:
     """Every file under seeds/ (symlinks included, never followed into folders), sorted.
 
