@@ -1,4 +1,4 @@
-"""recruitment coverage: every number and date span in the seeds is recorded or excluded,
+"""recruitment coverage: every number, date and statement in the seeds is recorded or excluded,
 at the place on the line where it stands."""
 
 from __future__ import annotations
@@ -74,10 +74,10 @@ def add_exclusion(pkg, n: int, span_text: str, quote: str, reason: str = "not_da
     )
 
 
-def uncovered(pkg) -> list[tuple]:
-    """(file, line, character, span) of every uncovered number or date."""
+def uncovered(pkg, rule: str = "coverage/uncovered") -> list[tuple]:
+    """(file, line, character, span) of every span left (numbers and dates, or ``rule``)."""
     findings = validate(pkg).findings
-    assert all(f.rule == "coverage/uncovered" for f in findings), findings
+    assert all(f.rule == rule for f in findings), findings
     return [
         (
             f.file,
@@ -246,7 +246,7 @@ def test_coverage_command_lists_spans_and_exits_1(pkg):
 def test_coverage_command_on_the_committed_package():
     result = CliRunner().invoke(main, ["coverage", "--package", str(ROOT)])
     assert result.exit_code == 0
-    assert result.output.startswith("coverage: every number and date")
+    assert result.output.startswith("coverage: every number, date and statement")
 
 
 # --- the seed spans kept per seed SHA-256 -------------------------------------------------
@@ -332,3 +332,172 @@ def test_a_kept_blob_over_its_limit_is_not_read(pkg, span_cache, monkeypatch):
     size = (pkg / ".recruitment" / coverage.SPANS_FILE).stat().st_size
     monkeypatch.setattr(cache, "BLOB_MAX_BYTES", size - 1)
     assert cache.load_blob(pkg, coverage.SPANS_FILE) is None
+
+
+# --- attributed statements ----------------------------------------------------------------
+
+STATEMENTS = (
+    "The Synthetic Office said the drive went well; it said so again, "
+    "according to a statement carried by Interfax.\n"
+)
+
+
+def statement_seed(pkg, text: str = STATEMENTS, quote: str = "the drive went well") -> None:
+    """A seed with cues (and no numbers), and actors for two of its speakers."""
+    add_synthetic_seed(pkg, text, quote=quote)
+    for actor_id, name, aliases in (
+        ("act-synthetic-office", "Synthetic Office", "The Synthetic Office"),
+        ("act-interfax", "Interfax", ""),
+    ):
+        append_row(
+            pkg,
+            "actors",
+            actor_id=actor_id,
+            name=name,
+            kind="media",
+            aliases=aliases,
+            source_id="src-003",
+            line=1,
+            quote=aliases or f"by {name}",
+        )
+
+
+def add_event(pkg, n: int, quote: str, actor_id: str = "", reported_by: str = "") -> None:
+    append_row(
+        pkg,
+        "events",
+        event_id=f"evt-{9000 + n}",
+        event_key=f"synthetic-{n}",
+        event_type="statement",
+        summary="Synthetic.",
+        date_start="2026-11-18",
+        date_end="2026-11-18",
+        date_precision="day",
+        date_basis="inferred",
+        actor_id=actor_id,
+        reported_by=reported_by,
+        notes="Synthetic.",
+        source_id="src-003",
+        line=1,
+        quote=quote,
+    )
+
+
+def statements_left(pkg) -> list[tuple]:
+    """(character, cue) of every statement left, in order."""
+    return sorted((at, cue) for _, _, at, cue in uncovered(pkg, "coverage/statement"))
+
+
+def place(cue: str, nth: int = 0) -> int:
+    at = -1
+    for _ in range(nth + 1):
+        at = STATEMENTS.index(cue, at + 1)
+    return at + 1
+
+
+ALL_CUES = [
+    (place("said"), "said"),
+    (place("said", 1), "said"),
+    (place("according to"), "according to"),
+    (place("carried by"), "carried by"),
+]
+
+
+def test_a_new_seed_shows_every_statement_left(pkg):
+    statement_seed(pkg)
+    assert statements_left(pkg) == ALL_CUES
+    messages = sorted(f.message for f in validate(pkg).findings)
+    # a speaker the lexicon reads, and the actor whose alias it is
+    assert (
+        f"'said' on line 1 (character {place('said')}), said by 'The Synthetic Office': "
+        "act-synthetic-office, is recorded by no row that names its speaker, nor excluded."
+    ) in messages
+    assert (
+        f"'said' on line 1 (character {place('said', 1)}) is recorded by no row that names its "
+        "speaker, nor excluded."
+    ) in messages
+
+
+def test_a_row_naming_the_speaker_covers_the_cue_in_its_quote(pkg):
+    statement_seed(pkg)
+    add_event(pkg, 1, "The Synthetic Office said the drive went well", "act-synthetic-office")
+    assert statements_left(pkg) == ALL_CUES[1:]
+
+
+def test_a_row_naming_another_actor_than_the_words_do_covers_nothing(pkg):
+    statement_seed(pkg)
+    add_event(pkg, 1, "The Synthetic Office said the drive went well", "act-putin")
+    assert statements_left(pkg) == ALL_CUES
+    # the reporter counts as a speaker too
+    add_event(pkg, 2, "The Synthetic Office said the drive", "act-putin", "act-synthetic-office")
+    assert statements_left(pkg) == ALL_CUES[1:]
+
+
+def test_words_that_name_no_actor_take_any_named_speaker(pkg):
+    statement_seed(pkg)
+    # 'it said': a pronoun; 'according to a statement': no one; 'carried by Interfax': an actor
+    add_event(pkg, 1, "it said so again, according to a statement", "act-putin")
+    add_event(pkg, 2, "a statement carried by Interfax", "act-putin", "act-interfax")
+    assert statements_left(pkg) == [ALL_CUES[0]]
+
+
+def test_a_row_that_names_no_speaker_covers_nothing(pkg):
+    statement_seed(pkg)
+    add_event(pkg, 1, "it said so again, according to a statement carried by Interfax")
+    # sources and actors rows cite the line too, but name no one who speaks
+    assert statements_left(pkg) == ALL_CUES
+
+
+def test_a_cue_outside_the_quote_is_not_covered(pkg):
+    statement_seed(pkg)
+    add_event(pkg, 1, "the drive went well", "act-synthetic-office")
+    assert statements_left(pkg) == ALL_CUES
+
+
+def test_a_figure_covers_a_cue_with_its_claimant(pkg):
+    text = "The Synthetic Office said 900 men joined, as counted by Interfax.\n"
+    statement_seed(pkg, text, quote="900 men joined")
+    add_figure(pkg, 1, "900", "The Synthetic Office said 900 men", value=900)
+    assert statements_left(pkg) == [(text.index("said") + 1, "said")]
+    at, _ = find_row(pkg, "figures", figure_id="fig-9001")
+    set_cells(pkg, "figures", at, claimed_by="act-synthetic-office")
+    assert validate(pkg).valid
+
+
+def test_an_exclusion_covers_the_cue_its_quote_locates(pkg):
+    statement_seed(pkg)
+    add_exclusion(pkg, 1, "said", "it said so again", reason="not_attributed")
+    assert statements_left(pkg) == [ALL_CUES[0], *ALL_CUES[2:]]
+
+
+def test_deleting_the_row_that_records_a_statement_fails_naming_its_line(pkg):
+    statement_seed(pkg)
+    add_event(pkg, 1, "The Synthetic Office said the drive went well", "act-synthetic-office")
+    add_event(pkg, 2, "it said so again, according to a statement", "act-synthetic-office")
+    add_event(pkg, 3, "a statement carried by Interfax", "act-synthetic-office", "act-interfax")
+    assert validate(pkg).valid
+    lines = (pkg / "data" / "events.csv").read_text(encoding="utf-8").split("\n")
+    kept = [line for line in lines if not line.startswith("evt-9002,")]
+    (pkg / "data" / "events.csv").write_text("\n".join(kept), encoding="utf-8")
+    findings = validate(pkg).findings
+    assert [(f.file, f.line, f.rule) for f in findings] == [
+        ("seeds/003_synthetic.txt", 1, "coverage/statement")
+    ] * 2
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_coverage_command_lists_statements_in_every_format(pkg, fmt):
+    import json
+
+    statement_seed(pkg)
+    result = CliRunner().invoke(main, ["coverage", "--package", str(pkg), "--format", fmt])
+    assert result.exit_code == 1
+    if fmt == "json":
+        doc = json.loads(result.stdout)
+        assert {f["rule"] for f in doc["findings"]} == {"coverage/statement"}
+        assert len(doc["findings"]) == len(ALL_CUES) and doc["valid"] is False
+    elif fmt == "github":
+        assert result.output.count("::error file=seeds/003_synthetic.txt,line=1,") == len(ALL_CUES)
+    else:
+        assert f"seeds/003_synthetic.txt: {len(ALL_CUES)} problem(s)" in result.output
+        assert "[coverage/statement]" in result.output

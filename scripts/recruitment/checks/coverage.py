@@ -77,9 +77,9 @@ SPAN_PATTERN = "|".join(
 """RE2 pattern of a number or date span; alternatives are tried in this order."""
 
 SPEAKER_COLUMNS = ("actor_id", "claimed_by", "reported_by")
-"""Columns that name who says what a row records: a row covers a statement when one of
-those its table has is filled (events: the actor, or the reporter it is had from; figures:
-the claimant, or the reporter)."""
+"""Columns that name who says what a row records, where they refer to the actors table: a
+row covers a statement when one of those its table has is filled (events: the actor, or
+the reporter the account is had from; figures: the claimant, or the reporter)."""
 EXCLUDED_WORDS = "span_text"
 """The column of the exclusions table whose placed words cover a statement span."""
 ALIAS_COLUMNS = ("name", "aliases")
@@ -143,14 +143,20 @@ def _covering_words(pkg: Package, loaded: set[str], columns=None) -> str:
     )
 
 
+def speaker_columns(res: Resource) -> list[str]:
+    """The :data:`SPEAKER_COLUMNS` of ``res`` that refer to another table (by a foreign key
+    of their own): the actors table's own ``actor_id`` names no one who speaks."""
+    refs = {fk.fields[0] for fk in res.foreign_keys if len(fk.fields) == 1}
+    return [c for c in SPEAKER_COLUMNS if c in refs]
+
+
 def _sayers(pkg: Package, loaded: set[str]) -> str:
     """Placed quotes of every citing row that names a speaker, one row per actor named."""
     return _placed(
         [
             _citing(res, f"NULL AS w, {ident(col)} AS actor", f"{ident(col)} IS NOT NULL")
             for res in citing_resources(pkg, loaded)
-            for col in SPEAKER_COLUMNS
-            if res.has(col)
+            for col in speaker_columns(res)
         ],
         "quote",
     )
@@ -354,5 +360,4 @@ def check_coverage(con, pkg: Package, loaded: set[str]) -> list[Finding]:
             _message(s),
         )
         for s in uncovered(con, pkg, loaded)
-        if s.kind == NUMBER
     ]

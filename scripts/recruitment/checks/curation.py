@@ -2,8 +2,9 @@
 
 * ``curation/duplicate``: two rows of one table citing the same source and line that record
   the same thing (figures: measure and value_text; events: event_type and date_text) from
-  the same words of the line (so "two areas … and two fuel depots" are two figures); the
-  finding is on the later row.
+  the same words of the line (so "two areas … and two fuel depots" are two figures; rows
+  without the words, such as undated events, from the same quote); the finding is on the
+  later row.
 * ``curation/excluded-but-recorded``: a row's ``*_text`` words and an exclusion's span
   stand at overlapping places of the same line (:func:`.provenance.words_at`): one of the
   two is wrong.
@@ -24,7 +25,7 @@ from ..package import Package, Resource
 from ..sqltypes import ident
 from .csvfile import LINE_COLUMN
 from .dates import resolve_distinct
-from .provenance import quoted_text_columns, words_at
+from .provenance import quote_at, quoted_text_columns, words_at
 from .rules import date_groups
 
 DUPLICATE_KEYS = (("measure", "value_text"), ("event_type", "date_text"))
@@ -60,8 +61,12 @@ def check_duplicates(con, res: Resource) -> list[Finding]:
     # Where the words stand in the seed line: 'two areas' and 'two fuel depots' of one line
     # are two records; the same words at the same place are one.
     # (Where the seed line is not verified, the quote and the place in it stand in.)
+    # Rows without the words (an undated event) stand where their quote stands, so two
+    # different statements of one line are two records and a copied row is a duplicate.
     at = (
-        f"CASE WHEN s.text IS NULL THEN r.quote || '#' || instr(r.quote, r.{words}) "
+        f"CASE WHEN r.{words} IS NULL THEN 'quote ' || "
+        f"coalesce({quote_at('s.text', 'r.quote')}::VARCHAR, r.quote) || ' ' || length(r.quote) "
+        f"WHEN s.text IS NULL THEN r.quote || '#' || instr(r.quote, r.{words}) "
         f"ELSE {words_at('s.text', 'r.quote', f'r.{words}')}::VARCHAR END"
         if res.has("quote")
         else "NULL::VARCHAR"
