@@ -41,8 +41,8 @@ How the words around a cue are read, by the cue's *side* (each entry has one):
   ("he said", "it said") gives no speaker: the curator says who it is; nor do words ending
   in a determiner ("its reported plans") or a conjunction ("has denied ... and claimed").
 * ``after`` (according to, reported by, citing): the speaker is the phrase after the cue,
-  up to the next boundary, read by :data:`SPEAKER_AFTER`; a leading "a statement by" or
-  "the report from" is dropped (:data:`SPEAKER_STRIP`).
+  up to the next boundary, cue or auxiliary verb (:data:`SPEAKER_AFTER`); a leading "a
+  statement by" or "the report from" is dropped (:data:`SPEAKER_STRIP`).
 * ``relay`` (carried by, cited by, quoted by, published by): the words after it are the
   *relay*, who passed the words on; right after an ``after`` phrase it joins that
   attribution ("according to a statement by the ministry carried by Interfax": speaker
@@ -208,17 +208,17 @@ commas and the words of ``_BETWEEN``, reaches the cue."""
 _STOP_FORMS = "|".join(_form(f) for e in LEXICON if e.side in ("relay", "before") for f in e.forms)
 _VERB = "has|have|had|is|are|was|were|will|would|can|could|may|might|should|must"
 SPEAKER_AFTER = (
-    r"(?i:^[\t\n\f\r ]*(" + _LAZY_SEG + r")"
-    r"(?:[\t\n\f\r ]+(?:" + _STOP_FORMS + "|" + _VERB + r")\b.*)?"
-    r"[\t\n\f\r ]*(?:" + _BOUND + r"|\.(?:[\t\n\f\r ]|$)|$))"
+    r"(?i:[\t\n\f\r ]+(?:" + _STOP_FORMS + "|" + _VERB + r")\b"
+    r"|" + _BOUND + r"|\.(?:[\t\n\f\r .,;:“”\"—–!?]|$))"
 )
-"""On the :data:`WINDOW` characters after an ``after`` or ``relay`` cue, group 1 is the
-speaker's (or relay's) words: the phrase up to the next clause boundary, cue (but a
-passive or participle) or auxiliary verb ("reported by Ukraine’s general staff has
-declined" gives "Ukraine’s general staff")."""
+"""On the :data:`WINDOW` characters after an ``after`` or ``relay`` cue, the speaker's (or
+relay's) words are the text before the first match of this pattern: the next clause
+boundary, cue (but a passive or participle) or auxiliary verb ("reported by Ukraine’s
+general staff has declined" gives "Ukraine’s general staff"). It has no groups and never
+matches empty, so SQL finds the words by splitting at it (``regexp_split_to_array``)."""
 
 SPEAKER_STRIP = (
-    r"(?i:^(?:(?:the|a|an|its|their)" + _S + r"+)?(?:latest" + _S + r"+)?"
+    r"(?i:^" + _S + r"*(?:(?:the|a|an|its|their)" + _S + r"+)?(?:latest" + _S + r"+)?"
     r"(?:statement|report|briefing|update|assessment|post)s?"
     r"(?:" + _S + r"+(?:by|from|of)" + _S + "+|" + _S + "*$))"
 )
@@ -285,15 +285,14 @@ def entry_of(cue: str) -> Entry:
     return next(e for r, e in _ENTRY_RE if r.fullmatch(cue))
 
 
-def _words(text: str, m: re.Match | None, offset: int) -> Words | None:
-    """Group 1 of ``m`` (a match on ``text``, which starts at ``offset`` of the line) as
-    speaker words, in the steps :func:`speaker_sql` takes too: a leading medium dropped
-    ("a statement by"), a medium's owner taken ("the ministry’s update"), white space
-    trimmed; None when nothing is left or the words end in a pronoun, a determiner or a
-    conjunction."""
-    if m is None:
+def _words(text: str, span: tuple[int, int] | None, offset: int) -> Words | None:
+    """``text[start:end]`` (``text`` starts at ``offset`` of the line) as speaker words, in
+    the steps :func:`speaker_sql` takes too: a leading medium dropped ("a statement by"), a
+    medium's owner taken ("the ministry’s update"), white space trimmed; None when nothing
+    is left or the words end in a pronoun, a determiner or a conjunction."""
+    if span is None:
         return None
-    start, end = m.span(1)
+    start, end = span
     medium = _STRIP_RE.match(text[start:end])
     if medium is not None:
         start += medium.end()
@@ -313,12 +312,14 @@ def _before(text: str, cue_start: int, after: int) -> Words | None:
     the cue before it on the line, or 0)."""
     lo = max(after, cue_start - WINDOW)
     window = text[lo:cue_start]
-    return _words(window, _BEFORE_RE.search(window), lo)
+    m = _BEFORE_RE.search(window)
+    return _words(window, m.span(1) if m else None, lo)
 
 
 def _after(text: str, cue_end: int) -> Words | None:
     window = text[cue_end : cue_end + WINDOW]
-    return _words(window, _AFTER_RE.match(window), cue_end)
+    stop = _AFTER_RE.search(window)
+    return _words(window, (0, stop.start() if stop else len(window)), cue_end)
 
 
 def find_attributions(text: str) -> list[Attribution]:
@@ -402,7 +403,7 @@ def speaker_sql(relation: str, line_key: str) -> str:
     )
     lo = f"greatest(_prev_end, cue_start - {WINDOW})"
     before = f"regexp_extract(substr(text, {lo} + 1, cue_start - {lo}), {_lit(SPEAKER_BEFORE)}, 1)"
-    after = f"regexp_extract(substr(text, cue_end + 1, {WINDOW}), {_lit(SPEAKER_AFTER)}, 1)"
+    after = f"regexp_split_to_array(substr(text, cue_end + 1, {WINDOW}), {_lit(SPEAKER_AFTER)})[1]"
     trim = _lit("^" + _S + "+|" + _S + "+$")
     prev = f"lag(cue_end, 1, 0) OVER (PARTITION BY {line_key} ORDER BY cue_start)"
     none = _lit(_NO_SPEAKER)
