@@ -239,18 +239,20 @@ def build_figures(n: int, n_actors: int, n_events: int) -> pl.DataFrame:
         claim_key=pl.format("claim-{}", i // 3),
         k=i // LINES_PER_SEED,
         line=(FIRST_FIGURE_LINE + i % LINES_PER_SEED),
-        quote=quote,
         core=_words("officials said", quote),
         actor_name=actor_name,
         **values,
         **period,
     )
+    # The figure quotes its line up to the report words: "According to <its claimant>,
+    # officials said …", so the statements of the line are covered by a row naming the
+    # speaker the words name (the claimant, whose name follows "According to").
     return frame.with_columns(
         source_id=_padded("src-", pl.col("k"), 5),
+        quote=_words("According to", pl.concat_str(actor_name, pl.lit(",")), pl.col("core")),
+    ).with_columns(
         text=_words(
-            "According to",
-            pl.concat_str(actor_name, pl.lit(",")),
-            pl.col("core"),
+            pl.col("quote"),
             pl.when(_excluded(i, n)).then(pl.lit(EXCLUDED_WORDS)).otherwise(pl.lit(REPORT_WORDS)),
         ),
     )
@@ -304,8 +306,8 @@ def build_actors(figures: pl.DataFrame, n_actors: int) -> pl.DataFrame:
 EXCLUDED = 5
 """Figure lines that also hold an ordinal, which an exclusion lists (never the recorded
 words themselves: that is a curation/excluded-but-recorded finding)."""
-REPORT_WORDS = "– the ministry’s report says so."
-EXCLUDED_WORDS = "– the ministry’s second report says so."
+REPORT_WORDS = "– from the ministry’s report."
+EXCLUDED_WORDS = "– from the ministry’s second report."
 
 
 def _excluded(i: pl.Expr, n: int) -> pl.Expr:
@@ -489,7 +491,9 @@ FIGURE_FAULTS = [
     Fault(
         "provenance/text-in-quote",
         "period_text",
-        lambda r, i: {"quote": r["quote"][len(r["period_text"]) + 1 :]},
+        lambda r, i: {
+            "quote": r["quote"][r["quote"].index(r["period_text"]) + len(r["period_text"]) + 1 :]
+        },
         lambda r: r["period_text"] is not None,
     ),
     Fault(

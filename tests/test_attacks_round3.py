@@ -745,7 +745,7 @@ def test_an_id_longer_than_the_schema_allows_is_a_finding(pkg):
     ("999999999999999999", "999999999999999998", False),  # 18 digits, the most an integer has
 ])  # fmt: skip
 def test_integer_words_are_compared_as_integers(pkg, words, value, ok):
-    add_seed(pkg, f"The agency counted {words} recruits in all, it said.\n")
+    add_seed(pkg, f"The agency counted {words} recruits in all.\n")
     _many(
         pkg,
         "figures",

@@ -648,6 +648,18 @@ def _(pkg):
     return Expect(source["seed_file"], int(row["line"]), None)
 
 
+@case("coverage/statement")
+def _(pkg):
+    """A new seed whose one statement no row records."""
+    import hashlib
+
+    (pkg / "seeds" / "900_statement.txt").write_text("Plain words, the ministry said.\n")
+    digest = hashlib.sha256((pkg / "seeds" / "900_statement.txt").read_bytes()).hexdigest()
+    row = {"source_id": "src-900", "seed_file": "seeds/900_statement.txt", "sha256": digest}
+    _append(pkg, "sources", {**row, "line": "1", "quote": "Plain words"})
+    return Expect("seeds/900_statement.txt", 1, None, contains="'the ministry'")
+
+
 # --- curation (cross-row) -------------------------------------------------------------------
 def _append(pkg, table: str, row: dict) -> int:
     """Append a row to a table; returns its CSV line."""

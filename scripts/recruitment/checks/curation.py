@@ -2,10 +2,12 @@
 
 * ``curation/duplicate``: two rows of one table citing the same source and line that record
   the same thing (figures: measure and value_text; events: event_type and date_text) from
-  the same words of the line (so "two areas … and two fuel depots" are two figures); the
-  finding is on the later row.
-* ``curation/excluded-but-recorded``: a row's ``*_text`` words on a line are also listed,
-  word for word, as an exclusion of that line: one of the two is wrong.
+  the same words of the line (so "two areas … and two fuel depots" are two figures; rows
+  without the words, such as undated events, from the same quote); the finding is on the
+  later row.
+* ``curation/excluded-but-recorded``: a row's ``*_text`` words and an exclusion's span
+  stand at overlapping places of the same line (:func:`.provenance.words_at`): one of the
+  two is wrong.
 * ``curation/relative-date``: a date group (``<p>_start``, ``<p>_end``, ``<p>_basis``,
   ``<p>_text``) with basis ``relative`` holds exactly what :func:`dates.resolve` gives for
   its words and the article's publication interval; words it cannot read need ``inferred``.
@@ -30,6 +32,7 @@ from ..sqltypes import ident, literal
 from .csvfile import LINE_COLUMN
 from .dates import resolve_distinct
 from .listing import query_findings
+from .provenance import quote_at, quoted_text_columns, words_at
 from .rules import date_groups
 from .units import check_units
 
@@ -111,9 +114,13 @@ def check_duplicates(con, res: Resource) -> Findings:
     # Where the words stand in the seed line: 'two areas' and 'two fuel depots' of one line
     # are two records; the same words at the same place are one.
     # (Where the seed line is not verified, the quote and the place in it stand in.)
+    # Rows without the words (an undated event) stand where their quote stands, so two
+    # different statements of one line are two records and a copied row is a duplicate.
     at = (
-        f"CASE WHEN s.text IS NULL THEN r.quote || '#' || instr(r.quote, r.{words}) "
-        f"ELSE (instr(s.text, r.quote) + instr(r.quote, r.{words}))::VARCHAR END"
+        f"CASE WHEN r.{words} IS NULL THEN 'quote ' || "
+        f"coalesce({quote_at('s.text', 'r.quote')}::VARCHAR, r.quote) || ' ' || length(r.quote) "
+        f"WHEN s.text IS NULL THEN r.quote || '#' || instr(r.quote, r.{words}) "
+        f"ELSE {words_at('s.text', 'r.quote', f'r.{words}')}::VARCHAR END"
         if res.has("quote")
         else "NULL::VARCHAR"
     )
@@ -149,24 +156,31 @@ def check_duplicates(con, res: Resource) -> Findings:
 
 
 def check_excluded(con, res: Resource, exclusions: Resource) -> Findings:
-    """A row's words and an exclusion's span of the same line: equal, or one stands in the
-    other as whole words ('400,000' in '400,000 troops', never '24' in 'Su-24M')."""
-    from .provenance import quoted_text_columns
-
+    """A row's words and an exclusion's span that stand at overlapping places of the same
+    seed line (each placed by :func:`.provenance.words_at`): the same words are recorded
+    and excluded. The same words elsewhere on the line ("two" recorded, another "two"
+    excluded) are no conflict."""
     t, x, ln = ident(res.name), ident(exclusions.name), ident(LINE_COLUMN)
     key = ident(exclusions.primary_key[0]) if exclusions.primary_key else ln
+
+    def placed(table: str, col: str, keep: str) -> str:
+        c = f"r.{ident(col)}"
+        return (
+            f"SELECT r.source_id, r.line, {keep}, {c} AS w, {words_at('l.text', 'r.quote', c)} "
+            f"AS w0 FROM {table} r JOIN seed_lines l USING (source_id, line) "
+            f"WHERE {c} IS NOT NULL AND contains(l.text, r.quote) AND contains(r.quote, {c})"
+        )
+
+    spans = placed(x, "span_text", f"r.{key}::VARCHAR AS excluded, r.{ln} AS at")
     out = Findings()
     for col in quoted_text_columns(res):
-        c = f"r.{ident(col)}"
         out += query_findings(
             con,
-            f"""SELECT r.{ln} AS at, {c} AS words,
-                       any_value(x.{key}::VARCHAR ORDER BY x.{ln}) AS excluded
-            FROM {t} r JOIN {x} x ON x.source_id = r.source_id AND x.line = r.line
-            WHERE {c} IS NOT NULL AND x.span_text IS NOT NULL AND (
-                regexp_matches({c}, '(?:^|\\W)' || regexp_escape(x.span_text) || '(?:\\W|$)')
-                OR regexp_matches(x.span_text, '(?:^|\\W)' || regexp_escape({c}) || '(?:\\W|$)'))
-            GROUP BY r.{ln}, {c}""",
+            f"""SELECT r.at, r.w AS words, any_value(x.excluded ORDER BY x.at) AS excluded
+            FROM ({placed(t, col, f"r.{ln} AS at")}) r JOIN ({spans}) x
+              ON x.source_id = r.source_id AND x.line = r.line
+             AND r.w0 < x.w0 + length(x.w) AND x.w0 < r.w0 + length(r.w)
+            GROUP BY r.at, r.w""",
             order='"at", words',
             file=literal(res.path),
             rule="'curation/excluded-but-recorded'",
@@ -176,7 +190,7 @@ def check_excluded(con, res: Resource, exclusions: Resource) -> Findings:
                 col,
                 "curation/excluded-but-recorded",
                 f"{words!r} is recorded here and excluded as {excluded} ({exclusions.path}) "
-                "for the same line.",
+                "at the same place of the same line.",
             ),
         )
     return out

@@ -44,6 +44,51 @@ def quoted_text_columns(res: Resource) -> list[str]:
     return [f.name for f in res.fields if f.name.endswith("_text") and f.type == "string"]
 
 
+WORD_CHARACTER = r"[\p{L}\p{N}]"
+"""A letter or digit: words stand as whole words when neither stands just before or after."""
+
+
+def place(text: str, words: str) -> str:
+    """SQL: the 0-based character offset where ``words`` stand in ``text`` (both SQL
+    expressions; ``words`` must stand in ``text``).
+
+    That is their first occurrence that stands as whole words, with no letter or digit
+    just before or after it ("2" in "2023 as many as 2 attacks" is the second; "a" in
+    "the Ukrainian air force destroyed a bomber" the lone one); where none does, their
+    first occurrence ("24" in "Su-24M"). Offsets count characters (code points), as
+    Python's ``str`` does. The text is split at every occurrence (``string_split``) and
+    each is judged by the characters beside it, so the work is linear in the text."""
+    w = f"'{WORD_CHARACTER}'"
+    k = (
+        "list_position(list_transform(range(1, len(p)), lambda k: NOT ("
+        f"regexp_full_match(right(p[k], 1), {w}) OR regexp_full_match(left(p[k + 1], 1), {w}))"
+        "), true)"
+    )
+    return (
+        f"coalesce(list_transform([string_split({text}, {words})], lambda p: "
+        f"list_sum(list_transform(p[1:{k}], lambda x: length(x))) + ({k} - 1) * length({words})"
+        f")[1], instr({text}, {words}) - 1)"
+    )
+
+
+def quote_at(text: str, quote: str) -> str:
+    """SQL: the 0-based character offset where a row's quote stands on its seed line
+    (:func:`place`): a quote that stands more than once on its line stands for the first
+    of them (to cite a later one, quote more of the line, until the quote stands there
+    once)."""
+    return place(text, quote)
+
+
+def words_at(text: str, quote: str, words: str) -> str:
+    """SQL: the 0-based character offset on the seed line of words inside a row's quote
+    (a ``*_text`` column): where the quote stands (:func:`quote_at`), plus where the words
+    stand inside the quote (:func:`place`: the first occurrence as whole words, so the
+    "2" of "on 13 April 2023 as many as 2 attacks" is the second). Words that stand more
+    than once in the quote stand for the first (to mean a later one, shorten the quote).
+    The words end at this offset plus ``length(words)``."""
+    return f"({quote_at(text, quote)} + {place(quote, words)})"
+
+
 def seed_files(root: Path) -> list[str]:
     """Every file under seeds/ (symlinks included, never followed into folders), sorted.
 

@@ -96,19 +96,22 @@ def add_source(root: Path, article: Path) -> Added:
 
 
 def left_to_record(root: Path, seed_file: str) -> tuple[dict[int, list[str]], int]:
-    """What ``recruitment coverage`` reports for one seed: {line: spans in reading order},
-    and how many other problems the package has."""
+    """What ``recruitment coverage`` reports for one seed: {line: spans (numbers, dates and
+    statements) in reading order}, and how many other problems the package has."""
+    from ..checks.coverage import uncovered
     from ..checks.validate import validate
-    from .suggest import outstanding
+    from .suggest import loaded_tables
 
     result = validate(root)
-    lines = (Path(root) / seed_file).read_text(encoding="utf-8").split("\n")
+    spans = (
+        uncovered(result.con, result.package, loaded_tables(result))
+        if result.package is not None and result.con is not None
+        else []
+    )
     left: dict[int, list[str]] = {}
-    for seed, line, span in outstanding(result):
-        if seed == seed_file:
-            left.setdefault(line, []).append(span)
-    for line, spans in left.items():
-        spans.sort(key=lambda s, text=lines[line - 1]: text.find(s))
+    for span in sorted(spans, key=lambda s: (s.line, s.start)):
+        if span.seed_file == seed_file:
+            left.setdefault(span.line, []).append(span.text)
     others = result.findings.select(lambda rule: not rule.startswith("coverage/"))
     return dict(sorted(left.items())), others.total
 
