@@ -166,18 +166,51 @@ def test_a_wrong_draft_would_fail_validation(tmp_path):
     assert "provenance/text-in-quote" in rules or "provenance/quote" in rules
 
 
-def test_real_seeds_every_curated_figure_span_gets_a_draft_with_its_value():
-    outcomes = suggest_eval.evaluate(ROOT)
-    measured = [o for o in outcomes if o.spans and not o.covered]
-    assert len(measured) >= 20
-    assert all(o.drafted and o.right["value"] for o in measured), [
-        o.figure_id for o in measured if not o.right["value"]
-    ]
+def _eval_expected(path: Path, bump: int = 0) -> Path:
+    """The fixture's expected figures in the evaluation's format (bench/suggest_eval/)."""
+    with EXPECTED.open(encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["table"] == "figures"]
+    header = ["kind", "line", "text", "measure", "value", "value_low", "value_high",
+              "qualifier", "unit", "claimed_by", "reported_by", "subject", "period_start",
+              "period_end", "period_text", "date_start", "date_end", "notes"]  # fmt: skip
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header, restval="", lineterminator="\n")
+        writer.writeheader()
+        for r in rows:
+            value = str(int(r["value"]) + bump) if r["value"] else ""
+            writer.writerow({**{k: r[k] for k in header if k in r}, "kind": "figure",
+                             "text": r["words"], "value": value})  # fmt: skip
+    return path
+
+
+def test_suggest_eval_scores_the_fixture_article_field_by_field(tmp_path):
+    expected = _eval_expected(tmp_path / "expected.csv")
+    outcomes = suggest_eval.evaluate_article(ROOT, ARTICLE, expected, tmp_path / "a")
+    assert len(outcomes) == len(suggest_eval.expected_rows(ARTICLE, expected))
+    assert all(o.drafted and o.marks["value"] == "right" for o in outcomes)
     shares = suggest_eval.summary(outcomes)
-    right, total = shares["qualifier"]
-    assert right / total >= 0.9
-    right, total = shares["unit"]
-    assert right / total >= 0.7
+    assert set(shares) == set(suggest_eval.FIELDS) and not shares["dates"]
+    # The same drafts against expected values one higher: every value is wrong, not empty.
+    wrong = _eval_expected(tmp_path / "wrong.csv", bump=1)
+    outcomes = suggest_eval.evaluate_article(ROOT, ARTICLE, wrong, tmp_path / "b")
+    scalar = [o for o in outcomes if o.got.get("value") != "-" and o.marks["value"] != "right"]
+    assert scalar and all(o.marks["value"] == "wrong" for o in scalar)
+
+
+@pytest.mark.parametrize(
+    ("got", "want", "right"),
+    [
+        ("act-a", "act-a", True),
+        ("act-a", "act-b", False),
+        ("act-a", "act-b|act-a", True),
+        ("act-new", "new:Vyorstka", True),  # the draft's new actor holds the words
+        ("act-new", "new:TASS", False),
+        ("act-a", "new:Vyorstka", False),  # an existing actor where a new one is expected
+    ],
+)
+def test_suggest_eval_claimants(got, want, right):
+    new = {"act-new": ["the independent outlet Vyorstka", "Vyorstka"]}
+    assert suggest_eval._actor_right(got, want, new) is right
 
 
 def test_json_format_and_unknown_source(added):
