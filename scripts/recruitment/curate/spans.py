@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from ..checks.coverage import _MONTHS, _ORDINALS, _SEASONS, _WEEKDAYS, SPAN_PATTERN
 from ..checks.rules import LOWER, UPPER
 from ..numbers import SCALES, number_words, parse_number_text
+from .codes import DEFAULT, MEASURE_BASES, NO_RATE, RATE_ONLY, Codes
 
 SPAN_RE = re.compile(SPAN_PATTERN, re.ASCII)
 """The coverage pattern in Python; ASCII classes make ``\\d``, ``\\b`` and ``\\s`` RE2's."""
@@ -53,6 +54,9 @@ class Expression:
     guesses: list[str] = field(default_factory=list)
     """Which facts are guesses from neighbouring words, each with its evidence."""
     confidence: str = "high"
+    field_confidence: dict[str, str] = field(default_factory=dict)
+    """How sure each drafted column is (high | medium | low); a column suggest is not sure
+    enough of to draft has no entry and stays empty."""
 
 
 # ---------------------------------------------------------------- the clause to quote
@@ -108,6 +112,19 @@ def _trim(text: str, lo: int, hi: int, start: int, end: int) -> tuple[str, int]:
     while hi > end and text[hi - 1].isspace():
         hi -= 1
     return text[lo:hi], lo
+
+
+def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """(lo, hi) of the clause of ``text`` (between the boundaries :func:`quote_for` cuts
+    at) that holds ``text[start:end]``, widened to whole clauses when the words cross one."""
+    lo, hi = 0, len(text)
+    for m in _BOUNDARY.finditer(text):
+        if m.end() <= start:
+            lo = m.end()
+        elif m.start() >= end:
+            hi = m.start()
+            break
+    return lo, hi
 
 
 def sentence_around(text: str, start: int, end: int) -> tuple[str, int]:
@@ -213,7 +230,8 @@ def dates(text: str) -> Iterator[Expression]:
     """Every date expression of ``text``, in the order the forms are tried."""
     for form, pattern in _DATE_FORMS:
         for m in pattern.finditer(text):
-            if form == "year" and _unit_after(text, m.end())[0]:
+            unit = _unit_after(text, m.end()) if form == "year" else None
+            if unit is not None and unit.base is not None:
                 continue  # "2000 troops" is a number
             facts = _date(m, form)
             if facts is None:
@@ -250,13 +268,21 @@ QUALIFIER_CUES = {
     "at most": "up_to",
     "more than": "more_than",
     "over": "more_than",
+    "just over": "more_than",
     "in excess of": "more_than",
+    "over the age of": "more_than",
+    "older than": "more_than",
+    "aged over": "more_than",
     "at least": "at_least",
     "no fewer than": "at_least",
     "no less than": "at_least",
     "less than": "less_than",
     "fewer than": "less_than",
     "under": "less_than",
+    "just under": "less_than",
+    "under the age of": "less_than",
+    "younger than": "less_than",
+    "aged under": "less_than",
     "about": "approximately",
     "around": "approximately",
     "approximately": "approximately",
@@ -267,11 +293,12 @@ QUALIFIER_CUES = {
     "an estimated": "approximately",
     "estimated": "approximately",
 }
-"""Words right before a number and the qualifier they give it."""
+"""Words right before a number and the qualifier they give it ("at least another six",
+"about $24,000": a word such as "another" and a currency sign may stand between)."""
 _CUE_RE = re.compile(
     r"(?i)(?:^|[^\w])("
     + "|".join(re.escape(c) for c in sorted(QUALIFIER_CUES, key=len, reverse=True))
-    + r")\s+$"
+    + r")\s+(?:(?:another|a\s+further|an\s+additional|an\s+extra)\s+)?(?:US)?[$€£₽₴]?$"
 )
 
 UNIT_WORDS = {
@@ -287,53 +314,94 @@ UNIT_WORDS = {
     "hours": "hour",
     "targets": "target area depot position site post",
     "aircraft": "aircraft bomber jet plane helicopter",
+    "regions": "region oblast province",
 }
-"""Nouns right after a number (at most three words on, no preposition between) and the unit
-they give it."""
-_UNIT_OF = {w: unit for unit, words in UNIT_WORDS.items() for w in words.split()}
+"""Nouns right after a number (at most three words on, no preposition between) and what
+the number's unit counts (its base, :class:`codes.Unit`)."""
+_BASE_OF = {w: base for base, words in UNIT_WORDS.items() for w in words.split()}
+CURRENCY_WORDS = {
+    "RUB": "rouble roubles ruble rubles",
+    "USD": "dollar dollars",
+    "EUR": "euro euros",
+    "UAH": "hryvnia hryvnias hryvnya hryvnyas hryvnas",
+    "GBP": "pound pounds",
+}
+"""Currency names right after a number, by ISO 4217 code."""
+_CURRENCY_OF = {w: iso for iso, words in CURRENCY_WORDS.items() for w in words.split()}
+CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP", "₽": "RUB", "₴": "UAH"}
+"""A sign right before a number ("$24,000") and its ISO 4217 code."""
+_PER_RE = re.compile(
+    r"(?i)\s*(?:(?:a|an|per|each|every)\s+(?P<t>day|week|month|year)\b"
+    r"|(?P<ly>daily|weekly|monthly|yearly|annually)\b)"
+)
+_PER_LY = {"daily": "day", "weekly": "week", "monthly": "month", "yearly": "year"}
+_PERCENT_RE = re.compile(r"(?i)(?:\s*%|\s+per\s?cent\b)")
+
+_CHANGE_AFTER = re.compile(r"(?i)\s+(?:(?P<down>fewer|less|lower)|(?P<up>more|higher))\s+than\b")
+_CHANGE_BEFORE = re.compile(
+    r"(?i)\b(?:(?P<up>rose|risen|rises|rising|increased?|grew|grown|raised|up)\s+by"
+    r"|(?P<down>cut|fell|fallen|falls|dropped|declined|decreased?|reduced|lowered|down)\s+by"
+    r"|an?\s+(?:(?P<upn>increase|rise|jump)|(?P<downn>cut|reduction|decrease|drop|fall|decline))"
+    r"\s+of)\s+(?:(?:" + "|".join(re.escape(c) for c in QUALIFIER_CUES) + r")\s+)?[$€£₽₴]?$"
+)
+"""A change: "20,000 fewer than", "rose by 40 percent", "a cut of 2 million roubles"."""
+_CHANGE_NOUN_AFTER = re.compile(
+    r"(?i)(?:\s*%|\s+per\s?cent)?\s+(?:(?P<up>increase|rise|jump)|(?P<down>cut|decrease|drop))\b"
+)
+_SHARE_AFTER = re.compile(r"(?i)(?:\s*%|\s+per\s?cent)\s+of\b")
+_AGED = re.compile(
+    r"(?i)\b(?:aged(?:\s+over|\s+under)?|ages?(?:\s+of)?|the\s+age\s+of|older\s+than"
+    r"|younger\s+than)\s+(?:between\s+)?$"
+)
+
+MEASURE_CUES = [
+    ("attacks_daily_average", r"\b(?:daily|average)\b[^.]*?\battacks\b|\battacks (?:a|per) day"),
+    ("attacks", r"\battacks?\b|\bassaults?\b"),
+    (
+        "recruits",
+        r"\bsign(?:ed|ing|s)?\s+(?:up\s+)?(?:a\s+|their\s+)?contracts?\b|\bjoin(?:ed|ing|s)?\b"
+        r"|\brecruits\b|\benlisted\b|\bsigned\s+up\b|\bvolunteered\b",
+    ),
+    (
+        "recruitment_target",
+        r"\brecruit(?:ment|ing)?\b|\bsign(?:ing)? up\b|\benlist\b|\bcampaign\b",
+    ),
+    ("mobilisation_target", r"\bmobili[sz]\w*"),
+    ("conscription_quota", r"\bconscript\w*|\bdraft(?:ed|ees)?\b|\bcall-ups?\b"),
+    (
+        "casualties",
+        r"\bcasualt\w*|\bkilled\s+(?:or|and)\s+wounded\b|\bwounded\s+(?:or|and)\s+killed\b"
+        r"|\blosses\b|\blos(?:t|ing|es)\b",
+    ),
+    ("fatalities", r"\bfatalit\w*|\bkilled\b|\bdeaths?\b|\bdied\b"),
+    ("injuries", r"\binjur\w*|\bwounded\b"),
+    ("targets_struck", r"\bstruck\b|\btargets?\b"),
+    ("equipment_destroyed", r"\bdestroy\w*|\bshot down\b"),
+    (
+        "signing_bonus",
+        r"\bbonus(?:es)?\b|\bone-off\b|\bsign-up\b|\bsigning\s+(?:bonus|payment)\b"
+        r"|\bpayments?\b|\blump[- ]sum\b",
+    ),
+    ("pay", r"\bpay\b|\bpaid\b|\bsalar(?:y|ies)\b|\bwages?\b|\bearn(?:s|ed|ing)?\b"),
+]
+"""Words in the sentence that suggest a measure; the nearest one that fits the number's unit
+wins (the first listed on a tie)."""
+_PLANNED = re.compile(
+    r"(?i)\b(?:aim|aims|plan|plans|planned|seek\w*|target\w*|goal|want\w*|intend\w*|campaign"
+    r"|will|would|could|may|might)\b"
+)
+"""Words that make "recruit" a target rather than people who joined."""
 _MEASURE_OF_NOUN = {
     **dict.fromkeys(("casualty", "casualties"), "casualties"),
     **dict.fromkeys(("fatality", "fatalities", "death", "dead", "killed"), "fatalities"),
     **dict.fromkeys(("injury", "injuries", "injured", "wounded"), "injuries"),
 }
-_MEASURE_OF_UNIT = {
-    "years": "duration",
-    "months": "duration",
-    "weeks": "duration",
-    "days": "duration",
-    "hours": "duration",
-    "attacks": "attacks",
-    "attacks_per_day": "attacks_daily_average",
+_MEASURE_OF_BASE = {
+    **dict.fromkeys(("years", "months", "weeks", "days", "hours"), "duration"),
     "targets": "targets_struck",
     "aircraft": "equipment_destroyed",
+    "regions": "regions",
 }
-UNIT_OF_MEASURE = {
-    "recruitment_target": "persons",
-    "mobilisation_target": "persons",
-    "conscription_quota": "persons",
-    "casualties": "persons",
-    "fatalities": "persons",
-    "injuries": "persons",
-    "attacks": "attacks",
-    "attacks_daily_average": "attacks_per_day",
-    "targets_struck": "targets",
-    "equipment_destroyed": "aircraft",
-    "age_range": "years",
-}
-MEASURE_CUES = [
-    ("attacks_daily_average", r"\b(?:daily|average)\b[^.]*?\battacks\b|\battacks (?:a|per) day"),
-    ("attacks", r"\battacks?\b|\bassaults?\b"),
-    ("recruitment_target", r"\brecruit\w*|\bsign(?:ing|ed|s)? up\b|\benlist\w*"),
-    ("mobilisation_target", r"\bmobili[sz]\w*"),
-    ("conscription_quota", r"\bconscript\w*|\bdraft(?:ed|ees)?\b|\bcall-ups?\b"),
-    ("casualties", r"\bcasualt\w*"),
-    ("fatalities", r"\bfatalit\w*|\bkilled\b|\bdeaths?\b"),
-    ("injuries", r"\binjur\w*|\bwounded\b"),
-    ("targets_struck", r"\bstruck\b|\btargets?\b"),
-    ("equipment_destroyed", r"\bdestroy\w*|\bshot down\b"),
-]
-"""Words in the sentence that suggest a measure; the nearest to the number wins (the first
-listed on a tie)."""
 _STOP = frozenset(
     re.findall(
         r"\w+",
@@ -342,39 +410,74 @@ _STOP = frozenset(
         "their his her it they as than up into across over under but not",
     )
 )
-_AGED = re.compile(r"(?i)\b(?:aged|ages?(?:\s+of)?)\s+(?:between\s+)?$")
+_LINKS = [
+    ("including", re.compile(r"(?i)\b(?:including|of\s+whom|among\s+them)\b")),
+    ("earlier", re.compile(r"(?i)\b(?:up|down)\s+from\s+(?:\w+\s+)?[$€£₽₴]?$")),
+    ("to", re.compile(r"(?i)\bto\s+(?:\w+\s+)?[$€£₽₴]?$")),
+]
+"""How a number may lean on the one before it in its sentence: a part of it ("including
+as many as 60,000 fatalities"), its earlier value ("up from 300,000"), the end of a change
+("from 3.6 million roubles to 1.6 million"). The number then shares its unit, and, for a
+part or an earlier value, its measure."""
 
 
-def _unit_after(text: str, end: int) -> tuple[str | None, str | None]:
-    """(unit, the word that gives it) from the words right after a number."""
+@dataclass
+class UnitWords:
+    """What the words around a number say its unit counts."""
+
+    base: str | None
+    currency: str | None = None
+    per: str | None = None
+    words: str = ""
+
+
+def _per_after(text: str, at: int) -> str | None:
+    m = _PER_RE.match(text, at)
+    return None if m is None else m.group("t") or _PER_LY.get(m.group("ly").lower(), "year")
+
+
+def _unit_after(text: str, end: int, start: int | None = None) -> UnitWords | None:
+    """The unit the words right after a number give it (and a currency sign right before
+    it, when ``start`` is given); None when they give none."""
     after = text[end:]
-    hyphen = re.match(r"-([A-Za-z]+)", after)  # "13-month-long", "one-year mark"
-    words = [hyphen.group(1)] if hyphen else re.findall(r"[A-Za-z’']+", after[:60])[:3]
-    if not hyphen and not re.match(r"\s+[A-Za-z]", after):
-        return None, None  # punctuation first: the number stands alone
-    for word in words:
-        w = word.lower()
+    sign = text[max(0, start - 1) : start] if start else ""
+    if sign in CURRENCY_SIGNS:
+        return UnitWords("money", CURRENCY_SIGNS[sign], _per_after(text, end), sign)
+    if m := _PERCENT_RE.match(after):
+        return UnitWords("percent", words=m.group().strip())
+    hyphen = re.match(r"-([A-Za-z]+)", after)  # "13-month-long", "one-year contract"
+    if hyphen:
+        w = hyphen.group(1).lower()
+        base = _BASE_OF.get(w)
+        return UnitWords(base, words=hyphen.group(1)) if base in _MEASURE_OF_BASE else None
+    if not re.match(r"\s+[A-Za-z]", after):
+        return None  # punctuation first: the number stands alone
+    for m in list(re.finditer(r"[A-Za-z’']+", after[:60]))[:3]:
+        w = m.group().lower()
         if w in _STOP:
             break
-        unit = _UNIT_OF.get(w) or (_UNIT_OF.get(w[:-1]) if w.endswith("s") else None)
-        if unit:
-            rest = after[after.find(word) + len(word) :]
-            if unit == "attacks" and re.match(r"(?i)\s+(?:a|per|each)\s+day\b", rest):
-                unit = "attacks_per_day"
-            return unit, word
-    return None, None
+        if w in _CURRENCY_OF:
+            return UnitWords("money", _CURRENCY_OF[w], _per_after(after, m.end()), m.group())
+        base = _BASE_OF.get(w) or (_BASE_OF.get(w[:-1]) if w.endswith("s") else None)
+        if base:
+            return UnitWords(base, per=_per_after(after, m.end()), words=m.group())
+    per = _per_after(after, 0)
+    return UnitWords(None, per=per, words=after.split()[0] if per else "") if per else None
 
 
-def _nearest_cue(sentence: str, lo: int, hi: int) -> tuple[str | None, str | None]:
-    """(measure, words) of the measure cue nearest to sentence[lo:hi]."""
-    best = None
+def _cues(sentence: str, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
+    """Every measure cue of the sentence: (distance to sentence[lo:hi], rank, measure,
+    words), nearest first."""
+    found = []
     for rank, (measure, pattern) in enumerate(MEASURE_CUES):
         for m in re.finditer(pattern, sentence, flags=re.I):
+            if measure == "recruitment_target" and not _PLANNED.search(sentence):
+                measure_here = "recruits"  # "volunteers signed up", not an aim
+            else:
+                measure_here = measure
             distance = max(m.start() - hi, lo - m.end(), 0)
-            key = (distance, rank)
-            if best is None or key < best[0]:
-                best = (key, measure, m.group())
-    return (best[1], best[2]) if best else (None, None)
+            found.append((distance, rank, measure_here, m.group()))
+    return sorted(found)
 
 
 def _read_number(text: str, start: int, end: int) -> dict | None:
@@ -386,12 +489,17 @@ def _read_number(text: str, start: int, end: int) -> dict | None:
     return {"low": low, "high": high}
 
 
-def numbers(text: str) -> Iterator[Expression]:
+def numbers(
+    text: str, codes: Codes = DEFAULT, taken: bytearray | None = None
+) -> Iterator[Expression]:
     """Every number expression of ``text``: single numbers, ranges ("18-30", "between 40 and
-    50", "40 to 50"), with the qualifier, unit and measure the words around suggest."""
-    taken = 0
+    50", "40 to 50"), with the qualifier, unit and measure the words around suggest, each
+    drafted only when it is a code of ``codes`` and the measure fits the unit. Words marked
+    in ``taken`` (a date, a name) are no number."""
+    out: list[Expression] = []
+    upto = 0
     for m in _SINGLE_RE.finditer(text):
-        if m.start() < taken:
+        if m.start() < upto:
             continue
         candidates = []
         before = _BETWEEN_BEFORE.search(text, 0, m.start())
@@ -404,17 +512,63 @@ def numbers(text: str) -> Iterator[Expression]:
             read = _read_number(text, c.start(), c.end())
             if read is None or (c is not m and not read["low"] < read["high"]):
                 continue  # "124 to 69" is no range: read the first number alone
-            expr = _number(text, c.start(), c.end(), read, is_range=c is not m)
-            taken = c.end()
-            yield expr
+            if taken is not None and any(taken[c.start() : c.end()]):
+                continue
+            out.append(_number(text, c.start(), c.end(), read, c is not m, codes, out))
+            upto = c.end()
             break
+    yield from out
 
 
-def _number(text: str, start: int, end: int, read: dict, is_range: bool) -> Expression:
+CHANGES = ("increase", "decrease")
+"""Measures whose value is the size of a change of another figure: a change with no unit
+words of its own counts what the number before it in the sentence counts."""
+
+
+def _in_sentence(text: str, start: int, earlier: list[Expression]) -> Expression | None:
+    """The number right before ``start`` in its sentence, if any."""
+    if not earlier:
+        return None
+    _, offset = sentence_around(text, start, start + 1)
+    return earlier[-1] if earlier[-1].start >= offset else None
+
+
+def _link(text: str, start: int, earlier: list[Expression]) -> tuple[str, Expression] | None:
+    """How the number at ``start`` leans on the number before it in its sentence."""
+    prev = _in_sentence(text, start, earlier)
+    if prev is None:
+        return None
+    between = text[prev.end : start]
+    for kind, pattern in _LINKS:
+        if kind == "including" and pattern.search(between):
+            return kind, prev
+        if kind == "earlier" and pattern.search(text, 0, start):
+            return kind, prev
+        if (
+            kind == "to"
+            and pattern.search(text, 0, start)
+            and re.search(r"(?i)\bfrom\s+(?:\w+\s+)?[$€£₽₴]?$", text[: prev.start])
+        ):
+            return kind, prev
+    return None
+
+
+def _number(
+    text: str,
+    start: int,
+    end: int,
+    read: dict,
+    is_range: bool,
+    codes: Codes,
+    earlier: list[Expression],
+) -> Expression:
     words = text[start:end]
     expr = Expression("number", start, end, words)
+    sure = expr.field_confidence
+    sure["value"] = "high"
     if is_range:
         expr.facts.update(qualifier="range", value_low=read["low"], value_high=read["high"])
+        sure["qualifier"] = "high"
     else:
         value = read["low"]
         cue = _CUE_RE.search(text, 0, start)
@@ -424,33 +578,134 @@ def _number(text: str, start: int, end: int, read: dict, is_range: bool) -> Expr
             expr.facts["value_high"] = value
         elif qualifier in LOWER:
             expr.facts["value_low"] = value
+        sure["qualifier"] = "high"
         if cue:
             expr.guesses.append(f"qualifier {qualifier} from '{cue.group(1)}' before it")
         if not float(value).is_integer():
-            expr.confidence = "low"
+            sure["value"] = "low"
             expr.guesses.append(f"{value} is not a whole number; figures hold integers")
-    sentence, offset = sentence_around(text, start, end)
-    if _AGED.search(text, 0, start):
-        unit, measure, unit_words, measure_words = "years", "age_range", "aged", "aged"
-    else:
-        unit, unit_words = _unit_after(text, end)
-        measure = _MEASURE_OF_NOUN.get((unit_words or "").lower()) or _MEASURE_OF_UNIT.get(unit)
-        measure_words = unit_words if measure else None
-        if measure is None:
-            measure, measure_words = _nearest_cue(sentence, start - offset, end - offset)
-    if unit is None and measure in UNIT_OF_MEASURE:
-        unit = UNIT_OF_MEASURE[measure]
-        expr.confidence = "medium" if expr.confidence == "high" else expr.confidence
-        expr.guesses.append(f"unit {unit} (guess) from the measure")
-    elif unit:
-        expr.guesses.append(f"unit {unit} (guess) from '{unit_words}'")
+    unit_words = _unit_after(text, end, start)
+    link = _link(text, start, earlier)
+    measure, evidence, how_sure, direct = _measure(text, start, end, unit_words, codes)
+    if link is None and measure in CHANGES and (unit_words is None or unit_words.base is None):
+        prev = _in_sentence(text, start, earlier)
+        link = ("change", prev) if prev is not None else None  # "20,000 fewer than"
+    if link is not None:
+        kind, prev = link
+        inherit_measure = (kind in ("including", "earlier") and not direct) or (
+            measure is None and kind == "to"
+        )
+        if unit_words is None or unit_words.base is None:
+            unit_words = prev.facts.get("unit_words")
+            if unit_words is not None:
+                expr.guesses.append(f"unit as the number before it ('{prev.text}')")
+                sure["unit"] = "medium"
+        if inherit_measure and prev.facts.get("measure"):
+            measure, how_sure = prev.facts["measure"], "medium"
+            evidence = f"the number before it ('{prev.text}': {kind})"
+        expr.facts["link"] = (kind, prev.start, prev.end)
+    unit = _unit_code(expr, unit_words, measure, codes)
+    if measure is not None and not codes.fits(measure, unit):
+        expr.guesses.append(
+            f"measure {measure} from '{evidence}' does not fit unit {unit or 'unknown'}: left empty"
+        )
+        measure = None
     if measure:
-        expr.guesses.append(f"measure {measure} (guess) from '{measure_words}'")
-    else:
-        expr.confidence = "low"
-        expr.guesses.append("no word suggests a measure or unit: fill them")
-    expr.facts.update(unit=unit, measure=measure)
+        sure["measure"] = how_sure
+        expr.guesses.append(f"measure {measure} ({how_sure}) from '{evidence}'")
+    expr.facts.update(unit=unit, measure=measure, unit_words=unit_words)
+    expr.confidence = _overall(sure)
     return expr
+
+
+def _unit_code(expr: Expression, found: UnitWords | None, measure: str | None, codes: Codes):
+    """The package's unit code for what the words say, completed from the measure."""
+    sure = expr.field_confidence
+    base = found.base if found else None
+    if base is None and measure is not None:
+        bases = MEASURE_BASES.get(measure)
+        if bases is not None and len(bases) == 1:
+            (base,) = bases
+            sure.setdefault("unit", "medium")
+            expr.guesses.append(f"unit counts {base} (guess) from the measure")
+    if base is None:
+        return None
+    per = found.per if found else None
+    per = RATE_ONLY.get(measure, per)  # "the average of daily attacks … 69": per day
+    unit = codes.unit(base, found.currency if found else None, per)
+    if unit is None:
+        what = " ".join(
+            x for x in (base, found and found.currency, found and found.per and "per") if x
+        )
+        expr.guesses.append(f"no unit code of this package counts {what}: fill unit")
+        sure.pop("unit", None)
+        return None
+    sure.setdefault("unit", "high")
+    if found and found.words:
+        expr.guesses.append(f"unit {unit} from '{found.words}'")
+    return unit
+
+
+def _measure(text: str, start: int, end: int, unit: UnitWords | None, codes: Codes):
+    """(measure, the words that say it, confidence, whether the words right at the number
+    say it) for the number at text[start:end]."""
+    base = unit.base if unit else None
+    if (m := _AGED.search(text, 0, start)) and "age_range" in codes.measures:
+        return "age_range", m.group().strip(), "high", True
+    change = _CHANGE_AFTER.match(text, end) or _CHANGE_BEFORE.search(text, 0, start)
+    change = change or _CHANGE_NOUN_AFTER.match(text, end)
+    if change:
+        up = change.groupdict().get("up") or change.groupdict().get("upn")
+        return ("increase" if up else "decrease"), change.group().strip(), "high", True
+    if base in _MEASURE_OF_BASE:
+        return _MEASURE_OF_BASE[base], unit.words, "high", True
+    if base == "attacks":
+        return ("attacks_daily_average" if unit.per else "attacks"), unit.words, "high", True
+    if base == "percent":
+        if _SHARE_AFTER.match(text, end):
+            return "share", f"{unit.words} of", "high", True
+        return None, None, None, False
+    if unit and unit.words.lower() in _MEASURE_OF_NOUN:
+        return _MEASURE_OF_NOUN[unit.words.lower()], unit.words, "high", True
+    sentence, offset = sentence_around(text, start, end)
+    clause = quote_for(text, start, end)
+    clause_lo, clause_hi = (clause[1], clause[1] + len(clause[0])) if clause else (start, end)
+    fitting = []
+    for distance, _, measure, words in _cues(sentence, start - offset, end - offset):
+        if base is not None and not _base_fits(measure, base, unit.per if unit else None):
+            continue
+        if base is None and unit and unit.per and measure in NO_RATE:
+            continue
+        if measure not in codes.measures:
+            continue
+        at = sentence.lower().find(words.lower()) + offset
+        fitting.append((distance, measure, words, clause_lo <= at < clause_hi))
+    if base == "money" and unit.per and "pay" in codes.measures:
+        return "pay", f"{unit.words} a {unit.per}", "high", True
+    if not fitting:
+        return None, None, None, False
+    _, measure, words, in_clause = fitting[0]
+    rivals = {m for _, m, _, inside in fitting if inside or not in_clause} - {measure}
+    return measure, words, "high" if in_clause and not rivals else "medium", False
+
+
+def _base_fits(measure: str, base: str, per: str | None) -> bool:
+    bases = MEASURE_BASES.get(measure, frozenset())
+    if bases is not None and base not in bases:
+        return False
+    if measure in RATE_ONLY:
+        return per == RATE_ONLY[measure]
+    return not (measure in NO_RATE and per)
+
+
+_LEVEL = {"high": 2, "medium": 1, "low": 0}
+
+
+def _overall(sure: dict[str, str]) -> str:
+    """A figure draft's confidence: the lowest of value, qualifier, unit and measure (low
+    when unit or measure is left empty)."""
+    levels = [sure.get(f, "low") for f in ("value", "qualifier", "unit", "measure")]
+    return min(levels, key=_LEVEL.__getitem__)
 
 
 # ---------------------------------------------------------------- words that are no data
@@ -494,7 +749,7 @@ READERS = (dates, no_data, numbers)
 """Tried in this order; an expression keeps its words from the readers after it."""
 
 
-def read_line(text: str) -> list[Expression]:
+def read_line(text: str, codes: Codes = DEFAULT) -> list[Expression]:
     """Every expression of ``text`` that holds a span, in line order. A span no reader
     explains becomes a ``not_data`` exclusion of low confidence."""
     spans = [(m.start(), m.end()) for m in SPAN_RE.finditer(text)]
@@ -510,7 +765,8 @@ def read_line(text: str) -> list[Expression]:
         out.append(expr)
 
     for reader in READERS:
-        for expr in reader(text):
+        found = numbers(text, codes, taken) if reader is numbers else reader(text)
+        for expr in found:
             claim(expr)
     for s, e in spans:
         if not any(taken[s:e]):
