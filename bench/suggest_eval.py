@@ -198,11 +198,12 @@ def _norm(text: str) -> str:
 
 def _actor_right(got: str, want: str, new_actors: dict[str, list[str]]) -> bool:
     for option in (o.strip() for o in want.split("|")):
+        option, _, unwanted = option.partition(";not:")
         if option.startswith("new:"):
-            names = new_actors.get(got)
+            names = [_norm(n) for n in new_actors.get(got, [])]
             words = _norm(option[4:])
-            if names and any(
-                re.search(rf"(?:^| ){re.escape(words)}(?: |$)", _norm(n)) for n in names
+            if any(re.search(rf"(?:^| ){re.escape(words)}(?: |$)", n) for n in names) and not (
+                unwanted and any(_norm(unwanted) in n for n in names)
             ):
                 return True
         elif got == option:

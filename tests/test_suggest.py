@@ -218,6 +218,8 @@ def test_suggest_eval_scores_the_fixture_article_field_by_field(tmp_path):
         ("act-new", "new:Vyorstka", True),  # the draft's new actor holds the words
         ("act-new", "new:TASS", False),
         ("act-a", "new:Vyorstka", False),  # an existing actor where a new one is expected
+        ("act-new", "new:Vyorstka;not:independent", False),  # the words hold what must not be
+        ("act-new", "new:Vyorstka;not:Nepal", True),
     ],
 )
 def test_suggest_eval_claimants(got, want, right):
