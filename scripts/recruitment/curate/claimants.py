@@ -40,15 +40,22 @@ from dataclasses import dataclass, field
 from ..attribution import Attribution, Words, entry_of, find_attributions, speaker_key
 
 COUNTRY_WORDS = {
-    "RUS": "russia russia’s russia's russian moscow kremlin",
-    "UKR": "ukraine ukraine’s ukraine's ukrainian kyiv kiev",
+    "RUS": "russia russia’s russian moscow kremlin",
+    "UKR": "ukraine ukraine’s ukrainian kyiv kiev",
     "GBR": "britain britain’s british uk london",
     "USA": "america american us u.s. washington",
 }
 """Words that place an actor in a country (ISO 3166 alpha-3), for telling apart actors
 whose aliases end alike ("the defence ministry")."""
-_COUNTRY_OF = {w: iso for iso, words in COUNTRY_WORDS.items() for w in words.split()}
+_COUNTRY_OF = {
+    w.replace("’", "'"): iso for iso, words in COUNTRY_WORDS.items() for w in words.split()
+}
 _DATELINE = re.compile(r"^\s*([A-Z][A-Z’'. -]{2,}?)(?:,\s*[A-Z][\w ]+)?\s+[—–-]+\s")
+_ISSUED = frozenset(
+    ["statement", "decree", "order", "report", "update", "briefing", "assessment", "post"]
+)
+"""Medium nouns that may end speaker words ("a defence ministry statement"); "the RBC news
+site" keeps its noun."""
 MEDIUM_WORDS = [
     "statement",
     "decree",
@@ -67,6 +74,11 @@ MEDIUM_WORDS = [
     "briefing",
     "assessment",
     "post",
+    "website",
+    "site",
+    "page",
+    "channel",
+    "account",
 ]
 """Nouns that name what a speaker issued, not the speaker: "a decree signed by President
 Vladimir Putin" is Putin's, "a defence ministry statement" the ministry's."""
@@ -74,7 +86,9 @@ _MEDIUM_BEFORE = re.compile(
     r"(?i)^(?:(?:a|an|the|its|their)\s+)?(?:\w+\s+)?(?:" + "|".join(MEDIUM_WORDS) + r")s?"
     r"\s+(?:(?:signed|issued|published|released|compiled|made|carried)\s+)?(?:by|from|of)\s+"
 )
-_MEDIUM_AFTER = re.compile(r"(?i)\s+(?:" + "|".join(MEDIUM_WORDS) + r")s?$")
+_MEDIUM_AFTER = re.compile(
+    r"(?i)\s+(?:" + "|".join(w for w in MEDIUM_WORDS if w in _ISSUED) + r")s?$"
+)
 _PREPOSITIONS = frozenset(["in", "of", "for", "from", "at", "near", "by", "on", "with", "to"])
 KIND_WORDS = [
     ("media", r"\bnews\b|\bnewspaper\b|\boutlet\b|\bsite\b|\bwebsite\b|\bchannel\b|\bmedia\b"
@@ -99,8 +113,36 @@ def _key(words: str) -> str:
     return re.sub(r"(?<=\w )officials\b", "authorities", text)  # "regional officials"
 
 
+def _bare(core: str) -> bool:
+    """Speaker words that are only a plural common noun ("officials", "sources"): no actor
+    is drafted for them, a person says whose."""
+    return re.fullmatch(r"(?:the\s+)?[A-Za-z]+s", core.strip(), re.I) is not None and not (
+        core.strip()[:1].isupper() and core.strip().lower() not in _COMMON_PLURALS
+    )
+
+
+_COMMON_PLURALS = frozenset({"officials", "sources", "analysts", "experts", "observers"})
+
+
+def _without_country(key: str) -> str:
+    """Speaker words without a leading country word ("britain's ministry of defence" →
+    "ministry of defence"), or "" when they start with none."""
+    first, _, rest = key.partition(" ")
+    return rest if first in _COUNTRY_OF else ""
+
+
+def _place(text: str, at: int) -> str | None:
+    """The place a sentence opens on ("In India, the foreign ministry said" → India)."""
+    from .spans import sentence_around
+
+    sentence, _ = sentence_around(text, at, at + 1)
+    m = re.match(r"\s*In\s+(?:the\s+)?([A-Z][\w’'-]+)", sentence)
+    return m.group(1).replace("’", "'") if m else None
+
+
 def _country(words: str) -> str | None:
-    found = {_COUNTRY_OF[w] for w in re.findall(r"[\w’'.]+", words.lower()) if w in _COUNTRY_OF}
+    plain = words.lower().replace("’", "'")
+    found = {_COUNTRY_OF[w] for w in re.findall(r"[\w'.]+", plain) if w in _COUNTRY_OF}
     return found.pop() if len(found) == 1 else None
 
 
@@ -144,6 +186,9 @@ class Actors:
         """Keys of names and aliases that are proper names ("Dmitry Peskov", not "the
         ministry"): only these may end longer speaker words."""
         self.country = {r["actor_id"]: r.get("country") for r in self.rows}
+        self.surnames: dict[str, set[str]] = {}
+        """A person's last name ("zelensky") → the person actors whose name or alias ends
+        in it."""
         for r in self.rows:
             for words in [r.get("name") or "", *(r.get("aliases") or "").split("|")]:
                 if words.strip():
@@ -151,6 +196,9 @@ class Actors:
                     bare = re.sub(r"^(?:the|a|an)\s+", "", words.strip(), flags=re.I)
                     if bare[:1].isupper():
                         self.proper.add(_key(words))
+                    if r.get("kind") == "person" and len(bare.split()) >= 2:
+                        surname = _key(bare.split()[-1])
+                        self.surnames.setdefault(surname, set()).add(r["actor_id"])
         self.ids = {r["actor_id"] for r in self.rows}
 
     def exact(self, key: str) -> set[str]:
@@ -166,6 +214,11 @@ class Actors:
             if ids and len(ids) == 1 and tail in self.proper and words[-n - 1] not in _PREPOSITIONS:
                 return next(iter(ids))
         return None
+
+    def surname(self, key: str) -> str | None:
+        """The one person whose name or alias ends in the one word ``key``."""
+        ids = self.surnames.get(key, set()) if " " not in key else set()
+        return next(iter(ids)) if len(ids) == 1 else None
 
     def tail_of(self, key: str) -> set[str]:
         """Actors with a name or alias that ends in ``key`` ("defence ministry")."""
@@ -207,7 +260,7 @@ class Reader:
         for at in find_attributions(text):
             speaker = self._resolve(at.speaker, text, line) if at.speaker else None
             if at.speaker is None and entry_of(at.cue.text).side == "before" and _pronoun(text, at):
-                speaker = self._previous()
+                speaker = self._previous()  # "it said", "the update said"
             relay_words = at.relay or _told(text, at)
             relay = self._resolve(relay_words, text, line, "media") if relay_words else None
             out.append(Said(line, at, speaker, relay, relay_words))
@@ -225,46 +278,77 @@ class Reader:
         core = _MEDIUM_AFTER.sub("", core).strip() or said
         key = _key(core)
         name = _appositive(text, words)
-        found = self._match(key, core, text, name)
+        found = self._match(key, core, text, name, words.start)
+        if found is None and _bare(core) and not name:
+            found = Resolved(None, None, f"'{core}' says not whose: fill it")
         if found is None:
             found = self._new(core, name, text, line, words, kind)
         if found.actor_id:
             self.recent.append((key, found.actor_id))
         return found
 
-    def _match(self, key: str, core: str, text: str, name: str | None) -> Resolved | None:
+    def _match(self, key: str, core: str, text: str, name: str | None, at: int = 0):
+        """The actor the speaker words mean (see the module docstring), a Resolved with no
+        actor when they could mean several, or None for a new actor."""
         a = self.actors
         if name and len(ids := a.exact(_key(name))) == 1:
             return Resolved(next(iter(ids)), "high", f"'{name}' is an alias")
         definite = re.fullmatch(r"(?:the|its)\s+(\S+)(?:\s+\S+)?", core, re.I)
         lower = definite is not None and definite.group(1)[:1].islower()
         ids = a.exact(key)
-        if definite and (lower or not ids):  # "the ministry": named before in this article?
-            head = key.split()[-1]
-            for earlier, actor in reversed(self.recent):
-                if head in earlier.split():
-                    return Resolved(actor, "medium", f"'{core}': the article's '{earlier}'")
-        if lower and ids:
-            return Resolved(None, None, f"'{core}' names no actor of this article before it")
+        place = _place(text, at)
+        if lower:  # "the ministry": the one this article named before?
+            found = self._antecedent(key, core, place, None)
+            if found is not None:
+                return found
+            if ids:
+                return Resolved(None, None, f"'{core}' names no actor of this article before it")
         if len(ids) == 1:
             return Resolved(next(iter(ids)), "high", f"'{core}' is an alias")
         if len(ids) > 1:
             return Resolved(None, None, f"'{core}' is an alias of {', '.join(sorted(ids))}")
         if (actor := a.ending(key)) is not None:
             return Resolved(actor, "high", f"'{core}' ends in an alias of {actor}")
-        ids = a.tail_of(key) if len(key.split()) >= 2 else set()
-        if ids:
-            country = _country(core) or _country(text) or self.dateline
+        if (actor := a.surname(key)) is not None:
+            return Resolved(actor, "medium", f"'{core}' is the surname of {actor}")
+        own = _country(core)
+        if definite and (found := self._antecedent(key, core, place, own)) is not None:
+            return found  # "the General Staff", "The Ukrainian military": named before
+        rest = _without_country(key)
+        for words, country in ((rest, own), (key, own or _country(text) or self.dateline)):
+            if not words or len(words.split()) < (1 if words is rest else 2):
+                continue
+            ids = a.exact(words) | a.tail_of(words) if words is rest else a.tail_of(words)
+            if not ids:
+                continue
             mine = {i for i in ids if a.country.get(i) == country} if country else set()
             if len(ids) == 1 and (country is None or mine):
                 return Resolved(next(iter(ids)), "medium", f"'{core}' ends an alias")
             if len(mine) == 1:
-                return Resolved(
-                    next(iter(mine)), "medium", f"'{core}' ends an alias; {country} from context"
-                )
+                why = f"'{core}' ends an alias; {country} from the words or their context"
+                return Resolved(next(iter(mine)), "medium", why)
             if not mine and country is not None:
-                return None  # an actor of another country: a new one
+                break  # an actor of another country: a new one
             return Resolved(None, None, f"'{core}' may be {', '.join(sorted(ids))}")
+        return None
+
+    def _antecedent(self, key: str, core: str, place: str | None, country: str | None):
+        """The latest speaker of this article whose words hold the description's noun ("the
+        ministry" → "the Russian defence ministry"), unless the sentence opens on a place
+        the speaker's words do not name ("In India, the foreign ministry said"), or the
+        description names another country."""
+        head = key.split()[-1]
+        named = {  # its proper words ("the General Staff") must be the earlier speaker's too
+            _key(t) for t in core.split()[1:] if t[:1].isupper() and _country(t) is None
+        }
+        for earlier, actor in reversed(self.recent):
+            if head not in earlier.split() or not named <= set(earlier.split()):
+                continue
+            if place and place.lower() not in earlier:
+                return None
+            if country and self.actors.country.get(actor) != country:
+                continue
+            return Resolved(actor, "medium", f"'{core}': the article's '{earlier}'")
         return None
 
     def _new(self, core: str, name: str | None, text: str, line: int, words: Words, kind):
@@ -317,6 +401,7 @@ class Reader:
                 "_end": hi,
             }
         )
+        self.actors.country[actor_id] = _country(core)
         return Resolved(actor_id, "medium", f"new actor {actor_id} from '{words.text}'")
 
     # ------------------------------------------------------------ numbers
@@ -375,9 +460,17 @@ def _nesting(mine: list[Said], start: int) -> tuple[Said, Said | None]:
     return nearest, None
 
 
+_POINTS_BACK = re.compile(
+    r"(?i)(?:\b(?:it|he|she|they|we)|\b(?:the|its|this|that|their)\s+(?:\w+\s+)?(?:"
+    + "|".join(MEDIUM_WORDS)
+    + r")s?)\s+(?:\w+\s+)?$"
+)
+
+
 def _pronoun(text: str, at: Attribution) -> bool:
-    before = text[max(0, at.cue.start - 12) : at.cue.start].lower().split()
-    return bool(before) and before[-1] in ("it", "he", "she", "they", "we")
+    """Whether the cue's subject only points back: a pronoun ("it said") or a medium with no
+    owner ("the update said", "the statement added")."""
+    return bool(_POINTS_BACK.search(text[max(0, at.cue.start - 60) : at.cue.start]))
 
 
 def _told(text: str, at: Attribution) -> Words | None:
@@ -398,6 +491,9 @@ def _appositive(text: str, words: Words) -> str | None:
     return m.group(1) if m else None
 
 
+_CONNECTORS = frozenset({"of", "for", "the", "and", "on"})
+
+
 def _proper_name(core: str) -> str:
     """The name in speaker words: a capitalised tail after lowercase words ("the independent
     outlet Vyorstka"), a capitalised head before a medium's noun ("the RBC news site"), else
@@ -405,8 +501,8 @@ def _proper_name(core: str) -> str:
     tokens = core.split()
     caps = [bool(re.match(r"[A-Z]", t)) and not re.search(r"[’']s$", t) for t in tokens]
     if len(tokens) >= 2 and caps[-1] and not caps[0]:
-        n = len(tokens)
-        while n > 0 and caps[n - 1]:
+        n = len(tokens)  # back over capitalised words and the connectors inside a name
+        while n > 0 and (caps[n - 1] or (tokens[n - 1] in _CONNECTORS and n > 1 and caps[n - 2])):
             n -= 1
         return " ".join(tokens[n:])
     if any(caps[1:]) and _TOLD_MEDIA.search(

@@ -46,8 +46,20 @@ _DEADLINE = re.compile(r"(?i)\b(?:by|before|until|till|ahead\s+of|no\s+later\s+t
 _AHEAD = re.compile(
     r"(?i)\b(?:will|shall|starts?|begins?|is\s+due|are\s+due|next|upcoming|scheduled|to\s+be)\b"
 )
-_COMPARED = re.compile(r"(?i)\bthan\b|\bcompared\s+(?:with|to)\b|\bagainst\b")
-_STATEMENT_GAP = re.compile(r"(?i)^\s*(?:(?:[a-z]+\s+){0,3}?)$")
+_COMPARED = re.compile(
+    r"(?i)\bthan\b|\bcompared\s+(?:with|to)\b|\bagainst\b|\b(?:double|twice|triple|half)\b"
+)
+_STATEMENT_GAP = re.compile(
+    r"(?i)^\s*(?:(?:in|at|via|during|through)\s+(?:[a-z]+\s+){1,4})?(?:[a-z]+\s+){0,3}?$"
+)
+"""Words between a cue and the date of the statement: an addressee ("told reporters on
+Tuesday"), the medium ("said in its daily update on Tuesday")."""
+_NARROWED = re.compile(
+    r"(?i)\b(?:(?:first|second|third|last|final)\s+(?:half|quarter)\s+of|(?:end|middle)\s+of"
+    r"|(?:early|late|mid)(?:[- ]|\s+in\s+))\s*$"
+)
+"""Words before a date that narrow it below what the resolver reads ("the first half of
+last year", "the end of March", "mid-October")."""
 
 
 @dataclass
@@ -113,7 +125,10 @@ def read(text: str, date_exprs, ps: date | None, pe: date | None) -> list[When]:
             w.usable, w.why = False, f"the resolver cannot read '{e.text}'"
         elif w.basis == "relative":
             w.notes = _notes_relative(e.text, interval, ps, pe)
-        if _DEADLINE.search(text, 0, e.start) or (
+        if _NARROWED.search(text, 0, e.start) and not e.text.lower().startswith(("late", "early")):
+            w.usable, w.why = False, f"'{e.text}' is narrowed by the words before it"
+            w.start = w.end = None
+        elif _DEADLINE.search(text, 0, e.start) or (
             w.basis == "relative" and _AHEAD.search(text[max(0, e.start - 40) : e.start])
         ):
             w.usable, w.why = False, f"'{e.text}' may lie ahead of the article"
@@ -218,7 +233,9 @@ def assign(text: str, numbers, whens: list[When]) -> dict[int, Period]:
         near = [
             i
             for i in unresolved
-            if i not in out and offset <= numbers[i].start < offset + len(sentence)
+            if i not in out
+            and offset <= numbers[i].start < offset + len(sentence)
+            and not _compared(text, numbers[i], w)
         ]
         if near:
             i = min(near, key=lambda i: abs(numbers[i].start - w.lo))

@@ -263,6 +263,8 @@ _BETWEEN_BEFORE = re.compile(r"(?i)\bbetween\s+$")
 
 QUALIFIER_CUES = {
     "as many as": "as_many_as",
+    "as much as": "as_many_as",
+    "as high as": "as_many_as",
     "up to": "up_to",
     "no more than": "up_to",
     "at most": "up_to",
@@ -305,7 +307,7 @@ UNIT_WORDS = {
     "persons": "troop soldier man men woman women people person personnel reservist recruit "
     "conscript volunteer serviceman servicemen fighter civilian casualty casualties fatality "
     "fatalities death dead killed wounded injured injury injuries prisoner mercenary draftee "
-    "citizen",
+    "citizen foreigner national resident applicant migrant worker student",
     "attacks": "attack assault",
     "years": "year",
     "months": "month",
@@ -334,7 +336,7 @@ _PER_RE = re.compile(
     r"(?i)\s*(?:(?:a|an|per|each|every)\s+(?P<t>day|week|month|year)\b"
     r"|(?P<ly>daily|weekly|monthly|yearly|annually)\b)"
 )
-_PER_LY = {"daily": "day", "weekly": "week", "monthly": "month", "yearly": "year"}
+_PER_LY = {"daily": "day", "weekly": "week", "monthly": "month", "yearly": "year", "annual": "year"}
 _PERCENT_RE = re.compile(r"(?i)(?:\s*%|\s+per\s?cent\b)")
 
 _CHANGE_AFTER = re.compile(r"(?i)\s+(?:(?P<down>fewer|less|lower)|(?P<up>more|higher))\s+than\b")
@@ -360,7 +362,7 @@ MEASURE_CUES = [
     (
         "recruits",
         r"\bsign(?:ed|ing|s)?\s+(?:up\s+)?(?:a\s+|their\s+)?contracts?\b|\bjoin(?:ed|ing|s)?\b"
-        r"|\brecruits\b|\benlisted\b|\bsigned\s+up\b|\bvolunteered\b",
+        r"|\brecruits\b|\bhas\s+recruited\b|\bhad\s+recruited\b|\benlisted\b|\bsigned\s+up\b|\bvolunteered\b",
     ),
     (
         "recruitment_target",
@@ -382,7 +384,11 @@ MEASURE_CUES = [
         r"\bbonus(?:es)?\b|\bone-off\b|\bsign-up\b|\bsigning\s+(?:bonus|payment)\b"
         r"|\bpayments?\b|\blump[- ]sum\b",
     ),
-    ("pay", r"\bpay\b|\bpaid\b|\bsalar(?:y|ies)\b|\bwages?\b|\bearn(?:s|ed|ing)?\b"),
+    (
+        "pay",
+        r"(?<!will )(?<!to )(?<!would )\bpay\b(?!\s+(?:a|an|the)\b|\s+\d)|\bpaid\b"
+        r"|\bsalar(?:y|ies)\b|\bwages?\b|\bearn(?:s|ed|ing)?\b",
+    ),
 ]
 """Words in the sentence that suggest a measure; the nearest one that fits the number's unit
 wins (the first listed on a tie)."""
@@ -414,11 +420,19 @@ _LINKS = [
     ("including", re.compile(r"(?i)\b(?:including|of\s+whom|among\s+them)\b")),
     ("earlier", re.compile(r"(?i)\b(?:up|down)\s+from\s+(?:\w+\s+)?[$€£₽₴]?$")),
     ("to", re.compile(r"(?i)\bto\s+(?:\w+\s+)?[$€£₽₴]?$")),
+    ("plus", re.compile(r"(?i)\b(?:on\s+top\s+of|plus|in\s+addition\s+to)\s+(?:\w+\s+)?[$€£₽₴]?$")),
+    ("rate", re.compile(r"(?i)\b(?:pace|rate|average)\s+of\s+(?:\w+\s+)?$")),
+    ("converted", re.compile(r"\(\s*(?:\w+\s+)?(?:US)?[$€£₽₴]?$")),
+    ("list", re.compile(r"(?i)^(?:\s+(?:in|of|for)\s+[^,;()]{1,30}?)?(?:,\s+|,?\s+and\s+)$")),
+    ("from", re.compile(r"(?i)\bfrom\s+(?:\w+\s+)?[$€£₽₴]?$")),
 ]
 """How a number may lean on the one before it in its sentence: a part of it ("including
 as many as 60,000 fatalities"), its earlier value ("up from 300,000"), the end of a change
-("from 3.6 million roubles to 1.6 million"). The number then shares its unit, and, for a
-part or an earlier value, its measure."""
+("from 3.6 million roubles to 1.6 million"), an amount added ("on top of 400,000 roubles"),
+its rate ("a pace of about 700 a day"), its conversion ("1 million hryvnias (about
+$24,000)"), the next of a list ("up from 150,000 in 2024, 147,000 in 2023"), where a change
+started ("declined … to 69 … from 124"). The number then shares its unit where it has
+none, and its measure unless the words right at it say another."""
 
 
 @dataclass
@@ -452,17 +466,31 @@ def _unit_after(text: str, end: int, start: int | None = None) -> UnitWords | No
         return UnitWords(base, words=hyphen.group(1)) if base in _MEASURE_OF_BASE else None
     if not re.match(r"\s+[A-Za-z]", after):
         return None  # punctuation first: the number stands alone
+    last = 0
     for m in list(re.finditer(r"[A-Za-z’']+", after[:60]))[:3]:
         w = m.group().lower()
         if w in _STOP:
             break
         if w in _CURRENCY_OF:
-            return UnitWords("money", _CURRENCY_OF[w], _per_after(after, m.end()), m.group())
+            per = _per_after(after, m.end()) or _per_before(text, start)
+            return UnitWords("money", _CURRENCY_OF[w], per, m.group())
         base = _BASE_OF.get(w) or (_BASE_OF.get(w[:-1]) if w.endswith("s") else None)
         if base:
             return UnitWords(base, per=_per_after(after, m.end()), words=m.group())
-    per = _per_after(after, 0)
+        last = m.end()
+    per = _per_after(after, 0) or (_per_after(after, last) if last else None)
     return UnitWords(None, per=per, words=after.split()[0] if per else "") if per else None
+
+
+_PER_BEFORE = re.compile(
+    r"(?i)\b(?P<ly>daily|weekly|monthly|yearly|annual)\s+(?:[a-z]+\s+){0,2}of\s+(?:[a-z]+\s+)?$"
+)
+
+
+def _per_before(text: str, start: int | None) -> str | None:
+    """The time a rate is per from the words before an amount ("a monthly salary of")."""
+    m = _PER_BEFORE.search(text, 0, start) if start else None
+    return None if m is None else _PER_LY.get(m.group("ly").lower(), "year")
 
 
 def _cues(sentence: str, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
@@ -517,7 +545,38 @@ def numbers(
             out.append(_number(text, c.start(), c.end(), read, c is not m, codes, out))
             upto = c.end()
             break
+    _own_cues(text, out)
     yield from out
+
+
+def _own_cues(text: str, found: list[Expression]) -> None:
+    """A cue is the nearest number's of its sentence (of those it fits): "at least 33 …
+    had been killed … and that about 200 more were still serving" gives "killed" to 33
+    only; the other number's measure is left empty."""
+    for expr in found:
+        at = expr.facts.pop("cue_at", None)
+        measure = expr.facts.get("measure")
+        if at is None or measure is None or expr.facts.get("link"):
+            continue
+        _, offset = sentence_around(text, expr.start, expr.end)
+        sentence, _ = sentence_around(text, expr.start, expr.end)
+        mine = abs(at - expr.start)
+        for other in found:
+            if other is expr or not offset <= other.start < offset + len(sentence):
+                continue
+            unit = other.facts.get("unit_words")
+            base = unit.base if unit else None
+            rival = other.facts.get("measure") in (None, measure)  # would it take this cue?
+            fits = base is None or _base_fits(measure, base, unit.per)
+            if rival and fits and abs(at - other.start) < mine:
+                expr.facts["measure"] = None
+                expr.field_confidence.pop("measure", None)
+                if expr.facts.pop("unit_from_measure", False):
+                    expr.facts["unit"] = None
+                    expr.field_confidence.pop("unit", None)
+                expr.guesses.append(f"measure {measure} left empty: its cue is '{other.text}''s")
+                expr.confidence = _overall(expr.field_confidence)
+                break
 
 
 CHANGES = ("increase", "decrease")
@@ -538,18 +597,31 @@ def _link(text: str, start: int, earlier: list[Expression]) -> tuple[str, Expres
     prev = _in_sentence(text, start, earlier)
     if prev is None:
         return None
+    _, offset = sentence_around(text, start, start + 1)
     between = text[prev.end : start]
     for kind, pattern in _LINKS:
         if kind == "including" and pattern.search(between):
             return kind, prev
-        if kind == "earlier" and pattern.search(text, 0, start):
+        if kind in ("earlier", "plus", "rate", "converted") and pattern.search(text, 0, start):
             return kind, prev
+        if (
+            kind == "list"
+            and pattern.match(between)
+            and (prev.facts.get("link") or _LINKS[1][1].search(text, 0, prev.start))
+        ):
+            return kind, prev  # "up from 150,000 in 2024, 147,000 in 2023 and 134,500"
         if (
             kind == "to"
             and pattern.search(text, 0, start)
             and re.search(r"(?i)\bfrom\s+(?:\w+\s+)?[$€£₽₴]?$", text[: prev.start])
         ):
-            return kind, prev
+            return kind, prev  # "from 3.6 million roubles to 1.6 million"
+        if kind == "from" and pattern.search(text, 0, start):
+            for before in reversed(earlier):  # "declined … to 69 in the past seven days from 124"
+                if before.start < offset:
+                    break
+                if re.search(r"(?i)\bto\s+(?:\w+\s+)?$", text[: before.start]):
+                    return kind, before
     return None
 
 
@@ -586,17 +658,22 @@ def _number(
             expr.guesses.append(f"{value} is not a whole number; figures hold integers")
     unit_words = _unit_after(text, end, start)
     link = _link(text, start, earlier)
-    measure, evidence, how_sure, direct = _measure(text, start, end, unit_words, codes)
+    measure, evidence, how_sure, direct, cue_at = _measure(text, start, end, unit_words, codes)
+    if cue_at is not None:
+        expr.facts["cue_at"] = cue_at
     if link is None and measure in CHANGES and (unit_words is None or unit_words.base is None):
         prev = _in_sentence(text, start, earlier)
         link = ("change", prev) if prev is not None else None  # "20,000 fewer than"
     if link is not None:
         kind, prev = link
-        inherit_measure = (kind in ("including", "earlier") and not direct) or (
-            measure is None and kind == "to"
-        )
+        inherit_measure = (
+            kind in ("including", "earlier", "plus", "rate", "converted") and not direct
+        ) or (measure is None and kind == "to")
         if unit_words is None or unit_words.base is None:
+            own_per = unit_words.per if unit_words else None
             unit_words = prev.facts.get("unit_words")
+            if unit_words is not None and own_per:  # "a pace of about 700 a day"
+                unit_words = UnitWords(unit_words.base, unit_words.currency, own_per)
             if unit_words is not None:
                 expr.guesses.append(f"unit as the number before it ('{prev.text}')")
                 sure["unit"] = "medium"
@@ -627,6 +704,7 @@ def _unit_code(expr: Expression, found: UnitWords | None, measure: str | None, c
         if bases is not None and len(bases) == 1:
             (base,) = bases
             sure.setdefault("unit", "medium")
+            expr.facts["unit_from_measure"] = True
             expr.guesses.append(f"unit counts {base} (guess) from the measure")
     if base is None:
         return None
@@ -648,25 +726,25 @@ def _unit_code(expr: Expression, found: UnitWords | None, measure: str | None, c
 
 def _measure(text: str, start: int, end: int, unit: UnitWords | None, codes: Codes):
     """(measure, the words that say it, confidence, whether the words right at the number
-    say it) for the number at text[start:end]."""
+    say it, where the cue stands when a cue says it) for the number at text[start:end]."""
     base = unit.base if unit else None
     if (m := _AGED.search(text, 0, start)) and "age_range" in codes.measures:
-        return "age_range", m.group().strip(), "high", True
+        return "age_range", m.group().strip(), "high", True, None
     change = _CHANGE_AFTER.match(text, end) or _CHANGE_BEFORE.search(text, 0, start)
     change = change or _CHANGE_NOUN_AFTER.match(text, end)
     if change:
         up = change.groupdict().get("up") or change.groupdict().get("upn")
-        return ("increase" if up else "decrease"), change.group().strip(), "high", True
+        return ("increase" if up else "decrease"), change.group().strip(), "high", True, None
     if base in _MEASURE_OF_BASE:
-        return _MEASURE_OF_BASE[base], unit.words, "high", True
+        return _MEASURE_OF_BASE[base], unit.words, "high", True, None
     if base == "attacks":
-        return ("attacks_daily_average" if unit.per else "attacks"), unit.words, "high", True
+        return ("attacks_daily_average" if unit.per else "attacks"), unit.words, "high", True, None
     if base == "percent":
         if _SHARE_AFTER.match(text, end):
-            return "share", f"{unit.words} of", "high", True
-        return None, None, None, False
+            return "share", f"{unit.words} of", "high", True, None
+        return None, None, None, False, None
     if unit and unit.words.lower() in _MEASURE_OF_NOUN:
-        return _MEASURE_OF_NOUN[unit.words.lower()], unit.words, "high", True
+        return _MEASURE_OF_NOUN[unit.words.lower()], unit.words, "high", True, None
     sentence, offset = sentence_around(text, start, end)
     clause = quote_for(text, start, end)
     clause_lo, clause_hi = (clause[1], clause[1] + len(clause[0])) if clause else (start, end)
@@ -679,14 +757,15 @@ def _measure(text: str, start: int, end: int, unit: UnitWords | None, codes: Cod
         if measure not in codes.measures:
             continue
         at = sentence.lower().find(words.lower()) + offset
-        fitting.append((distance, measure, words, clause_lo <= at < clause_hi))
+        fitting.append((distance, measure, words, clause_lo <= at < clause_hi, at))
     if base == "money" and unit.per and "pay" in codes.measures:
-        return "pay", f"{unit.words} a {unit.per}", "high", True
+        return "pay", f"{unit.words} a {unit.per}", "high", True, None
     if not fitting:
-        return None, None, None, False
-    _, measure, words, in_clause = fitting[0]
-    rivals = {m for _, m, _, inside in fitting if inside or not in_clause} - {measure}
-    return measure, words, "high" if in_clause and not rivals else "medium", False
+        return None, None, None, False, None
+    _, measure, words, in_clause, at = fitting[0]
+    rivals = {m for _, m, _, inside, _ in fitting if inside or not in_clause} - {measure}
+    sure = "high" if in_clause and not rivals else "medium"
+    return measure, words, sure, False, at
 
 
 def _base_fits(measure: str, base: str, per: str | None) -> bool:
@@ -718,6 +797,7 @@ _ORDINAL_RE = re.compile(
     rf"(?i)\b(?:{_ORDINALS})(?:-[a-z]+)?\b|\b\d+(?:st|nd|rd|th)\b(?:-[a-z]+)?", re.ASCII
 )
 _VAGUE_RE = re.compile(r"(?i)\b(?:dozens|hundreds|thousands|millions|half)\b", re.ASCII)
+_ONCE_RE = re.compile(r"(?i)\bone-(?:off|time)\b", re.ASCII)
 
 
 def no_data(text: str) -> Iterator[Expression]:
@@ -732,6 +812,8 @@ def no_data(text: str) -> Iterator[Expression]:
         yield _excluded(text, m.span(), "ordinal", "an ordinal or rank", "high")
     for m in _VAGUE_RE.finditer(text):
         yield _excluded(text, m.span(), "not_data", "a vague magnitude", "medium")
+    for m in _ONCE_RE.finditer(text):  # "a one-off payment": how often, not a count
+        yield _excluded(text, (m.start(), m.start() + 3), "not_data", "'one-off'", "high")
 
 
 def _excluded(text: str, span: tuple[int, int], reason: str, what: str, confidence: str):

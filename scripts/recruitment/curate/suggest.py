@@ -180,7 +180,7 @@ class _Drafter:
         self.codes = from_package(pkg, con, loaded)
         actors = pkg.resources.get("actors")
         self.actors = Actors(
-            _rows(con, loaded, "actors", ("actor_id", "name", "country", "aliases"), pkg),
+            _rows(con, loaded, "actors", ("actor_id", "name", "kind", "country", "aliases"), pkg),
             (actors.field("kind").enum or []) if actors and actors.has("kind") else [],
         )
         self.recorded = {
