@@ -413,7 +413,8 @@ def report(sets: dict[str, list[Outcome]]) -> str:
         "docstring and in `bench/suggest_eval/README.md`). Each cell: right out of the "
         "expected rows the field applies to, and how many the draft filled *wrong* (the "
         "rest it left empty for a person, which `validate` then stops). "
-        f"Rows: {counts}.",
+        f"Rows: {counts}. Earlier runs (before any tuning, the first run of each held-out "
+        "set) are in `bench/suggest_eval/HISTORY.md`.",
         "",
         table(sets),
     ]
