@@ -92,7 +92,8 @@ _MEDIUM_AFTER = re.compile(
 _PREPOSITIONS = frozenset(["in", "of", "for", "from", "at", "near", "by", "on", "with", "to"])
 KIND_WORDS = [
     ("media", r"\bnews\b|\bnewspaper\b|\boutlet\b|\bsite\b|\bwebsite\b|\bchannel\b|\bmedia\b"
-     r"|\btelevision\b|\bradio\b|\binterfax\b|\btass\b|\bria\b|\breuters\b"),
+     r"|\btelevision\b|\bradio\b|\binterfax\b|\btass\b|\bria\b|\breuters\b|\bbbc\b|\bcnn\b"
+    r"|\bafp\b|\bbloomberg\b|\bassociated press\b"),
     ("ministry", r"\bministry\b"),
     ("armed_forces", r"\bmilitary\b|\barmy\b|\bforces\b|\bgeneral staff\b|\bintelligence\b"),
     ("think_tank", r"\binstitute\b|\bthink tank\b|\bcent(?:re|er)\b"),
@@ -240,6 +241,16 @@ class Reader:
         self.recent: list[tuple[str, str]] = []
         """(speaker key, actor id) of the article so far, latest last."""
         self.dateline = self._dateline()
+        counts: dict[str, int] = {}
+        for t in lines:
+            for w in re.findall(r"[\w’'.]+", t.lower().replace("’", "'")):
+                if w in _COUNTRY_OF:
+                    counts[_COUNTRY_OF[w]] = counts.get(_COUNTRY_OF[w], 0) + 1
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        self.majority = (
+            ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else None
+        )
+        """The country the article names most (none on a tie): whose "defence ministry"."""
 
     def _dateline(self) -> str | None:
         for text in [t for t in self.lines if t.strip()][:5]:
@@ -258,6 +269,13 @@ class Reader:
         text = self.lines[line - 1]
         out = []
         for at in find_attributions(text):
+            if at.lemma == "citing" and at.speaker and _DOCUMENTS.fullmatch(at.speaker.text):
+                continue  # "citing court records and interviews": sources, not a speaker
+            if at.speaker and at.relay and at.lemma == "according to" and _bare_medium(text, at):
+                # "according to figures published by the ministry": the publisher claims
+                speaker = self._resolve(at.relay, text, line)
+                out.append(Said(line, at, speaker, None, None))
+                continue
             speaker = self._resolve(at.speaker, text, line) if at.speaker else None
             if at.speaker is None and entry_of(at.cue.text).side == "before" and _pronoun(text, at):
                 speaker = self._previous()  # "it said", "the update said"
@@ -273,6 +291,9 @@ class Reader:
         return Resolved(actor, "medium", f"a pronoun: the article's latest speaker ('{key}')")
 
     def _resolve(self, words: Words, text: str, line: int, kind: str | None = None):
+        glued = re.search(r"[\w.-]+:$", text[: words.start])  # "Re:Russia" is one name
+        if glued:
+            words = Words(text[glued.start() : words.end], glued.start(), words.end)
         said = words.text
         core = _MEDIUM_BEFORE.sub("", said)
         core = _MEDIUM_AFTER.sub("", core).strip() or said
@@ -315,7 +336,8 @@ class Reader:
         if definite and (found := self._antecedent(key, core, place, own)) is not None:
             return found  # "the General Staff", "The Ukrainian military": named before
         rest = _without_country(key)
-        for words, country in ((rest, own), (key, own or _country(text) or self.dateline)):
+        context = own or _country(place or "") or self.dateline or self.majority
+        for words, country in ((rest, own), (key, context)):
             if not words or len(words.split()) < (1 if words is rest else 2):
                 continue
             ids = a.exact(words) | a.tail_of(words) if words is rest else a.tail_of(words)
@@ -465,6 +487,25 @@ _POINTS_BACK = re.compile(
     + "|".join(MEDIUM_WORDS)
     + r")s?)\s+(?:\w+\s+)?$"
 )
+
+
+_DOCUMENTS = re.compile(
+    r"(?i)(?:(?:the|its|their|official|court|leaked|internal|public|government)\s+)*"
+    r"(?:records|documents|data|interviews|figures|statistics|reports|estimates|papers|files)"
+    r"(?:\s+(?:and|or)\s+(?:\w+\s+)?(?:records|documents|data|interviews|figures|statistics"
+    r"|reports|estimates|papers|files))*"
+)
+"""What an article cites that is no speaker ("citing court records and interviews")."""
+
+
+def _bare_medium(text: str, at: Attribution) -> bool:
+    """Whether the speaker words are only a medium and the relay its publisher ("figures
+    published by the ministry")."""
+    if at.speaker is None or at.relay is None or not _DOCUMENTS.fullmatch(at.speaker.text):
+        return False
+    return (
+        re.fullmatch(r"(?i)\s*published\s+by\s*", text[at.speaker.end : at.relay.start]) is not None
+    )
 
 
 def _pronoun(text: str, at: Attribution) -> bool:

@@ -104,12 +104,17 @@ def read(text: str, date_exprs, ps: date | None, pe: date | None) -> list[When]:
             a, b = _interval(e, ps, pe), _interval(nxt, ps, pe)
             lo = _FROM.search(text, 0, e.start).start()
             words = text[lo : nxt.end]
+            if a and b and b[1] < a[0] and _is_relative_expr(nxt):
+                b = _year_later(b)  # "from October 1 to December 31": the December after
             if a and b and a[0] <= b[1]:
                 found.append(
                     When(lo, nxt.end, words, a[0], b[1], "inferred", _notes_range(words, a, b))
                 )
-                used.add(i + 1)
-                continue
+            else:
+                why = f"'{words}' reads as no interval"
+                found.append(When(lo, nxt.end, words, None, None, "inferred", "", False, why))
+            used.add(i + 1)
+            continue
         interval = _interval(e, ps, pe)
         since = _SINCE.search(text, 0, e.start)
         if since and interval and pe is not None:
@@ -146,6 +151,17 @@ def read(text: str, date_exprs, ps: date | None, pe: date | None) -> list[When]:
                 When(m.start(), m.end(), m.group(), date(ps.year, 1, 1), pe, "inferred", notes)
             )
     return sorted(found, key=lambda w: w.lo)
+
+
+def _is_relative_expr(e) -> bool:
+    return e.facts.get("basis") != "stated"
+
+
+def _year_later(interval: tuple[date, date]) -> tuple[date, date] | None:
+    try:
+        return tuple(d.replace(year=d.year + 1) for d in interval)
+    except ValueError:  # February 29
+        return None
 
 
 def _basis(words: str) -> str:

@@ -334,8 +334,9 @@ CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP", "₽": "RUB", "₴": "U
 """A sign right before a number ("$24,000") and its ISO 4217 code."""
 _PER_RE = re.compile(
     r"(?i)\s*(?:(?:a|an|per|each|every)\s+(?P<t>day|week|month|year)\b"
-    r"|(?P<ly>daily|weekly|monthly|yearly|annually)\b)"
+    r"|(?P<ly>daily|weekly|monthly|yearly|annually)\b)(?!\s+(?:earlier|ago|later|before|after)\b)"
 )
+"""A rate after a number ("a day", "per month", "monthly"), but not "a year earlier"."""
 _PER_LY = {"daily": "day", "weekly": "week", "monthly": "month", "yearly": "year", "annual": "year"}
 _PERCENT_RE = re.compile(r"(?i)(?:\s*%|\s+per\s?cent\b)")
 
@@ -392,6 +393,9 @@ MEASURE_CUES = [
 ]
 """Words in the sentence that suggest a measure; the nearest one that fits the number's unit
 wins (the first listed on a tie)."""
+HARMED = ("casualties", "fatalities", "injuries")
+"""Measures of harm: in the number's clause they beat a cue for who the people are ("30
+conscripts have been killed" counts the killed, not a draft)."""
 _PLANNED = re.compile(
     r"(?i)\b(?:aim|aims|plan|plans|planned|seek\w*|target\w*|goal|want\w*|intend\w*|campaign"
     r"|will|would|could|may|might)\b"
@@ -666,9 +670,8 @@ def _number(
         link = ("change", prev) if prev is not None else None  # "20,000 fewer than"
     if link is not None:
         kind, prev = link
-        inherit_measure = (
-            kind in ("including", "earlier", "plus", "rate", "converted") and not direct
-        ) or (measure is None and kind == "to")
+        leaning = ("including", "earlier", "plus", "rate", "converted", "list", "from")
+        inherit_measure = (kind in leaning and not direct) or (measure is None and kind == "to")
         if unit_words is None or unit_words.base is None:
             own_per = unit_words.per if unit_words else None
             unit_words = prev.facts.get("unit_words")
@@ -762,7 +765,8 @@ def _measure(text: str, start: int, end: int, unit: UnitWords | None, codes: Cod
         return "pay", f"{unit.words} a {unit.per}", "high", True, None
     if not fitting:
         return None, None, None, False, None
-    _, measure, words, in_clause, at = fitting[0]
+    harmed = [f for f in fitting if f[1] in HARMED and f[3]]
+    _, measure, words, in_clause, at = harmed[0] if harmed else fitting[0]
     rivals = {m for _, m, _, inside, _ in fitting if inside or not in_clause} - {measure}
     sure = "high" if in_clause and not rivals else "medium"
     return measure, words, sure, False, at
