@@ -96,9 +96,20 @@ def test_no_span_is_left_without_a_draft(added):
             m.group()
             for d in drafts
             if d.row["line"] == line
-            for m in SPAN_RE.finditer(text[line - 1], d.start, d.end)
+            for lo, hi in _words_at(text[line - 1], d)
+            for m in SPAN_RE.finditer(text[line - 1], lo, hi)
         ]
         assert span in held, (line, span)
+
+
+def _words_at(text: str, d) -> list[tuple[int, int]]:
+    """Where a draft's words stand on its line: its own, and a figure's period words."""
+    out = [(d.start, d.end)]
+    period = d.row.get("period_text")
+    if period and d.row["quote"]:
+        at = text.index(d.row["quote"]) + d.row["quote"].index(period)
+        out.append((at, at + len(period)))
+    return out
 
 
 FILL_INTERVAL = {
@@ -321,3 +332,132 @@ def test_validate_does_not_import_the_drafting_code():
         "recruitment.curate.suggest" not in done.stdout
         and "recruitment.curate.spans" not in done.stdout
     )
+
+
+# ---------------------------------------------------------------- codes, claimants, dates
+
+ATTRIBUTED = FIXTURES / "suggest_attributed.txt"
+TEST_ACTOR = {
+    "actor_id": "act-test-mod",
+    "name": "Test Ministry of Defence",
+    "kind": "ministry",
+    "country": "GBR",
+    "aliases": "Test Ministry of Defence",
+}
+
+
+def _attributed(tmp_path: Path, codes: bool) -> tuple[Path, str, list]:
+    """A package with an actor of the test's own and the attributed article added."""
+    pkg = copy_package(tmp_path / "pkg")
+    if codes:
+        suggest_eval.ensure_codes(pkg)
+    path = pkg / "data" / "actors.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header, first = reader.fieldnames, next(reader)
+    citation = {k: first[k] for k in ("source_id", "line", "quote")}
+    with path.open("a", encoding="utf-8", newline="") as fh:
+        csv.DictWriter(fh, header, lineterminator="\n").writerow({**TEST_ACTOR, **citation})
+    source_id = add_source(pkg, ATTRIBUTED).source_id
+    return pkg, source_id, suggest(pkg, source_id).drafts
+
+
+def _figure(drafts, line: int):
+    return next(d for d in drafts if d.table == "figures" and d.row["line"] == line)
+
+
+def test_money_is_never_drafted_as_a_count_of_persons(tmp_path):
+    """Without money codes in the package the unit and measure stay empty, and validate
+    stops the row; with them, roubles and a bonus."""
+    _, _, drafts = _attributed(tmp_path / "a", codes=False)
+    bonus = _figure(drafts, 3)
+    assert bonus.row["value"] == 2500000
+    assert bonus.row["unit"] is None and bonus.row["measure"] is None
+    assert bonus.field_confidence["unit"] == bonus.field_confidence["measure"] == "empty"
+    assert bonus.confidence == "low"
+    _, _, drafts = _attributed(tmp_path / "b", codes=True)
+    bonus = _figure(drafts, 3)
+    assert (bonus.row["unit"], bonus.row["measure"]) == ("rub", "signing_bonus")
+    assert _figure(drafts, 4).row["unit"] == "persons_per_day"
+
+
+def test_claimants_from_the_attribution_lexicon(tmp_path):
+    _, source_id, drafts = _attributed(tmp_path, codes=True)
+    assert _figure(drafts, 2).row["claimed_by"] == TEST_ACTOR["actor_id"]  # its name
+    new = {d.row["actor_id"]: d.row for d in drafts if d.table == "actors"}
+    relayed = _figure(drafts, 3)  # "a statement carried by Testfax"
+    assert relayed.row["claimed_by"] is None
+    assert new[relayed.row["reported_by"]]["name"] == "Testfax"
+    told = _figure(drafts, 4)  # "The ministry told state media": the ministry of line 2
+    assert told.row["claimed_by"] == TEST_ACTOR["actor_id"]
+    assert new[told.row["reported_by"]]["name"] == "state media"
+    assert all(r["source_id"] == source_id and r["quote"] for r in new.values())
+    assert told.field_confidence["claimed_by"] == "medium"
+
+
+def test_relative_dates_resolved_and_periods_not_taken_from_a_statement(tmp_path):
+    _, _, drafts = _attributed(tmp_path, codes=True)
+    published = dt.date(2024, 5, 2)
+    monday = next(d for d in drafts if d.table == "events" and d.row["date_text"] == "on Monday")
+    assert (monday.row["date_start"], monday.row["date_end"]) == resolve(
+        "on Monday", published, published
+    )
+    assert monday.row["date_basis"] == "relative" and monday.row["notes"]
+    assert monday.row["event_type"] == "statement"
+    assert monday.row["actor_id"] == TEST_ACTOR["actor_id"]
+    figure = _figure(drafts, 2)  # "said on Monday that 2,000 … since January"
+    assert (figure.row["period_start"], figure.row["period_end"]) == (
+        dt.date(2024, 1, 1),
+        published,
+    )
+    assert figure.row["period_basis"] == "inferred" and "since January" in figure.row["quote"]
+    deadline = next(d for d in drafts if d.table == "events" and d.row["line"] == 5)
+    assert deadline.row["date_start"] is None  # "before December 31" may lie ahead
+    assert deadline.field_confidence["date"] == "empty"
+    undated = next(d for d in drafts if d.table == "events" and d.row["line"] == 4)
+    assert undated.row["date_basis"] == "inferred"  # CONTRIBUTING: undated statements
+    assert undated.row["date_start"] == published - dt.timedelta(days=6)
+
+
+def test_codes_come_from_the_code_list_a_column_references():
+    """A unit a contributor adds to a code list table (currency and per columns) is drafted
+    as soon as it is there; the enum path knows only the project's own codes."""
+    from recruitment.curate.codes import Codes, Unit, _unit_of
+
+    assert _unit_of("gbp", "GBP", None) == Unit("gbp", "money", "GBP")
+    assert _unit_of("persons_per_week", None, "week") == Unit(
+        "persons_per_week", "persons", None, "week"
+    )
+    assert _unit_of("gbp", None, None) is None  # no currency column: not known
+    codes = Codes({"pay"}, {"gbp": _unit_of("gbp", "GBP", None)})
+    from recruitment.curate.spans import read_line
+
+    (pounds,) = [
+        e for e in read_line("Recruits are paid 5,000 pounds.", codes) if e.kind == "number"
+    ]
+    assert (pounds.facts["unit"], pounds.facts["measure"]) == ("gbp", "pay")
+    (none,) = [e for e in read_line("Recruits are paid 5,000 pounds.") if e.kind == "number"]
+    assert none.facts["unit"] is None  # the project's codes have no pounds
+
+
+def test_code_lists_are_read_through_the_foreign_key(tmp_path):
+    import duckdb as ddb
+
+    from recruitment.curate.codes import from_package
+    from recruitment.package import Field, ForeignKey, Package, Resource
+
+    def field(name, enum=None):
+        return Field(name, "string", name, "", {"enum": enum} if enum else {}, {})
+
+    units = Resource("units", "", "", "data/units.csv", "", [field("code"), field("currency"),
+                     field("per")], ["code"], [])  # fmt: skip
+    figures = Resource("figures", "", "", "", "", [field("measure", ["pay"]), field("unit")],
+                       [], [ForeignKey(["unit"], "units", ["code"])])  # fmt: skip
+    pkg = Package(tmp_path, {}, {"units": units, "figures": figures})
+    con = ddb.connect()
+    con.execute("CREATE TABLE units (code VARCHAR, currency VARCHAR, per VARCHAR)")
+    con.execute("INSERT INTO units VALUES ('gbp', 'GBP', NULL), ('rub_per_week', 'RUB', 'week')")
+    codes = from_package(pkg, con, {"units", "figures"})
+    assert codes.measures == {"pay"}
+    assert codes.unit("money", "GBP") == "gbp" and codes.unit("money", "RUB", "week")
+    assert from_package(pkg, con, {"figures"}).units == {}  # the table did not load

@@ -224,6 +224,9 @@ class _Drafter:
         dated = periods.mark_statements(text, whens, [s.at for s in said])
         numbers = [e for e in exprs if e.kind == "number"]
         period_of = periods.assign(text, numbers, whens)
+        periods_text = [  # date words a figure's period records
+            (p.when.lo, p.when.hi) for p in period_of.values() if p.when is not None and p.when.text
+        ]
         statement_of = {}
         for i, at in dated.items():
             w = whens[i]
@@ -237,6 +240,9 @@ class _Drafter:
                 context["period"] = period_of.get(numbers.index(expr))
                 context["claim"] = self.reader.claim(line, text, expr.start, expr.end)
             elif expr.kind == "date":
+                context["period_words"] = any(
+                    lo <= expr.start and expr.end <= hi for lo, hi in periods_text
+                )
                 w = next((w for w in whens if w.lo <= expr.start < w.hi), None)
                 context["when"] = w
                 context["said"] = statement_of.get((w.lo, w.hi)) if w else None
@@ -448,6 +454,11 @@ class _Drafter:
             reason = w.why if w is not None and w.why else "the resolver cannot read it"
             row.update(date_start=None, date_end=None)
             why.append(f"date left empty ({reason}): fill date_start, date_end and notes")
+        if context.get("period_words"):
+            why.append(
+                "a figure's period on this line holds these words: keep this row only if they "
+                "date a happening of its own"
+            )
         if said is not None:
             self._speaker(row, why, sure, said)
             return
@@ -461,6 +472,7 @@ class _Drafter:
                     best = (key, kind, m.group())
         if best:
             row["event_type"] = best[1]
+            sure["event_type"] = "medium"
             why.append(f"event_type {best[1]} (guess) from '{best[2]}'")
         self._event_key(row, why)
 
