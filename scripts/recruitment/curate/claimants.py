@@ -33,12 +33,17 @@ amount ("1 million hryvnias (about $24,000)") is the article's own: no claimant.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
+from collections import deque
 from dataclasses import dataclass, field
 
 from ..attribution import Attribution, Words, entry_of, find_attributions, speaker_key
 
+RECENT = 50
+"""How many of an article's latest speakers a definite description or a pronoun may point
+back to: a bound on the work per attribution, far beyond what a reader follows."""
 COUNTRY_WORDS = {
     "RUS": "russia russia’s russian moscow kremlin",
     "UKR": "ukraine ukraine’s ukrainian kyiv kiev",
@@ -179,7 +184,9 @@ class Actors:
     kinds: list[str]
     id_pattern: str = r"act-[a-z0-9]+(-[a-z0-9]+)*"
     new: list[dict] = field(default_factory=list)
-    """actors drafts: every column, plus ``_why``, ``_start``, ``_end``, ``_confidence``."""
+    """actors drafts: every column, plus ``_why``, ``_start``, ``_end``."""
+    new_keys: dict[str, str] = field(default_factory=dict)
+    """Keys of the drafted actors' names and aliases → their ids."""
 
     def __post_init__(self):
         self.by_key: dict[str, set[str]] = {}
@@ -238,8 +245,9 @@ class Reader:
         self.lines = lines
         self.done = 0
         self.said: dict[int, list[Said]] = {}
-        self.recent: list[tuple[str, str]] = []
-        """(speaker key, actor id) of the article so far, latest last."""
+        self.cue_starts: dict[int, list[int]] = {}
+        self.recent: deque[tuple[str, str]] = deque(maxlen=RECENT)
+        """(speaker key, actor id) of the article's latest speakers, latest last."""
         self.dateline = self._dateline()
         counts: dict[str, int] = {}
         for t in lines:
@@ -263,6 +271,7 @@ class Reader:
         while self.done < line:
             self.done += 1
             self.said[self.done] = self._read(self.done)
+            self.cue_starts[self.done] = [s.at.cue.start for s in self.said[self.done]]
         return self.said[line]
 
     def _read(self, line: int) -> list[Said]:
@@ -291,9 +300,10 @@ class Reader:
         return Resolved(actor, "medium", f"a pronoun: the article's latest speaker ('{key}')")
 
     def _resolve(self, words: Words, text: str, line: int, kind: str | None = None):
-        glued = re.search(r"[\w.-]+:$", text[: words.start])  # "Re:Russia" is one name
+        lo = max(0, words.start - 60)
+        glued = re.search(r"[\w.-]+:$", text[lo : words.start])  # "Re:Russia" is one name
         if glued:
-            words = Words(text[glued.start() : words.end], glued.start(), words.end)
+            words = Words(text[lo + glued.start() : words.end], lo + glued.start(), words.end)
         said = words.text
         core = _MEDIUM_BEFORE.sub("", said)
         core = _MEDIUM_AFTER.sub("", core).strip() or said
@@ -382,15 +392,14 @@ class Reader:
             name = re.sub(r"\s+\w+\s*$", "", name[: cut.start()].rstrip()) or name
         name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I).strip()
         key = _key(name)
-        for row in self.actors.new:
-            if key in {_key(n) for n in [row["name"], *row["aliases"].split(" | ")]}:
-                return Resolved(row["actor_id"], "medium", f"new actor {row['actor_id']}")
+        if key in self.actors.new_keys:
+            actor_id = self.actors.new_keys[key]
+            return Resolved(actor_id, "medium", f"new actor {actor_id}")
         slug = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
         slug = re.sub(r"[^a-z0-9]+", "-", slug.replace("’", "").replace("'", "")).strip("-")
         base = f"act-{slug or 'new'}"
         actor_id, n = base, 2
-        taken = self.actors.ids | {r["actor_id"] for r in self.actors.new}
-        while actor_id in taken:
+        while actor_id in self.actors.ids:
             actor_id, n = f"{base}-{n}", n + 1
         aliases = list(dict.fromkeys([words.text, name]))
         guess = kind or next(
@@ -424,6 +433,9 @@ class Reader:
             }
         )
         self.actors.country[actor_id] = _country(core)
+        for spelling in (name, *aliases):
+            self.actors.new_keys.setdefault(_key(spelling), actor_id)
+        self.actors.ids.add(actor_id)
         return Resolved(actor_id, "medium", f"new actor {actor_id} from '{words.text}'")
 
     # ------------------------------------------------------------ numbers
@@ -437,11 +449,12 @@ class Reader:
             return Claim(Resolved(None, "high", why), Resolved(None, "high", why))
         sentence, offset = sentence_around(text, start, end)
         lo, hi = offset, offset + len(sentence)
+        said = self.on_line(line)
+        cues = self.cue_starts[line]
         mine = [
             s
-            for s in self.on_line(line)
-            if lo <= s.at.cue.start < hi
-            and not (s.at.speaker and s.at.speaker.start <= start < s.at.speaker.end)
+            for s in said[bisect.bisect_left(cues, lo) : bisect.bisect_left(cues, hi)]
+            if not (s.at.speaker and s.at.speaker.start <= start < s.at.speaker.end)
         ]
         if not mine:
             none = "no attribution in its sentence"
@@ -557,7 +570,7 @@ def _bracketed_conversion(text: str, start: int) -> bool:
     """Whether the number opens a bracket right after an amount ("hryvnias (about $24,000)")."""
     from .spans import CURRENCY_SIGNS, CURRENCY_WORDS
 
-    before = text[:start]
+    before = text[max(0, start - 200) : start]
     opened = before.rfind("(")
     if opened < 0 or ")" in before[opened:]:
         return False

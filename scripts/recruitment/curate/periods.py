@@ -25,12 +25,14 @@ relative word the resolver cannot read ("last week", "summer") gives no interval
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..checks.dates import is_relative, resolve
 from ..checks.rules import MAX_SPAN_DAYS
+from .spans import look_back
 
 _PAST = re.compile(r"(?i)\b(?:in\s+)?the\s+(?:past|last)\s+(\w+)\s+(?:hours|days)\b")
 _YEAR_START = re.compile(r"(?i)\bsince\s+the\s+(?:start|beginning)\s+of\s+the\s+year\b")
@@ -98,11 +100,11 @@ def read(text: str, date_exprs, ps: date | None, pe: date | None) -> list[When]:
         nxt = exprs[i + 1] if i + 1 < len(exprs) else None
         if (
             nxt is not None
-            and _FROM.search(text, 0, e.start)
+            and _FROM.search(text, look_back(e.start), e.start)
             and _UNTIL.match(text[e.end : nxt.start])
         ):
             a, b = _interval(e, ps, pe), _interval(nxt, ps, pe)
-            lo = _FROM.search(text, 0, e.start).start()
+            lo = _FROM.search(text, look_back(e.start), e.start).start()
             words = text[lo : nxt.end]
             if a and b and b[1] < a[0] and _is_relative_expr(nxt):
                 b = _year_later(b)  # "from October 1 to December 31": the December after
@@ -116,7 +118,7 @@ def read(text: str, date_exprs, ps: date | None, pe: date | None) -> list[When]:
             used.add(i + 1)
             continue
         interval = _interval(e, ps, pe)
-        since = _SINCE.search(text, 0, e.start)
+        since = _SINCE.search(text, look_back(e.start), e.start)
         if since and interval and pe is not None:
             words = text[since.start() : e.end]
             notes = (
@@ -130,10 +132,12 @@ def read(text: str, date_exprs, ps: date | None, pe: date | None) -> list[When]:
             w.usable, w.why = False, f"the resolver cannot read '{e.text}'"
         elif w.basis == "relative":
             w.notes = _notes_relative(e.text, interval, ps, pe)
-        if _NARROWED.search(text, 0, e.start) and not e.text.lower().startswith(("late", "early")):
+        if _NARROWED.search(text, look_back(e.start), e.start) and not e.text.lower().startswith(
+            ("late", "early")
+        ):
             w.usable, w.why = False, f"'{e.text}' is narrowed by the words before it"
             w.start = w.end = None
-        elif _DEADLINE.search(text, 0, e.start) or (
+        elif _DEADLINE.search(text, look_back(e.start), e.start) or (
             w.basis == "relative" and _AHEAD.search(text[max(0, e.start - 40) : e.start])
         ):
             w.usable, w.why = False, f"'{e.text}' may lie ahead of the article"
@@ -211,23 +215,32 @@ class Period:
 
 
 def assign(text: str, numbers, whens: list[When]) -> dict[int, Period]:
-    """The period of each number expression (by index of ``numbers``) that has one."""
-    from .spans import clause_bounds, sentence_around
+    """The period of each number expression (by index of ``numbers``, in line order) that
+    has one. Each number looks only at the date words near it (bisect), so a long line
+    costs linear time."""
+    from .spans import READ_AROUND, clause_bounds, sentence_around
 
     out: dict[int, Period] = {}
-    clause_of = [clause_bounds(text, n.start, n.end) for n in numbers]
-    unresolved = []
+    los = [w.lo for w in whens]
+    starts = [n.start for n in numbers]
+    index_at = {n.start: i for i, n in enumerate(numbers)}
+
+    def whens_in(lo: int, hi: int) -> list[When]:
+        return whens[bisect.bisect_left(los, lo - READ_AROUND) : bisect.bisect_left(los, hi)]
+
+    unresolved = set()
     for i, n in enumerate(numbers):
-        lo, hi = clause_of[i]
+        lo, hi = clause_bounds(text, n.start, n.end)
+        near = whens_in(lo, hi)
         mine = [
             w
-            for w in whens
+            for w in near
             if w.usable
             and (lo <= w.lo < hi or w.lo <= n.start < w.hi)
             and not _compared(text, n, w)
         ]
         readings = {(w.start, w.end) for w in mine}
-        unread = [w for w in whens if not w.usable and lo <= w.lo < hi and "statement" not in w.why]
+        unread = [w for w in near if not w.usable and lo <= w.lo < hi and "statement" not in w.why]
         if unread and readings:
             shown = ", ".join(f"'{w.text}'" for w in unread)
             out[i] = Period(None, None, f"its clause also has {shown}: fill period")
@@ -238,20 +251,22 @@ def assign(text: str, numbers, whens: list[When]) -> dict[int, Period]:
             shown = ", ".join(f"'{w.text}'" for w in mine)
             out[i] = Period(None, None, f"several dates in its clause ({shown}): fill period")
         else:
-            unresolved.append(i)
+            unresolved.add(i)
     for w in whens:
         if not w.usable:
             continue
         sentence, offset = sentence_around(text, w.lo, w.hi)
         wlo, whi = clause_bounds(text, w.lo, w.hi)
-        if any(wlo <= n.start < whi for n in numbers):
+        first = bisect.bisect_left(starts, wlo)
+        if first < len(starts) and starts[first] < whi:
             continue  # its own clause has a number: it is that number's or none
+        span = range(
+            bisect.bisect_left(starts, offset), bisect.bisect_left(starts, offset + len(sentence))
+        )
         near = [
             i
-            for i in unresolved
-            if i not in out
-            and offset <= numbers[i].start < offset + len(sentence)
-            and not _compared(text, numbers[i], w)
+            for i in span
+            if i in unresolved and i not in out and not _compared(text, numbers[i], w)
         ]
         if near:
             i = min(near, key=lambda i: abs(numbers[i].start - w.lo))
@@ -261,7 +276,7 @@ def assign(text: str, numbers, whens: list[When]) -> dict[int, Period]:
         leans = link and link[0] in ("including", "change")
         if i in out or not (leans or n.facts.get("measure") in ("increase", "decrease")):
             continue
-        prev = next((j for j in range(i - 1, -1, -1) if link and numbers[j].start == link[1]), None)
+        prev = index_at.get(link[1]) if link else None
         if prev is not None and out.get(prev) and out[prev].when is not None:
             w = out[prev].when
             notes = f"Period inferred as that of '{numbers[prev].text}': {w.start}..{w.end}."

@@ -20,6 +20,7 @@ relative-date resolver's job. So nothing is added to the lock file or to import 
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
@@ -73,9 +74,12 @@ _FORMULA_START = "=+-@"
 def quote_for(text: str, start: int, end: int) -> tuple[str, int] | None:
     """The shortest run of whole clauses of ``text`` that holds ``text[start:end]``: (quote,
     offset), at least QUOTE_MIN characters, trimmed of white space and of characters a
-    spreadsheet would run as a formula. None when no such run exists."""
-    cuts = [(0, 0), *((m.start(), m.end()) for m in _BOUNDARY.finditer(text))]
-    cuts.append((len(text), len(text)))
+    spreadsheet would run as a formula. None when no such run exists. Clauses are read at
+    most :data:`READ_AROUND` characters either side of the words (a longer one is cut
+    there, as :data:`QUOTE_MAX` would cut it anyway)."""
+    lo, hi = max(0, start - READ_AROUND), min(len(text), end + READ_AROUND)
+    cuts = [(lo, lo), *((m.start(), m.end()) for m in _BOUNDARY.finditer(text, lo, hi))]
+    cuts.append((hi, hi))
     clauses = [(cuts[i][1], cuts[i + 1][0]) for i in range(len(cuts) - 1)]
     clauses = [c for c in clauses if c[0] <= c[1]]
     first = max(i for i, c in enumerate(clauses) if c[0] <= start)
@@ -114,11 +118,28 @@ def _trim(text: str, lo: int, hi: int, start: int, end: int) -> tuple[str, int]:
     return text[lo:hi], lo
 
 
+READ_AROUND = 2000
+"""How far (characters) either side of its words a number's sentence and clause are read:
+the words around a number that decide its unit, measure, claimant and period are near it,
+and the bound keeps the work on a long line linear."""
+CUE_REACH = 300
+"""How far (characters) from a number, within its sentence, a measure cue is looked for."""
+LOOK_BACK = 200
+"""How far back from a number the cue words before it are looked for ("as many as", "up
+from", "a monthly salary of")."""
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“‘(]?[A-Z])")
+
+
+def look_back(at: int) -> int:
+    """Where the look-back window before offset ``at`` starts."""
+    return max(0, at - LOOK_BACK)
+
+
 def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """(lo, hi) of the clause of ``text`` (between the boundaries :func:`quote_for` cuts
     at) that holds ``text[start:end]``, widened to whole clauses when the words cross one."""
-    lo, hi = 0, len(text)
-    for m in _BOUNDARY.finditer(text):
+    lo, hi = max(0, start - READ_AROUND), min(len(text), end + READ_AROUND)
+    for m in _BOUNDARY.finditer(text, lo, hi):
         if m.end() <= start:
             lo = m.end()
         elif m.start() >= end:
@@ -128,14 +149,15 @@ def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def sentence_around(text: str, start: int, end: int) -> tuple[str, int]:
-    """The sentence of ``text`` holding ``text[start:end]``: (sentence, offset)."""
-    lo = 0
-    for m in re.finditer(r"[.!?][\"”’)]*\s+(?=[\"“‘(]?[A-Z])", text):
+    """The sentence of ``text`` holding ``text[start:end]``: (sentence, offset), read at
+    most :data:`READ_AROUND` characters either side of the words."""
+    lo, hi = max(0, start - READ_AROUND), min(len(text), end + READ_AROUND)
+    for m in _SENTENCE_END.finditer(text, lo, hi):
         if m.end() <= start:
             lo = m.end()
         elif m.start() >= end:
             return text[lo : m.start() + 1], lo
-    return text[lo:], lo
+    return text[lo:hi], lo
 
 
 # ---------------------------------------------------------------- dates
@@ -493,7 +515,7 @@ _PER_BEFORE = re.compile(
 
 def _per_before(text: str, start: int | None) -> str | None:
     """The time a rate is per from the words before an amount ("a monthly salary of")."""
-    m = _PER_BEFORE.search(text, 0, start) if start else None
+    m = _PER_BEFORE.search(text, look_back(start), start) if start else None
     return None if m is None else _PER_LY.get(m.group("ly").lower(), "year")
 
 
@@ -534,7 +556,7 @@ def numbers(
         if m.start() < upto:
             continue
         candidates = []
-        before = _BETWEEN_BEFORE.search(text, 0, m.start())
+        before = _BETWEEN_BEFORE.search(text, look_back(m.start()), m.start())
         if before:
             candidates.append(_BETWEEN_RE.match(text, before.start()))
         candidates += [_RANGE_RE.match(text, m.start()), m]
@@ -557,16 +579,17 @@ def _own_cues(text: str, found: list[Expression]) -> None:
     """A cue is the nearest number's of its sentence (of those it fits): "at least 33 …
     had been killed … and that about 200 more were still serving" gives "killed" to 33
     only; the other number's measure is left empty."""
+    starts = [e.start for e in found]
     for expr in found:
         at = expr.facts.pop("cue_at", None)
         measure = expr.facts.get("measure")
         if at is None or measure is None or expr.facts.get("link"):
             continue
-        _, offset = sentence_around(text, expr.start, expr.end)
-        sentence, _ = sentence_around(text, expr.start, expr.end)
+        sentence, offset = sentence_around(text, expr.start, expr.end)
         mine = abs(at - expr.start)
-        for other in found:
-            if other is expr or not offset <= other.start < offset + len(sentence):
+        first = bisect.bisect_left(starts, offset)
+        for other in found[first : bisect.bisect_left(starts, offset + len(sentence))]:
+            if other is expr:
                 continue
             unit = other.facts.get("unit_words")
             base = unit.base if unit else None
@@ -606,25 +629,34 @@ def _link(text: str, start: int, earlier: list[Expression]) -> tuple[str, Expres
     for kind, pattern in _LINKS:
         if kind == "including" and pattern.search(between):
             return kind, prev
-        if kind in ("earlier", "plus", "rate", "converted") and pattern.search(text, 0, start):
+        if kind in ("earlier", "plus", "rate", "converted") and pattern.search(
+            text, look_back(start), start
+        ):
             return kind, prev
         if (
             kind == "list"
             and pattern.match(between)
-            and (prev.facts.get("link") or _LINKS[1][1].search(text, 0, prev.start))
+            and (
+                prev.facts.get("link")
+                or _LINKS[1][1].search(text, look_back(prev.start), prev.start)
+            )
         ):
             return kind, prev  # "up from 150,000 in 2024, 147,000 in 2023 and 134,500"
         if (
             kind == "to"
-            and pattern.search(text, 0, start)
-            and re.search(r"(?i)\bfrom\s+(?:\w+\s+)?[$€£₽₴]?$", text[: prev.start])
+            and pattern.search(text, look_back(start), start)
+            and re.search(
+                r"(?i)\bfrom\s+(?:\w+\s+)?[$€£₽₴]?$", text[look_back(prev.start) : prev.start]
+            )
         ):
             return kind, prev  # "from 3.6 million roubles to 1.6 million"
-        if kind == "from" and pattern.search(text, 0, start):
+        if kind == "from" and pattern.search(text, look_back(start), start):
             for before in reversed(earlier):  # "declined … to 69 in the past seven days from 124"
                 if before.start < offset:
                     break
-                if re.search(r"(?i)\bto\s+(?:\w+\s+)?$", text[: before.start]):
+                if re.search(
+                    r"(?i)\bto\s+(?:\w+\s+)?$", text[look_back(before.start) : before.start]
+                ):
                     return kind, before
     return None
 
@@ -647,7 +679,7 @@ def _number(
         sure["qualifier"] = "high"
     else:
         value = read["low"]
-        cue = _CUE_RE.search(text, 0, start)
+        cue = _CUE_RE.search(text, look_back(start), start)
         qualifier = QUALIFIER_CUES[cue.group(1).lower()] if cue else "exact"
         expr.facts.update(qualifier=qualifier, value=value)
         if qualifier in UPPER:
@@ -731,9 +763,9 @@ def _measure(text: str, start: int, end: int, unit: UnitWords | None, codes: Cod
     """(measure, the words that say it, confidence, whether the words right at the number
     say it, where the cue stands when a cue says it) for the number at text[start:end]."""
     base = unit.base if unit else None
-    if (m := _AGED.search(text, 0, start)) and "age_range" in codes.measures:
+    if (m := _AGED.search(text, look_back(start), start)) and "age_range" in codes.measures:
         return "age_range", m.group().strip(), "high", True, None
-    change = _CHANGE_AFTER.match(text, end) or _CHANGE_BEFORE.search(text, 0, start)
+    change = _CHANGE_AFTER.match(text, end) or _CHANGE_BEFORE.search(text, look_back(start), start)
     change = change or _CHANGE_NOUN_AFTER.match(text, end)
     if change:
         up = change.groupdict().get("up") or change.groupdict().get("upn")
@@ -749,8 +781,9 @@ def _measure(text: str, start: int, end: int, unit: UnitWords | None, codes: Cod
     if unit and unit.words.lower() in _MEASURE_OF_NOUN:
         return _MEASURE_OF_NOUN[unit.words.lower()], unit.words, "high", True, None
     sentence, offset = sentence_around(text, start, end)
-    clause = quote_for(text, start, end)
-    clause_lo, clause_hi = (clause[1], clause[1] + len(clause[0])) if clause else (start, end)
+    near = max(offset, start - CUE_REACH)  # cues are looked for this near the number
+    sentence, offset = sentence[near - offset : end + CUE_REACH - offset], near
+    clause_lo, clause_hi = clause_bounds(text, start, end)
     fitting = []
     for distance, _, measure, words in _cues(sentence, start - offset, end - offset):
         if base is not None and not _base_fits(measure, base, unit.per if unit else None):
@@ -839,13 +872,15 @@ def read_line(text: str, codes: Codes = DEFAULT) -> list[Expression]:
     """Every expression of ``text`` that holds a span, in line order. A span no reader
     explains becomes a ``not_data`` exclusion of low confidence."""
     spans = [(m.start(), m.end()) for m in SPAN_RE.finditer(text)]
+    starts = [s for s, _ in spans]
     taken = bytearray(len(text))
     out: list[Expression] = []
 
     def claim(expr: Expression) -> None:
         if any(taken[expr.start : expr.end]):
             return
-        if not any(s < expr.end and e > expr.start for s, e in spans):
+        i = bisect.bisect_left(starts, expr.end)  # spans start in order and do not overlap
+        if not (i and spans[i - 1][1] > expr.start):
             return
         taken[expr.start : expr.end] = b"\x01" * (expr.end - expr.start)
         out.append(expr)

@@ -13,6 +13,7 @@ Drafts are never written into ``data/``: a person moves them there.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import json
@@ -223,10 +224,12 @@ class _Drafter:
         whens = periods.read(text, [e for e in exprs if e.kind == "date"], self.ps, self.pe)
         dated = periods.mark_statements(text, whens, [s.at for s in said])
         numbers = [e for e in exprs if e.kind == "number"]
+        number_index = {e.start: i for i, e in enumerate(numbers)}
         period_of = periods.assign(text, numbers, whens)
-        periods_text = [  # date words a figure's period records
-            (p.when.lo, p.when.hi) for p in period_of.values() if p.when is not None and p.when.text
-        ]
+        recorded = sorted(  # date words a figure's period records
+            (p.when for p in period_of.values() if p.when is not None and p.when.text),
+            key=lambda w: w.lo,
+        )
         statement_of = {}
         for i, at in dated.items():
             w = whens[i]
@@ -237,13 +240,12 @@ class _Drafter:
                 continue
             context = {"line": line, "text": text}
             if expr.kind == "number":
-                context["period"] = period_of.get(numbers.index(expr))
+                context["period"] = period_of.get(number_index[expr.start])
                 context["claim"] = self.reader.claim(line, text, expr.start, expr.end)
             elif expr.kind == "date":
-                context["period_words"] = any(
-                    lo <= expr.start and expr.end <= hi for lo, hi in periods_text
-                )
-                w = next((w for w in whens if w.lo <= expr.start < w.hi), None)
+                held = _holding(recorded, [x.lo for x in recorded], expr.start)
+                context["period_words"] = held is not None and expr.end <= held.hi
+                w = _holding(whens, [x.lo for x in whens], expr.start)
                 context["when"] = w
                 context["said"] = statement_of.get((w.lo, w.hi)) if w else None
             self.draft(expr, context)
@@ -524,6 +526,12 @@ class _Drafter:
 
 
 _LEVEL = {"low": 0, "medium": 1, "high": 2}
+
+
+def _holding(whens: list, los: list[int], at: int):
+    """The reading of ``whens`` (sorted by start, not overlapping) whose words hold ``at``."""
+    i = bisect.bisect_right(los, at)
+    return whens[i - 1] if i and at < whens[i - 1].hi else None
 
 
 def _interval(facts: dict) -> str:
