@@ -438,6 +438,11 @@ def test_codes_come_from_the_code_list_a_column_references():
     assert (pounds.facts["unit"], pounds.facts["measure"]) == ("gbp", "pay")
     (none,) = [e for e in read_line("Recruits are paid 5,000 pounds.") if e.kind == "number"]
     assert none.facts["unit"] is None  # the project's codes have no pounds
+    counted = Codes(set(), {"countries": _unit_of("countries", None, None, "count")},
+                    {"countries": "countries"})  # fmt: skip
+    line = "Foreigners from 48 countries signed up."
+    (n,) = [e for e in read_line(line, counted) if e.kind == "number"]
+    assert n.facts["unit"] == "countries"  # a code a contributor adds, by its words
 
 
 def test_code_lists_are_read_through_the_foreign_key(tmp_path):
@@ -449,15 +454,23 @@ def test_code_lists_are_read_through_the_foreign_key(tmp_path):
     def field(name, enum=None):
         return Field(name, "string", name, "", {"enum": enum} if enum else {}, {})
 
-    units = Resource("units", "", "", "data/units.csv", "", [field("code"), field("currency"),
-                     field("per")], ["code"], [])  # fmt: skip
+    columns = [field(c) for c in ("code", "kind", "currency", "per", "words")]
+    units = Resource("units", "", "", "data/units.csv", "", columns, ["code"], [])
     figures = Resource("figures", "", "", "", "", [field("measure", ["pay"]), field("unit")],
                        [], [ForeignKey(["unit"], "units", ["code"])])  # fmt: skip
     pkg = Package(tmp_path, {}, {"units": units, "figures": figures})
     con = ddb.connect()
-    con.execute("CREATE TABLE units (code VARCHAR, currency VARCHAR, per VARCHAR)")
-    con.execute("INSERT INTO units VALUES ('gbp', 'GBP', NULL), ('rub_per_week', 'RUB', 'week')")
+    con.execute(
+        "CREATE TABLE units (code VARCHAR, kind VARCHAR, currency VARCHAR, per VARCHAR, "
+        "words VARCHAR)"
+    )
+    con.execute(
+        "INSERT INTO units VALUES ('gbp', 'currency', 'GBP', NULL, 'pounds|pounds sterling'), "
+        "('rub_per_week', 'currency', 'RUB', 'week', NULL), "
+        "('countries', 'count', NULL, NULL, 'countries|nations')"
+    )
     codes = from_package(pkg, con, {"units", "figures"})
     assert codes.measures == {"pay"}
     assert codes.unit("money", "GBP") == "gbp" and codes.unit("money", "RUB", "week")
+    assert codes.words == {"pounds": "gbp", "countries": "countries", "nations": "countries"}
     assert from_package(pkg, con, {"figures"}).units == {}  # the table did not load

@@ -86,6 +86,9 @@ NO_RATE = frozenset({"attacks"})
 class Codes:
     measures: set[str] = field(default_factory=set)
     units: dict[str, Unit] = field(default_factory=dict)
+    words: dict[str, str] = field(default_factory=dict)
+    """Words that name a unit (the units table's ``words`` column, one word each) → its
+    code: how a code a contributor adds gets drafted ("countries" → ``countries``)."""
 
     def unit(self, base: str | None, currency: str | None = None, per: str | None = None):
         """The code of the package's unit with this base, currency and rate, or None."""
@@ -115,7 +118,9 @@ class Codes:
         return not (measure in NO_RATE and u.per)
 
 
-def _unit_of(code: str, currency: str | None, per: str | None) -> Unit | None:
+def _unit_of(
+    code: str, currency: str | None, per: str | None, kind: str | None = None
+) -> Unit | None:
     known = BUILTIN_UNITS.get(code)
     if currency:
         return Unit(code, "money", currency.upper(), per or None)
@@ -126,6 +131,8 @@ def _unit_of(code: str, currency: str | None, per: str | None) -> Unit | None:
     if "_per_" in code:
         base, _, time = code.partition("_per_")
         return Unit(code, base, None, time)
+    if kind == "count":  # a thing counted that no other code counts: its own base
+        return Unit(code, code)
     return None
 
 
@@ -136,18 +143,23 @@ package."""
 
 def from_package(pkg, con, loaded: set[str]) -> Codes:
     """The measure and unit codes of the package: the rows of the code list each figures
-    column references by foreign key (when it was loaded), else the schema's enum."""
+    column references by foreign key (when it was loaded), else the schema's enum. A unit's
+    ``kind``, ``currency``, ``per`` and ``words`` columns are read where the table has them
+    (``data/units.csv``: code, label, kind, currency, per, words, description)."""
     figures = pkg.resources.get("figures")
     if figures is None:
         return Codes()
-    return Codes(
-        {c for c, _ in _codes(pkg, con, loaded, figures, "measure")},
-        {
-            u.code: u
-            for code, row in _codes(pkg, con, loaded, figures, "unit")
-            if (u := _unit_of(code, row.get("currency"), row.get("per"))) is not None
-        },
-    )
+    units = {}
+    words = {}
+    for code, row in _codes(pkg, con, loaded, figures, "unit"):
+        unit = _unit_of(code, row.get("currency"), row.get("per"), row.get("kind"))
+        if unit is None:
+            continue
+        units[code] = unit
+        for word in (row.get("words") or "").split("|"):
+            if word.strip() and " " not in word.strip():
+                words.setdefault(word.strip().lower(), code)
+    return Codes({c for c, _ in _codes(pkg, con, loaded, figures, "measure")}, units, words)
 
 
 def _codes(pkg, con, loaded, figures, column: str) -> list[tuple[str, dict]]:
@@ -163,7 +175,7 @@ def _codes(pkg, con, loaded, figures, column: str) -> list[tuple[str, dict]]:
         return []
     table = pkg.resources[fk.resource]
     key = fk.reference_fields[0]
-    wanted = [c for c in (key, "currency", "per") if c in table.field_names]
+    wanted = [c for c in (key, "kind", "currency", "per", "words") if c in table.field_names]
     rows = con.execute(
         f"SELECT {', '.join(ident(c) for c in wanted)} FROM {ident(fk.resource)} "
         f"WHERE {ident(key)} IS NOT NULL ORDER BY 1"

@@ -476,7 +476,9 @@ def _per_after(text: str, at: int) -> str | None:
     return None if m is None else m.group("t") or _PER_LY.get(m.group("ly").lower(), "year")
 
 
-def _unit_after(text: str, end: int, start: int | None = None) -> UnitWords | None:
+def _unit_after(
+    text: str, end: int, start: int | None = None, codes: Codes = DEFAULT
+) -> UnitWords | None:
     """The unit the words right after a number give it (and a currency sign right before
     it, when ``start`` is given); None when they give none."""
     after = text[end:]
@@ -497,6 +499,10 @@ def _unit_after(text: str, end: int, start: int | None = None) -> UnitWords | No
         w = m.group().lower()
         if w in _STOP:
             break
+        listed = codes.units.get(codes.words.get(w, ""))
+        if listed is not None:  # a word the package's units table gives
+            per = _per_after(after, m.end()) or listed.per or _per_before(text, start)
+            return UnitWords(listed.base, listed.currency, per, m.group())
         if w in _CURRENCY_OF:
             per = _per_after(after, m.end()) or _per_before(text, start)
             return UnitWords("money", _CURRENCY_OF[w], per, m.group())
@@ -692,7 +698,7 @@ def _number(
         if not float(value).is_integer():
             sure["value"] = "low"
             expr.guesses.append(f"{value} is not a whole number; figures hold integers")
-    unit_words = _unit_after(text, end, start)
+    unit_words = _unit_after(text, end, start, codes)
     link = _link(text, start, earlier)
     measure, evidence, how_sure, direct, cue_at = _measure(text, start, end, unit_words, codes)
     if cue_at is not None:
