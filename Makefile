@@ -94,8 +94,8 @@ release: build ## Build, then write dist/release/<name>-<version>.zip and CHANGE
 bench: $(STAMP) ## Time validate/export against frictionless at SIZES (see bench/results.md)
 	$(BIN)/python bench/run.py --sizes "$(SIZES)"
 
-suggest-eval: $(STAMP) ## Measure recruitment suggest against the curated figures of the seeds
-	$(BIN)/python bench/suggest_eval.py
+suggest-eval: $(STAMP) ## Measure recruitment suggest field by field on unseen articles and the seeds; writes bench/suggest_eval.md
+	$(BIN)/python bench/suggest_eval.py --write bench/suggest_eval.md
 
 lint: $(DEV) ## ruff lint and format check
 	$(BIN)/ruff check scripts tests bench

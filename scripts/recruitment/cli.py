@@ -617,7 +617,7 @@ def add_source(root: Path, article: Path) -> None:
 @click.option(
     "--table",
     "tables",
-    type=click.Choice(["figures", "events", "exclusions"]),
+    type=click.Choice(["actors", "figures", "events", "exclusions"]),
     multiple=True,
     help="Only drafts for this table (repeatable); default all.",
 )
@@ -640,7 +640,7 @@ def suggest(root: Path, source_id: str | None, fmt: str, tables: tuple, out: Pat
       recruitment suggest src-003
       recruitment suggest src-003 --format csv --table figures --write drafts.csv
     """
-    from .curate.suggest import FORMATS, UnknownSource, write_outside_data
+    from .curate.suggest import FORMATS, TABLES, UnknownSource, write_outside_data
     from .curate.suggest import suggest as run
 
     result, unknown = _run_or_refuse(run, root, source_id, refuse=UnknownSource)
@@ -649,7 +649,7 @@ def suggest(root: Path, source_id: str | None, fmt: str, tables: tuple, out: Pat
     if result.package is None:
         _emit(result, "text")
         sys.exit(EXIT_INVALID)
-    chosen = list(tables or ("figures", "events", "exclusions"))
+    chosen = list(tables or TABLES)
     text = FORMATS[fmt](result, chosen)
     if result.findings:
         click.echo(
