@@ -12,9 +12,12 @@ SIZES  ?= 10000 100000 1000000
 CHROMIUM ?= /usr/bin/chromium
 # Test workers: 2 on this project's two-core machines; PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= 2
+# make mutate: which mutants (mutmut name globs, e.g. 'recruitment.numbers*'; all by default).
+MUTANTS ?=
+MUTATE := build/mutate
 
 .DEFAULT_GOAL := all
-.PHONY: all help venv dev browser lock validate coverage export report build codebook readme release test lint format bench suggest-eval clean
+.PHONY: all help venv dev browser lock validate coverage export report build codebook readme release test mutate lint format bench suggest-eval clean
 
 all: build readme codebook ## Create .venv, install the locked dependencies, validate, publish dist/, regenerate README counts and the codebook
 
@@ -87,6 +90,25 @@ test: build $(DEV) browser ## Build, add the dev tools, then run the test suite 
 	RECRUITMENT_SITE=dist/site RECRUITMENT_CHROMIUM="$(CHROMIUM)" $(BIN)/python -m pytest \
 	  -n $(PYTEST_WORKERS) --durations=15 --durations-min=1; status=$$?; \
 	$(BIN)/recruitment checksums >/dev/null; exit $$status
+
+# Mutation testing (docs/mutation.md): mutmut mutates checks/, numbers.py and findings.py
+# ([tool.mutmut] in pyproject.toml) and runs the fast rule tests against each mutant, one at
+# a time and niced. mutmut expects the code in src/, so it runs in $(MUTATE), where src/ is
+# scripts/ (and the package files the tests copy sit beside it); results stay there.
+mutate: $(DEV) ## Mutation-test the rules (MUTANTS='recruitment.numbers*' for one file); prints the score per file
+	rm -rf $(MUTATE) && mkdir -p $(MUTATE)
+	ln -s ../../scripts $(MUTATE)/src
+	for f in tests pyproject.toml datapackage.json schemas data seeds CHANGELOG.md CITATION.cff; do \
+	  ln -s ../../$$f $(MUTATE)/$$f; done
+	cd $(MUTATE) && start=$$(date +%s) && \
+	  nice -n 10 ../../$(BIN)/mutmut run --max-children 1 $(MUTANTS); status=$$?; \
+	  echo "wall time: $$(( $$(date +%s) - start )) s"; \
+	  ../../$(BIN)/mutmut results --all true | awk -F': ' \
+	    '{ split($$1, p, ".x"); file = p[1]; gsub(/ /, "", file); n[file]++; if ($$2 == "killed") k[file]++ } \
+	     END { for (f in n) { printf "%-40s %5d/%-5d killed %5.1f%%\n", f, k[f], n[f], 100 * k[f] / n[f]; \
+	       K += k[f]; N += n[f] } if (N) printf "%-40s %5d/%-5d killed %5.1f%%\n", "all", K, N, 100 * K / N }' \
+	    | sort; \
+	  ../../$(BIN)/mutmut results; exit $$status
 
 release: build ## Build, then write dist/release/<name>-<version>.zip and CHANGES-<version>.md
 	$(BIN)/recruitment release
