@@ -1032,16 +1032,34 @@ def _utf8_with_a_bom_passes(pkg):
     return set()
 
 
-@package_case("coverage/uncovered")
-def _a_number_on_line_1(pkg):
-    """A numeral added at the end of a seed's line 1 (pinned again): nothing records it."""
+def _line_1_ends_with(pkg, words: bytes) -> str:
+    """``words`` added at the end of the first seed's line 1 (pinned again); its file."""
     import hashlib
 
     source = rows(pkg, "sources")[0]
-    edit_bytes(pkg, source["seed_file"], lambda b: b.replace(b"\n", b" 77\n", 1))
+    edit_bytes(pkg, source["seed_file"], lambda b: b.replace(b"\n", words + b"\n", 1))
     sha = hashlib.sha256((pkg / source["seed_file"]).read_bytes()).hexdigest()
     set_cells(pkg, "sources", 2, sha256=sha)
-    return {(source["seed_file"], 1, None, "coverage/uncovered")}
+    return source["seed_file"]
+
+
+@package_case("coverage/uncovered")
+def _a_number_on_line_1(pkg):
+    """A numeral added at the end of a seed's line 1: nothing records it."""
+    return {(_line_1_ends_with(pkg, b" 77"), 1, None, "coverage/uncovered")}
+
+
+@package_case("coverage/statement")
+def _a_reporting_word_on_line_1(pkg):
+    """A reporting word added at the end of line 1: no row names who said it."""
+    return {(_line_1_ends_with(pkg, b" officials said"), 1, None, "coverage/statement")}
+
+
+@package_case("coverage/statement")
+def _a_reporting_word_inside_a_word(pkg):
+    """'unsaid' holds 'said' but is no reporting word: nothing to record."""
+    _line_1_ends_with(pkg, b" unsaid")
+    return set()
 
 
 @pytest.mark.parametrize("name", sorted(PACKAGES))
