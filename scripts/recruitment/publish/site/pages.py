@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from html import escape
 
 from .. import codebook
+from ..discovery import script_tag
 from . import charts
 from .charts import Bar
 from .data import Article, Row, SiteData
@@ -103,7 +104,9 @@ def quote_span(line: str, quote: str | None) -> tuple[int, int] | None:
 # --- layout ---------------------------------------------------------------------------
 
 
-def layout(data: SiteData, title: str, body: str, prefix: str = "", current: str = "") -> str:
+def layout(
+    data: SiteData, title: str, body: str, prefix: str = "", current: str = "", head: str = ""
+) -> str:
     pkg = data.package
     menu = [("index.html", "Overview"), ("timeline.html", "Timeline")]
     if has_happenings(data):
@@ -122,6 +125,7 @@ def layout(data: SiteData, title: str, body: str, prefix: str = "", current: str
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{e(title)} · {e(pkg.descriptor.get('title', pkg.name))}</title>\n"
         '<link rel="icon" href="data:,">\n'
+        f"{head}"
         f'<link rel="stylesheet" href="{prefix}style.css">\n'
         f'<script src="{prefix}app.js" defer></script>\n'
         "</head>\n<body>\n"
@@ -583,7 +587,8 @@ See also the <a href="timeline.html">timeline of events</a>.</p>
 attribution. The seed articles are third-party news texts, not covered by that licence;
 they are kept only so that every row can be verified against the words it cites.</p></section>
 <section id="cite"><h2>How to cite</h2><pre class="cite">{e(data.citation)}</pre></section>"""
-    return layout(data, "Overview", body, current="index.html")
+    head = script_tag(data.jsonld) + "\n" if data.jsonld else ""
+    return layout(data, "Overview", body, current="index.html", head=head)
 
 
 # --- timeline -------------------------------------------------------------------------
