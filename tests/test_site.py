@@ -21,6 +21,7 @@ import http.server
 import os
 import re
 import threading
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlparse
@@ -243,14 +244,29 @@ def test_charts_draw_bounds_as_bounds(site, validation):
     for year in ("2022", "2023", "2024", "2025"):
         assert f">{year}</text>" in box
     found = re.findall(
-        r'<a href="prov/figures-(fig-\d+)\.html" class="mark ([a-z_-]+)">(.*?)</a>', text, re.S
+        r'<g class="claim" data-reports="([^"]+)">.*?'
+        r'<a href="prov/figures-(fig-\d+)\.html" class="mark ([a-z_-]+)">(.*?)</a>',
+        text,
+        re.S,
     )
-    marks = {fid: cls for fid, cls, _ in found}
-    bodies = {fid: body for fid, _, body in found}
-    for fid, qualifier, words in validation.con.execute(
-        "SELECT figure_id, qualifier, value_text FROM figures "
+    drawn = {fid: reports.split() for reports, fid, _, _ in found}
+    marks = {fid: cls for _, fid, cls, _ in found}
+    bodies = {fid: body for _, fid, _, body in found}
+    # A claim is drawn once, from its first report, with every report listed.
+    figures = validation.con.execute(
+        "SELECT figure_id, qualifier, value_text, claim_key FROM figures "
         "WHERE measure IN ('casualties', 'fatalities', 'recruitment_target') ORDER BY 1"
-    ).fetchall():
+    ).fetchall()
+    claims = {}
+    for fid, _, _, key in figures:
+        claims.setdefault(key or fid, []).append(fid)
+    assert max(len(ids) for ids in claims.values()) > 1, "no claim has several reports"
+    for ids in claims.values():
+        groups = [fid for fid, reports in drawn.items() if set(ids) <= set(reports)]
+        assert len(groups) == 1 and sorted(drawn[groups[0]]) == ids, ids
+    for fid, qualifier, words, _ in figures:
+        if fid not in bodies:
+            continue
         body = bodies[fid]
         assert marks[fid] == f"q-{qualifier}"
         if qualifier in ("up_to", "as_many_as"):
@@ -336,14 +352,28 @@ def test_timeline_rows_are_labelled_with_their_summary(site, validation):
     from recruitment.publish.site.charts import _label
 
     text = (site / "timeline.html").read_text(encoding="utf-8")
-    for eid, summary, start in validation.con.execute(
-        "SELECT event_id, summary, date_start FROM events ORDER BY 1"
+    straddling = 0
+    for eid, summary, start, end in validation.con.execute(
+        "SELECT event_id, summary, date_start, date_end FROM events ORDER BY 1"
     ).fetchall():
         mark = re.search(rf'<a href="prov/events-{eid}\.html" class="event .*?</a>', text).group(0)
         label = re.search(r'<text class="label"[^>]*>(.*?)</text>', mark).group(1)
         assert label == html.escape(_label(summary)) and len(label) > len(eid), eid
+        # Under the year that holds most of its interval (the earlier on a tie).
+        days = {}
+        for n in range((end - start).days + 1):
+            year = (start + timedelta(days=n)).year
+            days[year] = days.get(year, 0) + 1
+        most = max(days, key=lambda y: (days[y], -y))
         section = text[: text.index(mark)].rsplit('<section class="year" id="y', 1)[1]
-        assert section.startswith(f"{start.year}"), eid
+        assert section.startswith(f'{most}"'), eid
+        # Its mark lies inside its section's chart, however far its span reaches.
+        width = float(re.findall(r'<svg class="chart timeline"[^>]* width="([\d.]+)"', section)[-1])
+        x = float(re.search(r'(?:x|cx)="([\d.]+)"', mark.split("</text>", 1)[1]).group(1))
+        w = re.search(r'<rect class="span"[^>]* width="([\d.]+)"', mark)
+        assert x >= 0 and x + (float(w.group(1)) if w else 0) <= width, eid
+        straddling += start.year != end.year
+    assert straddling, "no event's interval straddles the turn of a year"
 
 
 def test_provenance_pages_format_numbers_and_name_actors(site, validation):
