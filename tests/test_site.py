@@ -652,10 +652,13 @@ WIDTHS = (1280, 390)
 
 
 def _screenshot(page, served_site: Path, name: str) -> None:
+    """A full-page screenshot kept in <site>/screenshots/ (dist/site/screenshots/ under
+    `make test`); its path is printed (shown with pytest -s or -rP)."""
     shots = served_site / "screenshots"
     shots.mkdir(exist_ok=True)
     page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
     assert (shots / f"{name}.png").stat().st_size > 10_000
+    print(f"screenshot: {shots / name}.png")
 
 
 def _no_page_scroll(page) -> None:
@@ -749,3 +752,64 @@ def test_browser_downloads_work_when_only_dist_is_served(visit, server):
     for href in hrefs:
         assert page.request.get(href).status == 200, href
     visit.check()
+
+
+READABLE_PX = 11
+"""The smallest text a page may show, in CSS pixels (SVG text at the size it is drawn)."""
+
+LAYOUT = """() => {
+  const out = {small: [], wide: [], bare: [], behind: []};
+  for (const el of document.querySelectorAll('body *')) {
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    const box = el.getBoundingClientRect();
+    if (!own || !box.width || !box.height || el.closest('title')) continue;
+    let size = parseFloat(getComputedStyle(el).fontSize);
+    const svg = el.closest('svg');
+    if (svg && svg.viewBox.baseVal && svg.viewBox.baseVal.width) {
+      size *= svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    }
+    if (size < READABLE) out.small.push(`${el.tagName}.${el.getAttribute('class')}: ` +
+      `${size.toFixed(1)} px "${el.textContent.trim().slice(0, 40)}"`);
+  }
+  for (const w of document.querySelectorAll('.table-wrap')) {
+    if (w.scrollWidth > w.clientWidth + 1) out.wide.push(w.querySelector('table').className);
+  }
+  // A card's cell (a block, labelled by CSS) or a folded value: never a label alone.
+  for (const td of document.querySelectorAll('td[data-label], dd')) {
+    const display = getComputedStyle(td).display;
+    const card = td.tagName === 'DD' || display === 'block';
+    if (card && display !== 'none' && td.getBoundingClientRect().height > 0 &&
+        !td.textContent.trim()) out.bare.push(`${td.closest('tr').id} ${td.dataset.label}`);
+  }
+  for (const a of document.querySelectorAll('svg.timeline a.event')) {
+    const label = a.querySelector('text.label').getBoundingClientRect();
+    const mark = a.querySelector('rect.span, circle.day').getBoundingClientRect();
+    if (mark.top < label.bottom - 0.5) out.behind.push(a.getAttribute('href'));
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_browser_text_is_readable_and_nothing_overflows(chromium, server, served_site, width):
+    """At 1280 and 390 px, on every page with a chart or a table: the page never scrolls
+    sideways and no table is wider than its box; every text, chart text at the size it is
+    drawn, is at least READABLE_PX; a card shows no label without its value; no timeline
+    mark sits behind its label. Screenshots of the overview are kept at both widths."""
+    pages = ["index.html", "timeline.html", "codebook.html", "happenings.html"]
+    pages += [f"{t}.html" for t in ("figures", "events", "actors", "sources", "exclusions")]
+    v = Visit(chromium, server, width)
+    try:
+        for name in pages:
+            if not (served_site / name).is_file():
+                continue
+            page = v.goto(server + name)
+            _no_page_scroll(page)
+            found = page.evaluate(LAYOUT.replace("READABLE", str(READABLE_PX)))
+            assert found == {"small": [], "wide": [], "bare": [], "behind": []}, (name, width)
+            if name == "index.html":
+                assert page.locator("svg.chart text").count() > 0
+                _screenshot(page, served_site, f"overview-{width}")
+        v.check()
+    finally:
+        v.close()

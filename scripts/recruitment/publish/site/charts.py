@@ -269,15 +269,11 @@ def timeline(
     grid = []
     d = start
     while d < end:
-        if d.month == 1 or d == start:
-            grid.append(
-                {
-                    "x": x(d),
-                    "year": d.month == 1,
-                    "label": str(d.year) if d.month == 1 else d.strftime("%b %Y"),
-                }
-            )
-        elif d.month in (4, 7, 10):
+        # A year line says its year; the axis's first month (when it is not January) and
+        # each quarter say their month.
+        if d.month == 1:
+            grid.append({"x": x(d), "year": True, "label": str(d.year)})
+        elif d == start or d.month in (4, 7, 10):
             grid.append({"x": x(d), "year": False, "label": d.strftime("%b")})
         d = _next_month(d)
     drawn = []

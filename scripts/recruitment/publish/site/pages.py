@@ -168,6 +168,7 @@ def sort_value(row: Row, name: str) -> str:
 FRONT = {
     "figures": ("measure", "value", "claimed_by", "subject", "period", "quote"),
     "events": ("event_type", "date", "summary", "actor_id", "quote"),
+    "sources": ("title", "published", "notes"),
 }
 """The columns a table page shows first, by field or interval name; a name its schema lacks
 is skipped, and every other field of the schema is folded into the row's "more" cell.
@@ -463,7 +464,8 @@ CHARTS = (
         ("recruitment_target", "mobilisation_target"),
         "persons",
         lambda r: f"{_measure(r)}, {_year(r)}",
-        "One bar per row: a claim that several articles report is drawn once for each.",
+        "One bar per claim: a claim that several reports give is drawn once, its reports "
+        "listed above its bar.",
     ),
     ChartSpec(
         "losses",
