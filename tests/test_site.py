@@ -21,7 +21,7 @@ import http.server
 import os
 import re
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlparse
@@ -33,6 +33,7 @@ from conftest import rows as csv_rows
 from recruitment.checks.validate import validate
 from recruitment.publish.export import export
 from recruitment.publish.site import build_site, export_step
+from recruitment.publish.site.data import Row
 from recruitment.publish.site.pages import prov_href
 
 # Debian's chromium, which `make browser` installs; RECRUITMENT_CHROMIUM names another build.
@@ -168,8 +169,6 @@ def test_every_provenance_page_marks_its_quote_on_the_cited_line(site, validatio
 
 
 def prov_href_for(table: str, rid: str) -> str:
-    from recruitment.publish.site.data import Row
-
     return prov_href(Row(table, rid, {}))
 
 
@@ -352,7 +351,6 @@ def test_timeline_rows_are_labelled_with_their_summary(site, validation):
     from recruitment.publish.site.charts import _label
 
     text = (site / "timeline.html").read_text(encoding="utf-8")
-    straddling = 0
     for eid, summary, start, end in validation.con.execute(
         "SELECT event_id, summary, date_start, date_end FROM events ORDER BY 1"
     ).fetchall():
@@ -372,8 +370,61 @@ def test_timeline_rows_are_labelled_with_their_summary(site, validation):
         x = float(re.search(r'(?:x|cx)="([\d.]+)"', mark.split("</text>", 1)[1]).group(1))
         w = re.search(r'<rect class="span"[^>]* width="([\d.]+)"', mark)
         assert x >= 0 and x + (float(w.group(1)) if w else 0) <= width, eid
-        straddling += start.year != end.year
-    assert straddling, "no event's interval straddles the turn of a year"
+
+
+def _event(eid: str, start: date, end: date, precision: str = "week") -> Row:
+    values = {"date_start": start, "date_end": end, "date_precision": precision}
+    return Row("events", eid, {**values, "date_basis": "stated", "summary": f"About {eid}"})
+
+
+def test_a_span_across_new_year_is_drawn_across_it_in_the_year_holding_most_of_it():
+    from recruitment.publish.site import charts
+
+    late = _event("e1", date(2024, 12, 30), date(2025, 1, 5))  # 2 days in 2024, 5 in 2025
+    even = _event("e2", date(2024, 12, 29), date(2025, 1, 1))  # 3 and 1
+    tie = _event("e3", date(2024, 12, 30), date(2025, 1, 2))  # 2 and 2: the earlier year
+    year = _event("e4", date(2025, 6, 1), date(2026, 5, 31), "year")
+    assert [charts.year_of(r.get("date_start"), r.get("date_end")) for r in (late, even, tie)] == [
+        2025,
+        2024,
+        2024,
+    ]
+    assert charts.year_of(date(2025, 6, 1), date(2026, 5, 31)) == 2025
+    rows = [late, year]
+    assert charts.axis(2025, rows) == (date(2024, 12, 1), date(2026, 6, 1))
+    svg = charts.timeline(rows, lambda r: f"{r.id}.html", "t", 2025)
+    width = float(re.search(r'<svg class="chart timeline"[^>]* width="([\d.]+)"', svg).group(1))
+    spans = re.findall(r'<rect class="span" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', svg)
+    years = re.findall(r'<line class="grid year" x1="([\d.]+)"', svg)
+    assert len(spans) == 2 and [float(x) for x in years]
+    first_jan = float(years[0])
+    for x, w in spans:
+        assert float(x) >= 0 and float(x) + float(w) <= width
+    assert float(spans[0][0]) < first_jan < float(spans[0][0]) + float(spans[0][1])  # straddles
+
+
+def test_a_claim_with_several_reports_is_drawn_once_with_its_reports(validation):
+    from recruitment.publish.site.data import SiteData
+    from recruitment.publish.site.pages import CHARTS, chart_section
+
+    spec = CHARTS[0]
+
+    def figure(fid: str, key: str, value: int) -> Row:
+        values = {"measure": spec.measures[0], "claim_key": key, "qualifier": "exact"}
+        values |= {"value": value, "value_low": None, "value_high": None, "value_text": None}
+        values |= {"period_start": date(2024, 1, 1), "period_end": date(2024, 12, 31)}
+        values |= {"source_id": f"src-{fid}", "line": 1, "quote": f"quote {fid}"}
+        return Row("figures", fid, values)
+
+    data = SiteData(validation.package)
+    data.rows["figures"] = [figure("f1", "k", 10), figure("f2", "k", 10), figure("f3", "j", 5)]
+    section = chart_section(data, spec)
+    svg = str(section["svg"])
+    assert svg.count('class="mark ') == 2
+    assert 'data-reports="f1 f2"' in svg and 'data-reports="f3"' in svg
+    assert "2 reports: f1, f2" in svg
+    assert section["shared"] == [("k", [(prov_href(r), r.id) for r in data.rows["figures"][:2]])]
+    assert [rid for _, rid, _, _ in section["used"]] == ["f1", "f2", "f3"]
 
 
 def test_provenance_pages_format_numbers_and_name_actors(site, validation):
