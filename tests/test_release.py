@@ -103,7 +103,7 @@ def test_release_zip_verifies_with_sha256sum(built, tmp_path):
     inside = {n.removeprefix(f"{folder}/") for n in names}
     assert {"datapackage.json", "SHA256SUMS", "CITATION.cff", "LICENSE", "LICENSE-DATA.md",
             "codebook.md", "recruitment.duckdb", "csv/figures.csv",
-            "parquet/figures.parquet"} <= inside  # fmt: skip
+            "parquet/figures.parquet", "croissant.json"} <= inside  # fmt: skip
     assert not any(n.startswith(("site/", "release/")) for n in inside)
     done = subprocess.run(
         ["sha256sum", "-c", "--strict", "SHA256SUMS"],

@@ -21,6 +21,7 @@ import http.server
 import os
 import re
 import threading
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlparse
@@ -32,6 +33,7 @@ from conftest import rows as csv_rows
 from recruitment.checks.validate import validate
 from recruitment.publish.export import export
 from recruitment.publish.site import build_site, export_step
+from recruitment.publish.site.data import Row
 from recruitment.publish.site.pages import prov_href
 
 # Debian's chromium, which `make browser` installs; RECRUITMENT_CHROMIUM names another build.
@@ -167,8 +169,6 @@ def test_every_provenance_page_marks_its_quote_on_the_cited_line(site, validatio
 
 
 def prov_href_for(table: str, rid: str) -> str:
-    from recruitment.publish.site.data import Row
-
     return prov_href(Row(table, rid, {}))
 
 
@@ -243,14 +243,29 @@ def test_charts_draw_bounds_as_bounds(site, validation):
     for year in ("2022", "2023", "2024", "2025"):
         assert f">{year}</text>" in box
     found = re.findall(
-        r'<a href="prov/figures-(fig-\d+)\.html" class="mark ([a-z_-]+)">(.*?)</a>', text, re.S
+        r'<g class="claim" data-reports="([^"]+)">.*?'
+        r'<a href="prov/figures-(fig-\d+)\.html" class="mark ([a-z_-]+)">(.*?)</a>',
+        text,
+        re.S,
     )
-    marks = {fid: cls for fid, cls, _ in found}
-    bodies = {fid: body for fid, _, body in found}
-    for fid, qualifier, words in validation.con.execute(
-        "SELECT figure_id, qualifier, value_text FROM figures "
+    drawn = {fid: reports.split() for reports, fid, _, _ in found}
+    marks = {fid: cls for _, fid, cls, _ in found}
+    bodies = {fid: body for _, fid, _, body in found}
+    # A claim is drawn once, from its first report, with every report listed.
+    figures = validation.con.execute(
+        "SELECT figure_id, qualifier, value_text, claim_key FROM figures "
         "WHERE measure IN ('casualties', 'fatalities', 'recruitment_target') ORDER BY 1"
-    ).fetchall():
+    ).fetchall()
+    claims = {}
+    for fid, _, _, key in figures:
+        claims.setdefault(key or fid, []).append(fid)
+    assert max(len(ids) for ids in claims.values()) > 1, "no claim has several reports"
+    for ids in claims.values():
+        groups = [fid for fid, reports in drawn.items() if set(ids) <= set(reports)]
+        assert len(groups) == 1 and sorted(drawn[groups[0]]) == ids, ids
+    for fid, qualifier, words, _ in figures:
+        if fid not in bodies:
+            continue
         body = bodies[fid]
         assert marks[fid] == f"q-{qualifier}"
         if qualifier in ("up_to", "as_many_as"):
@@ -336,14 +351,80 @@ def test_timeline_rows_are_labelled_with_their_summary(site, validation):
     from recruitment.publish.site.charts import _label
 
     text = (site / "timeline.html").read_text(encoding="utf-8")
-    for eid, summary, start in validation.con.execute(
-        "SELECT event_id, summary, date_start FROM events ORDER BY 1"
+    for eid, summary, start, end in validation.con.execute(
+        "SELECT event_id, summary, date_start, date_end FROM events ORDER BY 1"
     ).fetchall():
         mark = re.search(rf'<a href="prov/events-{eid}\.html" class="event .*?</a>', text).group(0)
         label = re.search(r'<text class="label"[^>]*>(.*?)</text>', mark).group(1)
         assert label == html.escape(_label(summary)) and len(label) > len(eid), eid
+        # Under the year that holds most of its interval (the earlier on a tie).
+        days = {}
+        for n in range((end - start).days + 1):
+            year = (start + timedelta(days=n)).year
+            days[year] = days.get(year, 0) + 1
+        most = max(days, key=lambda y: (days[y], -y))
         section = text[: text.index(mark)].rsplit('<section class="year" id="y', 1)[1]
-        assert section.startswith(f"{start.year}"), eid
+        assert section.startswith(f'{most}"'), eid
+        # Its mark lies inside its section's chart, however far its span reaches.
+        width = float(re.findall(r'<svg class="chart timeline"[^>]* width="([\d.]+)"', section)[-1])
+        x = float(re.search(r'(?:x|cx)="([\d.]+)"', mark.split("</text>", 1)[1]).group(1))
+        w = re.search(r'<rect class="span"[^>]* width="([\d.]+)"', mark)
+        assert x >= 0 and x + (float(w.group(1)) if w else 0) <= width, eid
+
+
+def _event(eid: str, start: date, end: date, precision: str = "week") -> Row:
+    values = {"date_start": start, "date_end": end, "date_precision": precision}
+    return Row("events", eid, {**values, "date_basis": "stated", "summary": f"About {eid}"})
+
+
+def test_a_span_across_new_year_is_drawn_across_it_in_the_year_holding_most_of_it():
+    from recruitment.publish.site import charts
+
+    late = _event("e1", date(2024, 12, 30), date(2025, 1, 5))  # 2 days in 2024, 5 in 2025
+    even = _event("e2", date(2024, 12, 29), date(2025, 1, 1))  # 3 and 1
+    tie = _event("e3", date(2024, 12, 30), date(2025, 1, 2))  # 2 and 2: the earlier year
+    year = _event("e4", date(2025, 6, 1), date(2026, 5, 31), "year")
+    assert [charts.year_of(r.get("date_start"), r.get("date_end")) for r in (late, even, tie)] == [
+        2025,
+        2024,
+        2024,
+    ]
+    assert charts.year_of(date(2025, 6, 1), date(2026, 5, 31)) == 2025
+    rows = [late, year]
+    assert charts.axis(2025, rows) == (date(2024, 12, 1), date(2026, 6, 1))
+    svg = charts.timeline(rows, lambda r: f"{r.id}.html", "t", 2025)
+    width = float(re.search(r'<svg class="chart timeline"[^>]* width="([\d.]+)"', svg).group(1))
+    spans = re.findall(r'<rect class="span" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', svg)
+    years = re.findall(r'<line class="grid year" x1="([\d.]+)"', svg)
+    assert len(spans) == 2 and [float(x) for x in years]
+    first_jan = float(years[0])
+    for x, w in spans:
+        assert float(x) >= 0 and float(x) + float(w) <= width
+    assert float(spans[0][0]) < first_jan < float(spans[0][0]) + float(spans[0][1])  # straddles
+
+
+def test_a_claim_with_several_reports_is_drawn_once_with_its_reports(validation):
+    from recruitment.publish.site.data import SiteData
+    from recruitment.publish.site.pages import CHARTS, chart_section
+
+    spec = CHARTS[0]
+
+    def figure(fid: str, key: str, value: int) -> Row:
+        values = {"measure": spec.measures[0], "claim_key": key, "qualifier": "exact"}
+        values |= {"value": value, "value_low": None, "value_high": None, "value_text": None}
+        values |= {"period_start": date(2024, 1, 1), "period_end": date(2024, 12, 31)}
+        values |= {"source_id": f"src-{fid}", "line": 1, "quote": f"quote {fid}"}
+        return Row("figures", fid, values)
+
+    data = SiteData(validation.package)
+    data.rows["figures"] = [figure("f1", "k", 10), figure("f2", "k", 10), figure("f3", "j", 5)]
+    section = chart_section(data, spec)
+    svg = str(section["svg"])
+    assert svg.count('class="mark ') == 2
+    assert 'data-reports="f1 f2"' in svg and 'data-reports="f3"' in svg
+    assert "2 reports: f1, f2" in svg
+    assert section["shared"] == [("k", [(prov_href(r), r.id) for r in data.rows["figures"][:2]])]
+    assert [rid for _, rid, _, _ in section["used"]] == ["f1", "f2", "f3"]
 
 
 def test_provenance_pages_format_numbers_and_name_actors(site, validation):
@@ -622,10 +703,13 @@ WIDTHS = (1280, 390)
 
 
 def _screenshot(page, served_site: Path, name: str) -> None:
+    """A full-page screenshot kept in <site>/screenshots/ (dist/site/screenshots/ under
+    `make test`); its path is printed (shown with pytest -s or -rP)."""
     shots = served_site / "screenshots"
     shots.mkdir(exist_ok=True)
     page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
     assert (shots / f"{name}.png").stat().st_size > 10_000
+    print(f"screenshot: {shots / name}.png")
 
 
 def _no_page_scroll(page) -> None:
@@ -719,3 +803,64 @@ def test_browser_downloads_work_when_only_dist_is_served(visit, server):
     for href in hrefs:
         assert page.request.get(href).status == 200, href
     visit.check()
+
+
+READABLE_PX = 11
+"""The smallest text a page may show, in CSS pixels (SVG text at the size it is drawn)."""
+
+LAYOUT = """() => {
+  const out = {small: [], wide: [], bare: [], behind: []};
+  for (const el of document.querySelectorAll('body *')) {
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    const box = el.getBoundingClientRect();
+    if (!own || !box.width || !box.height || el.closest('title')) continue;
+    let size = parseFloat(getComputedStyle(el).fontSize);
+    const svg = el.closest('svg');
+    if (svg && svg.viewBox.baseVal && svg.viewBox.baseVal.width) {
+      size *= svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    }
+    if (size < READABLE) out.small.push(`${el.tagName}.${el.getAttribute('class')}: ` +
+      `${size.toFixed(1)} px "${el.textContent.trim().slice(0, 40)}"`);
+  }
+  for (const w of document.querySelectorAll('.table-wrap')) {
+    if (w.scrollWidth > w.clientWidth + 1) out.wide.push(w.querySelector('table').className);
+  }
+  // A card's cell (a block, labelled by CSS) or a folded value: never a label alone.
+  for (const td of document.querySelectorAll('td[data-label], dd')) {
+    const display = getComputedStyle(td).display;
+    const card = td.tagName === 'DD' || display === 'block';
+    if (card && display !== 'none' && td.getBoundingClientRect().height > 0 &&
+        !td.textContent.trim()) out.bare.push(`${td.closest('tr').id} ${td.dataset.label}`);
+  }
+  for (const a of document.querySelectorAll('svg.timeline a.event')) {
+    const label = a.querySelector('text.label').getBoundingClientRect();
+    const mark = a.querySelector('rect.span, circle.day').getBoundingClientRect();
+    if (mark.top < label.bottom - 0.5) out.behind.push(a.getAttribute('href'));
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_browser_text_is_readable_and_nothing_overflows(chromium, server, served_site, width):
+    """At 1280 and 390 px, on every page with a chart or a table: the page never scrolls
+    sideways and no table is wider than its box; every text, chart text at the size it is
+    drawn, is at least READABLE_PX; a card shows no label without its value; no timeline
+    mark sits behind its label. Screenshots of the overview are kept at both widths."""
+    pages = ["index.html", "timeline.html", "codebook.html", "happenings.html"]
+    pages += [f"{t}.html" for t in ("figures", "events", "actors", "sources", "exclusions")]
+    v = Visit(chromium, server, width)
+    try:
+        for name in pages:
+            if not (served_site / name).is_file():
+                continue
+            page = v.goto(server + name)
+            _no_page_scroll(page)
+            found = page.evaluate(LAYOUT.replace("READABLE", str(READABLE_PX)))
+            assert found == {"small": [], "wide": [], "bare": [], "behind": []}, (name, width)
+            if name == "index.html":
+                assert page.locator("svg.chart text").count() > 0
+                _screenshot(page, served_site, f"overview-{width}")
+        v.check()
+    finally:
+        v.close()

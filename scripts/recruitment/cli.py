@@ -170,7 +170,7 @@ def coverage(root: Path, fmt: str) -> None:
 @package_option
 @out_option
 def export(root: Path, out: Path) -> None:
-    """Validate, then write CSV, Parquet, DuckDB and checksums into dist/.
+    """Validate, then write CSV, Parquet, DuckDB, croissant.json and checksums into dist/.
 
     The site is left out, unless dist/ had one: then it is rebuilt from the same data,
     so dist/ never mixes new data with an old site. Nothing is written when the package
@@ -180,9 +180,11 @@ def export(root: Path, out: Path) -> None:
     Example:
       recruitment export --out dist
     """
+    from .publish.discovery import croissant_step
     from .publish.site import export_step
 
-    _publish(root, out, [export_step] if (out / "site").is_dir() else None)
+    site = [export_step] if (out / "site").is_dir() else []
+    _publish(root, out, [croissant_step, *site])
 
 
 @main.command()
@@ -195,9 +197,10 @@ def build(root: Path, out: Path) -> None:
     Example:
       recruitment build
     """
+    from .publish.discovery import croissant_step
     from .publish.site import export_step
 
-    _publish(root, out, [export_step])
+    _publish(root, out, [croissant_step, export_step])
 
 
 @main.command()
@@ -259,8 +262,11 @@ def _publish(root: Path, out: Path, extra: list | None = None) -> None:
         f"{result.con.execute(f'SELECT count(*) FROM {ident(n)}').fetchone()[0]} {n}"
         for n in result.package.resources
     )
-    site = f", {out}/site/index.html" if extra else ""
-    _say(f"valid: exported {counts} to {out}/ (csv, parquet, recruitment.duckdb{site})")
+    from .publish.site import export_step
+
+    site = f", {out}/site/index.html" if export_step in (extra or ()) else ""
+    files = f"csv, parquet, recruitment.duckdb, croissant.json{site}"
+    _say(f"valid: exported {counts} to {out}/ ({files})")
 
 
 # --- reviewing and releasing changes ------------------------------------------------------

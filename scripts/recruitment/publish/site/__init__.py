@@ -2,9 +2,10 @@
 
 Why a static site: a reader should be able to open the data, see the charts and check
 every number against the words it was taken from, with nothing but a browser and no
-network. So every page is plain HTML with inline SVG charts drawn here at build time,
-the two assets (style.css, app.js) are copied from this folder, and all links are
-relative. The output depends only on the package: rows are read in primary-key order and
+network. So every page is plain HTML with inline SVG charts drawn at build time, rendered
+from the Jinja2 templates in templates/ (autoescape on: see jinja.py), the two assets
+(style.css, app.js) are copied from this folder, and all links are relative. The output
+depends only on the package: rows are read in primary-key order and
 no timestamp is written, so an unchanged package gives byte-identical files.
 
 Layout of ``out_dir``::

@@ -14,6 +14,7 @@ from ... import limits
 from ...package import Package, Resource
 from ...paths import read_published
 from ...sqltypes import ident
+from ..discovery import dataset_jsonld, read_descriptor, temporal_coverage
 from ..export import sha256_of
 
 CITING = ("source_id", "line", "quote")
@@ -64,6 +65,8 @@ class SiteData:
     articles: dict[str, Article] = field(default_factory=dict)
     downloads: list[Download] = field(default_factory=list)
     citation: str = ""
+    jsonld: dict = field(default_factory=dict)
+    """The schema.org Dataset of the index page (publish.discovery.dataset_jsonld)."""
 
     def resource(self, table: str) -> Resource:
         return self.package.resources[table]
@@ -169,4 +172,8 @@ def collect(validation, dist: Path | None) -> SiteData:
     data.articles = read_articles(con, data)
     data.downloads = find_downloads(pkg, dist) if dist is not None else []
     data.citation = citation_text(pkg)
+    published = read_descriptor(dist) if dist is not None else None
+    if published is None:  # a bare site: the package's metadata, and no files to offer
+        published = {k: v for k, v in pkg.descriptor.items() if k != "resources"}
+    data.jsonld = dataset_jsonld(published, temporal_coverage(con, pkg), base="../")
     return data

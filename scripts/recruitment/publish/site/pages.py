@@ -1,8 +1,11 @@
-"""The HTML pages, as plain f-strings over :class:`SiteData`, every value through html.escape.
+"""The HTML pages: Jinja2 templates (./templates, autoescape on) over :class:`SiteData`.
 
-Pages are plain HTML that shows all the data without JavaScript; app.js only adds sorting
-and filtering on top. Every link is relative (no host, no CDN), so the site works from a
-file:// folder or any static server, and nothing on a page depends on the build time.
+This module only chooses and shapes what each page shows (plain values, :class:`Cell`
+descriptions of values, geometry); the markup is the templates', and every value reaches
+the page through their one escape path (:mod:`.jinja`). Pages are plain HTML that shows
+all the data without JavaScript; app.js only adds sorting and filtering on top. Every link
+is relative (no host, no CDN), so the site works from a file:// folder or any static
+server, and nothing on a page depends on the build time.
 """
 
 from __future__ import annotations
@@ -11,19 +14,17 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
+
+from markupsafe import Markup
 
 from .. import codebook
-from . import charts
+from ..discovery import script_tag
+from . import charts, jinja
 from .charts import Bar
 from .data import Article, Row, SiteData
 
 TABLE_PAGES = ("figures", "events", "actors", "sources", "exclusions")
 """Tables with a page of their own, in menu order (those the package has)."""
-
-
-def e(value: object) -> str:
-    return escape("" if value is None else str(value), quote=True)
 
 
 PAGE_NAME_CHARS = 120
@@ -51,8 +52,20 @@ def article_href(source_id: str, prefix: str = "") -> str:
     return f"{prefix}articles/{page_name(source_id)}.html"
 
 
-def mark_spans(line: str, spans: list[tuple[int, int]]) -> str:
-    """``line`` escaped, with each (start, end) code-point span wrapped in <mark>.
+@dataclass(frozen=True)
+class Line:
+    """A seed line as a page shows it: (text, marked) pieces, and where it was cut."""
+
+    n: int
+    pieces: tuple[tuple[str, bool], ...]
+    cut_before: bool = False
+    cut_after: bool = False
+    cited: bool = False
+    cited_by: tuple[tuple[str, str], ...] = ()
+
+
+def mark_spans(line: str, spans: list[tuple[int, int]]) -> tuple[tuple[str, bool], ...]:
+    """``line`` as (text, marked) pieces, each (start, end) code-point span marked.
 
     Overlapping spans (two rows quoting overlapping words) are merged first, so the marks
     never nest or cross.
@@ -65,11 +78,10 @@ def mark_spans(line: str, spans: list[tuple[int, int]]) -> str:
             merged.append([s, t])
     out, at = [], 0
     for s, t in merged:
-        out.append(e(line[at:s]))
-        out.append(f"<mark>{e(line[s:t])}</mark>")
+        out += [(line[at:s], False), (line[s:t], True)]
         at = t
-    out.append(e(line[at:]))
-    return "".join(out)
+    out.append((line[at:], False))
+    return tuple((text, mark) for text, mark in out if text or mark)
 
 
 EVIDENCE_LINES = 3
@@ -80,16 +92,18 @@ EVIDENCE_CHARS = 500
 line), so that a page costs its row plus a few kilobytes, however long the seed's lines."""
 
 
-def clipped_line(line: str, spans: list[tuple[int, int]], context: int = EVIDENCE_CHARS) -> str:
-    """:func:`mark_spans` of ``line`` cut to ``context`` characters around its marks (or to
-    its first 2 × ``context`` characters when nothing is marked), with "…" where it is cut."""
+def clipped_line(
+    n: int, line: str, spans: list[tuple[int, int]], context: int = EVIDENCE_CHARS
+) -> Line:
+    """Line ``n`` with its marks, cut to ``context`` characters around them (or to its first
+    2 × ``context`` characters when nothing is marked); "…" stands where it is cut."""
     if spans:
         low = max(0, min(s for s, _ in spans) - context)
         high = min(len(line), max(t for _, t in spans) + context)
     else:
         low, high = 0, min(len(line), 2 * context)
-    body = mark_spans(line[low:high], [(s - low, t - low) for s, t in spans])
-    return ("…" if low else "") + body + ("…" if high < len(line) else "")
+    pieces = mark_spans(line[low:high], [(s - low, t - low) for s, t in spans])
+    return Line(n, pieces, cut_before=low > 0, cut_after=high < len(line))
 
 
 def quote_span(line: str, quote: str | None) -> tuple[int, int] | None:
@@ -103,7 +117,10 @@ def quote_span(line: str, quote: str | None) -> tuple[int, int] | None:
 # --- layout ---------------------------------------------------------------------------
 
 
-def layout(data: SiteData, title: str, body: str, prefix: str = "", current: str = "") -> str:
+def page(
+    data: SiteData, template: str, title: str, prefix: str = "", current: str = "", **context
+) -> str:
+    """A whole page: ``template`` (which extends base.html) with the menu and the header."""
     pkg = data.package
     menu = [("index.html", "Overview"), ("timeline.html", "Timeline")]
     if has_happenings(data):
@@ -111,27 +128,17 @@ def layout(data: SiteData, title: str, body: str, prefix: str = "", current: str
     menu += [(f"{t}.html", t.capitalize()) for t in TABLE_PAGES if t in pkg.resources]
     menu.append(("articles/index.html", "Articles"))
     menu.append(("codebook.html", "Codebook"))
-    here = ' aria-current="page"'
-    nav = "".join(
-        f'<a href="{prefix}{href}"{here if href == current else ""}>{e(label)}</a>'
-        for href, label in menu
-    )
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{e(title)} · {e(pkg.descriptor.get('title', pkg.name))}</title>\n"
-        '<link rel="icon" href="data:,">\n'
-        f'<link rel="stylesheet" href="{prefix}style.css">\n'
-        f'<script src="{prefix}app.js" defer></script>\n'
-        "</head>\n<body>\n"
-        f'<header><a class="brand" href="{prefix}index.html">{e(pkg.name)} '
-        f"<small>v{e(pkg.version)}</small></a><nav>{nav}</nav></header>\n"
-        f"<main>\n{body}\n</main>\n"
-        "<footer>Data: CC-BY-4.0. Seed articles: third-party news texts, kept only so every "
-        "row can be checked against its source. Generated from the data package; do not "
-        "edit by hand.</footer>\n"
-        "</body>\n</html>\n"
+    return jinja.render(
+        template,
+        title=title,
+        package_title=pkg.descriptor.get("title", pkg.name),
+        name=pkg.name,
+        version=pkg.version,
+        menu=menu,
+        current=current,
+        prefix=prefix,
+        jsonld=context.pop("jsonld", None),
+        **context,
     )
 
 
@@ -153,45 +160,6 @@ def named_reference(data: SiteData, table: str, name: str):
     return None
 
 
-def cell(data: SiteData, row: Row, name: str, prefix: str) -> str:
-    """One value as HTML: keys and references become links (actors by name, with their id),
-    numbers get thousands separators, dates do not break, enum codes get their meaning."""
-    res = data.resource(row.table)
-    f = res.field(name)
-    value = row.get(name)
-    if value is None:
-        return ""
-    text = e(value)
-    if name in res.primary_key:
-        href = prov_href(row, prefix) if row.cites else f"#{row.id}"
-        return f'<a href="{e(href)}">{text}</a>'
-    if name == "source_id" and value in data.articles:
-        return f'<a href="{e(article_href(value, prefix))}">{text}</a>'
-    if name == "line" and row.cites:
-        return (
-            f'<a href="{e(prov_href(row, prefix))}" title="Show the line in the article">{text}</a>'
-        )
-    ref = named_reference(data, row.table, name)
-    if ref is not None:
-        target, rows = ref
-        other = rows.get(value)
-        label = e(other.get("name")) if other is not None else text
-        link = f"{prefix}{e(target)}.html#{text}" if target in TABLE_PAGES else f"#{text}"
-        return f'<a href="{link}">{label}</a> <small class="id">{text}</small>'
-    for fk in res.foreign_keys:
-        if fk.fields == [name] and fk.resource in TABLE_PAGES:
-            return f'<a href="{prefix}{e(fk.resource)}.html#{text}">{text}</a>'
-    meanings = data.package.code_meanings(res, name)
-    if meanings and str(value) in meanings:
-        code = text.replace("_", "_<wbr>")  # long codes break at their underscores
-        return f'<span class="code" title="{e(meanings[str(value)])}">{code}</span>'
-    if f.type in ("integer", "number"):
-        return f'<span class="n">{e(number(value))}</span>'
-    if f.type == "date":
-        return f'<span class="date">{text}</span>'
-    return text
-
-
 def sort_value(row: Row, name: str) -> str:
     value = row.get(name)
     return "" if value is None else str(value)
@@ -200,10 +168,63 @@ def sort_value(row: Row, name: str) -> str:
 FRONT = {
     "figures": ("measure", "value", "claimed_by", "subject", "period", "quote"),
     "events": ("event_type", "date", "summary", "actor_id", "quote"),
+    "sources": ("title", "published", "notes"),
 }
 """The columns a table page shows first, by field or interval name; a name its schema lacks
 is skipped, and every other field of the schema is folded into the row's "more" cell.
 Tables not listed show every column."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One value as the macro ``cell`` (macros.html) draws it: ``kind`` is link, ref (a
+    name linked, its id after it), code (with its meaning), n, date, interval or text."""
+
+    kind: str
+    text: str
+    href: str = ""
+    title: str = ""
+    note: str = ""
+    sub: Cell | None = None
+
+
+def show(c: Cell | None) -> Markup:
+    return jinja.macros().cell(c)
+
+
+def cell(data: SiteData, row: Row, name: str, prefix: str) -> Cell | None:
+    """One value: keys and references become links (actors by name, with their id),
+    numbers get thousands separators, dates do not break, enum codes get their meaning."""
+    res = data.resource(row.table)
+    f = res.field(name)
+    value = row.get(name)
+    if value is None:
+        return None
+    text = str(value)
+    if name in res.primary_key:
+        return Cell("link", text, prov_href(row, prefix) if row.cites else f"#{row.id}")
+    if name == "source_id" and value in data.articles:
+        return Cell("link", text, article_href(value, prefix))
+    if name == "line" and row.cites:
+        return Cell("link", text, prov_href(row, prefix), "Show the line in the article")
+    ref = named_reference(data, row.table, name)
+    if ref is not None:
+        target, rows = ref
+        other = rows.get(value)
+        label = str(other.get("name")) if other is not None else text
+        link = f"{prefix}{target}.html#{text}" if target in TABLE_PAGES else f"#{text}"
+        return Cell("ref", label, link, note=text)
+    for fk in res.foreign_keys:
+        if fk.fields == [name] and fk.resource in TABLE_PAGES:
+            return Cell("link", text, f"{prefix}{fk.resource}.html#{text}")
+    meanings = data.package.code_meanings(res, name)
+    if meanings and text in meanings:
+        return Cell("code", text, title=meanings[text])
+    if f.type in ("integer", "number"):
+        return Cell("n", number(value))
+    if f.type == "date":
+        return Cell("date", text)
+    return Cell("text", text)
 
 
 @dataclass(frozen=True)
@@ -214,7 +235,7 @@ class Column:
     label: str
     fields: tuple[str, ...]
     kind: str
-    render: Callable[[SiteData, Row, str], str]
+    render: Callable[[SiteData, Row, str], Cell | None]
     sort: Callable[[Row], str]
     description: str
 
@@ -225,16 +246,12 @@ def _interval(res, stem: str) -> Column | None:
         return None
     precision = f"{stem}_precision" if res.has(f"{stem}_precision") else None
 
-    def render(data: SiteData, row: Row, prefix: str) -> str:
+    def render(data: SiteData, row: Row, prefix: str) -> Cell | None:
         s, t = row.get(start), row.get(end)
         if s is None:
-            return ""
-        when = f'<span class="date">{e(s)}</span>'
-        if t != s:
-            when += f' – <span class="date">{e(t)}</span>'
-        if precision and row.get(precision):
-            when += f" <small>({cell(data, row, precision, prefix)})</small>"
-        return when
+            return None
+        sub = cell(data, row, precision, prefix) if precision else None
+        return Cell("interval", str(s), note=str(t) if t != s else "", sub=sub)
 
     fields = (start, end) + ((precision,) if precision else ())
     return Column(
@@ -252,9 +269,12 @@ def _bounded_value(res) -> Column | None:
         return None
     unit = "unit" if res.has("unit") else None
 
-    def render(data: SiteData, row: Row, prefix: str) -> str:
-        words = e(charts.value_words(row))
-        return f"{words} <small>{e(row.get(unit))}</small>" if unit else words
+    def render(data: SiteData, row: Row, prefix: str) -> Cell | None:
+        words = charts.value_words(row)
+        if not words:
+            return None
+        shown = f"{words} {row.get(unit)}" if unit and row.get(unit) is not None else words
+        return Cell("text", shown)
 
     def sort(row: Row) -> str:
         for k in ("value", "value_high", "value_low"):
@@ -302,92 +322,81 @@ def table_columns(res) -> tuple[list[Column], list[str]]:
     return shown, [f.name for f in res.fields if f.name not in used]
 
 
-def more_cell(data: SiteData, row: Row, fields: list[str], prefix: str) -> str:
-    res = data.resource(row.table)
-    items = "".join(
-        f'<dt title="{e(res.field(n).description)}">{e(n)}</dt>'
-        f"<dd>{cell(data, row, n, prefix)}</dd>"
-        for n in fields
-        if row.get(n) is not None
-    )
-    return f'<td class="more"><details><summary>more</summary><dl>{items}</dl></details></td>'
-
-
-LONG = ' class="long"'
-
-
-def data_table(data: SiteData, table: str, rows: list[Row], prefix: str = "") -> str:
-    """A table of rows, sortable and filterable by app.js, showing every field of the Table
-    Schema: the FRONT columns in the open, the others folded under "more" in each row.
-
-    Sort keys sit in data-sort (ISO dates and plain numbers sort as text or numbers), and
-    each header says its column's type and the fields it shows (data-fields), so the
-    script needs no knowledge of the schema. Below 720 px each row becomes a card.
-    """
+def data_table(data: SiteData, table: str, rows: list[Row], prefix: str = "") -> dict:
+    """What data_table.html draws: every field of the Table Schema, the FRONT columns in the
+    open and the others folded under "more" in each row (a row with none of them set has
+    no "more"). Sort keys sit in data-sort; long prose columns (maxLength ≥ 500) wrap into
+    a few wide lines rather than one tall, narrow column."""
     res = data.resource(table)
     columns, folded = table_columns(res)
-    head = "".join(
-        f'<th scope="col" data-type="{e(c.kind)}" data-fields="{e(" ".join(c.fields))}" '
-        f'title="{e(c.description)}">{e(c.label)}</th>'
-        for c in columns
-    )
-    if folded:
-        head += (
-            f'<th scope="col" class="more" data-fields="{e(" ".join(folded))}" '
-            f'title="Other columns: {e(", ".join(folded))}">more</th>'
-        )
-    # Long prose columns (quotes, summaries) get a minimum width, so they wrap into a few
-    # wide lines rather than one tall, narrow column.
     long = {
         c.label
         for c in columns
         if len(c.fields) == 1 and res.field(c.fields[0]).constraints.get("maxLength", 0) >= 500
     }
-    body = []
+    shown = []
     for row in rows:
-        cells = "".join(
-            f'<td{LONG if c.label in long else ""} data-label="{e(c.label)}" '
-            f'data-sort="{e(c.sort(row))}">{c.render(data, row, prefix)}</td>'
-            for c in columns
-        )
-        if folded:
-            cells += more_cell(data, row, folded, prefix)
-        body.append(f'<tr id="{e(row.id)}">{cells}</tr>')
-    return (
-        f'<div class="table-wrap"><table class="data" data-table="{e(table)}">'
-        f"<caption>{e(res.title)}: {len(rows)} rows</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>\n" + "\n".join(body) + "\n</tbody></table></div>"
-    )
+        cells = [(c, c.sort(row), show(c.render(data, row, prefix))) for c in columns]
+        more = [
+            (n, res.field(n).description, show(cell(data, row, n, prefix)))
+            for n in folded
+            if row.get(n) is not None
+        ]
+        shown.append({"id": row.id, "cells": cells, "more": more})
+    return {
+        "name": table,
+        "title": res.title,
+        "columns": columns,
+        "folded": folded,
+        "long": long,
+        "rows": shown,
+    }
 
 
 def table_page(data: SiteData, table: str) -> str:
     res = data.resource(table)
-    rows = data.rows[table]
-    body = (
-        f"<h1>{e(res.title)}</h1>\n<p>{e(res.description)}</p>\n"
-        '<p class="hint">Every identifier links to the row’s evidence: the seed article with '
-        "the cited line highlighted. Hover a column name for its meaning; "
-        f'<a href="codebook.html#{e(codebook.anchor(res))}">the codebook</a> describes every '
-        "column and code.</p>\n" + data_table(data, table, rows)
+    return page(
+        data,
+        "table.html",
+        res.title,
+        current=f"{table}.html",
+        res=res,
+        anchor=codebook.anchor(res),
+        table=data_table(data, table, data.rows[table]),
     )
-    return layout(data, res.title, body, current=f"{table}.html")
 
 
 def codebook_page(data: SiteData) -> str:
-    """The codebook (docs/codebook.md, rendered from the schemas) as a page of the site."""
+    """The codebook (docs/codebook.md, rendered from the schemas) as a page of the site.
+
+    markdown-it escapes the schema text (raw HTML off, codebook.cell escapes it first);
+    each table cell carries its column's name (data-label), so a phone shows each row of
+    a code list or field list as a card."""
     from markdown_it import MarkdownIt
 
     text = codebook.render(data.package)
     text = "\n".join(line for line in text.splitlines() if not line.startswith("<!--"))
     md = MarkdownIt("commonmark", {"html": False}).enable("table")
     tokens = md.parse(text)
+    heads: list[str] = []
+    column = 0
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag in ("h2", "h3"):
             token.attrSet("id", codebook.slug(tokens[i + 1].content))
         if token.type == "inline" and token.children:
             token.children = own_links_only(token.children)
-    body = f'<div class="codebook">{md.renderer.render(tokens, md.options, {})}</div>'
-    return layout(data, "Codebook", body, current="codebook.html")
+        if token.type == "thead_open":
+            heads = []
+        elif token.type == "th_open":
+            heads.append(tokens[i + 1].content)
+        elif token.type == "tr_open":
+            column = 0
+        elif token.type == "td_open":
+            if column < len(heads):
+                token.attrSet("data-label", heads[column])
+            column += 1
+    body = Markup(md.renderer.render(tokens, md.options, {}))
+    return page(data, "codebook.html", "Codebook", current="codebook.html", body=body)
 
 
 def own_links_only(children: list) -> list:
@@ -455,7 +464,8 @@ CHARTS = (
         ("recruitment_target", "mobilisation_target"),
         "persons",
         lambda r: f"{_measure(r)}, {_year(r)}",
-        "One bar per row: a claim that several articles report is drawn once for each.",
+        "One bar per claim: a claim that several reports give is drawn once, its reports "
+        "listed above its bar.",
     ),
     ChartSpec(
         "losses",
@@ -481,157 +491,12 @@ def _claimant(data: SiteData, row: Row) -> str:
     return actor.get("name") if actor else "no claimant named"
 
 
-def chart_section(data: SiteData, spec: ChartSpec) -> str:
-    figures = data.rows.get("figures", [])
-    rows = [r for r in figures if r.get("measure") in spec.measures]
-    rows.sort(key=lambda r: (str(r.get("period_start") or "9999"), r.get("measure"), r.id))
-    if not rows:
-        return ""
-    bars = [
-        Bar(r, spec.label(r), f"{r.id} · {r.get('source_id')} · {_claimant(data, r)}") for r in rows
-    ]
-    svg = charts.bar_chart(spec.title, bars, spec.unit, prov_href, f"chart-{spec.id}")
-    used = ", ".join(
-        f'<a href="{e(prov_href(r))}">{e(r.id)}</a> ({e(charts.value_words(r))}, {e(_period(r))})'
-        for r in rows
-    )
-    note = f"<p>{e(spec.note)}</p>" if spec.note else ""
-    by_claim: dict[str, list[Row]] = {}
-    for r in rows:
-        by_claim.setdefault(str(r.get("claim_key")), []).append(r)
-    shared = [
-        f"<code>{e(key)}</code> ("
-        + ", ".join(f'<a href="{e(prov_href(r))}">{e(r.id)}</a>' for r in rs)
-        + ")"
-        for key, rs in sorted(by_claim.items())
-        if len({r.get("source_id") for r in rs}) > 1
-    ]
-    if shared:
-        note += f"<p>The same claim in more than one article: {'; '.join(shared)}.</p>"
-    return (
-        f'<figure class="chart-box" id="{e(spec.id)}"><figcaption><h3>{e(spec.title)}</h3>'
-        f"{note}</figcaption>\n{svg}\n"
-        f'<p class="drawn-from">Drawn from figures: {used}.</p></figure>'
-    )
-
-
 def _size(n: int) -> str:
     for unit in ("bytes", "KiB", "MiB", "GiB"):
         if n < 1024 or unit == "GiB":
             return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
         n /= 1024
     return str(n)
-
-
-def overview_page(data: SiteData) -> str:
-    pkg = data.package
-    d = pkg.descriptor
-    counts = "".join(
-        f'<tr><th scope="row"><a href="{e(name)}.html">{e(res.title)}</a></th>'
-        f'<td class="num">{len(data.rows[name])}</td><td>{e(res.description)}</td></tr>'
-        if name in TABLE_PAGES
-        else f'<tr><th scope="row">{e(res.title)}</th><td class="num">{len(data.rows[name])}'
-        f"</td><td>{e(res.description)}</td></tr>"
-        for name, res in pkg.resources.items()
-    )
-    articles = "".join(
-        f'<li><a href="{e(article_href(a.source_id))}">{e(a.source_id)}</a>: {e(a.title)} '
-        f"<small>({e(a.seed_file)}, {len(data.citing_rows(a.source_id))} rows cite it)</small>"
-        "</li>"
-        for a in data.articles.values()
-    )
-    if data.downloads:
-        downloads = (
-            '<table class="downloads"><thead><tr><th scope="col">File</th><th scope="col">Size'
-            '</th><th scope="col">SHA-256</th></tr></thead><tbody>'
-            + "".join(
-                f'<tr><td><a href="../{e(dl.rel)}" download>{e(dl.rel)}</a><br>'
-                f'<small>{e(dl.label)}</small></td><td class="num">{e(_size(dl.size))}</td>'
-                f"<td><code>{e(dl.sha256)}</code></td></tr>"
-                for dl in data.downloads
-            )
-            + "</tbody></table><p>The same hashes, and those of every file of this site, are "
-            'listed in <a href="../SHA256SUMS">SHA256SUMS</a> (check with '
-            "<code>sha256sum -c SHA256SUMS</code> in the download folder).</p>"
-        )
-    else:
-        downloads = "<p>This copy of the site was built without the data files beside it.</p>"
-    licences = "".join(
-        f"<li>{e(x.get('title') or x.get('name'))} (<code>{e(x.get('name'))}</code>)"
-        f"{' — ' + '<code>' + e(x.get('path')) + '</code>' if x.get('path') else ''}</li>"
-        for x in d.get("licenses", [])
-        if isinstance(x, dict)
-    )
-    charts_html = "\n".join(chart_section(data, spec) for spec in CHARTS)
-    body = f"""<h1>{e(d.get("title", pkg.name))}</h1>
-<p class="lede">{e(d.get("description", ""))}</p>
-<p>Package <code>{e(pkg.name)}</code>, version {e(pkg.version)}.
-See also the <a href="timeline.html">timeline of events</a>.</p>
-<section id="tables"><h2>Tables</h2>
-<table class="counts"><thead><tr><th scope="col">Table</th><th scope="col">Rows</th>
-<th scope="col">What a row is</th></tr></thead><tbody>{counts}</tbody></table></section>
-<section id="charts"><h2>Charts</h2>
-<p>Each bar links to the row it was drawn from and shows its quote on hover.</p>
-{charts.LEGEND}
-{charts_html}
-</section>
-<section id="articles"><h2>Seed articles</h2><ul>{articles}</ul></section>
-<section id="downloads"><h2>Downloads</h2>{downloads}</section>
-<section id="licence"><h2>Licence</h2>
-<ul>{licences}</ul>
-<p>The data (tables, schemas, this site) is released under CC-BY-4.0: reuse it with
-attribution. The seed articles are third-party news texts, not covered by that licence;
-they are kept only so that every row can be verified against the words it cites.</p></section>
-<section id="cite"><h2>How to cite</h2><pre class="cite">{e(data.citation)}</pre></section>"""
-    return layout(data, "Overview", body, current="index.html")
-
-
-# --- timeline -------------------------------------------------------------------------
-
-
-def _when(row: Row) -> str:
-    s, t = row.get("date_start"), row.get("date_end")
-    return str(s) if s == t else f"{s} – {t}"
-
-
-def timeline_page(data: SiteData) -> str:
-    """Events drawn per year (one section for each year an event starts in), then listed."""
-    events = sorted(
-        data.rows.get("events", []),
-        key=lambda r: (r.get("date_start"), r.get("date_end"), r.id),
-    )
-    by_year: dict[int, list[Row]] = {}
-    for r in events:
-        by_year.setdefault(r.get("date_start").year, []).append(r)
-    jump = " · ".join(f'<a href="#y{y}">{y}</a> ({len(rs)})' for y, rs in by_year.items())
-    sections = "\n".join(
-        f'<section class="year" id="y{y}"><h2>{y}: {len(rs)} event(s)</h2>\n'
-        f'<div class="scroll">{charts.timeline(rs, prov_href, f"timeline-{y}")}</div></section>'
-        for y, rs in by_year.items()
-    )
-    items = "".join(
-        f'<li><a href="{e(prov_href(r))}">{e(r.id)}</a> <span class="when">{e(_when(r))}</span> '
-        f'<span class="code" title="How precisely the text fixes the date">'
-        f"{e(r.get('date_precision'))}, {e(r.get('date_basis'))}</span> — {e(r.get('summary'))}"
-        "</li>"
-        for r in events
-    )
-    body = (
-        "<h1>Timeline of events</h1>\n"
-        "<p>Each event is drawn over the interval its date may lie in: a day as a dot, a "
-        "week, month, season or year as a bar from <code>date_start</code> to the end of "
-        "<code>date_end</code>. A wide bar does not mean the event lasted that long; it means "
-        "the articles fix its date only that precisely. Dashed outlines are dates the curator "
-        "inferred rather than read. Events are grouped by the year they may start in; every "
-        "section has the same scale. Hover a row for its id and full summary, click it for "
-        "its evidence.</p>\n"
-        f"{charts.TIMELINE_LEGEND}\n<p>Years: {jump}</p>\n{sections}\n"
-        f'<h2>In date order</h2><ol class="events">{items}</ol>'
-    )
-    return layout(data, "Timeline", body, current="timeline.html")
-
-
-# --- happenings -----------------------------------------------------------------------
 
 
 def has_happenings(data: SiteData) -> bool:
@@ -646,6 +511,142 @@ def happenings(data: SiteData) -> dict[str, list[Row]]:
     return out
 
 
+def chart_section(data: SiteData, spec: ChartSpec) -> dict | None:
+    """One chart of the overview: a bar per claim (``claim_key``), drawn from its first
+    report, with every report of the claim listed under it."""
+    figures = data.rows.get("figures", [])
+    rows = [r for r in figures if r.get("measure") in spec.measures]
+    rows.sort(key=lambda r: (str(r.get("period_start") or "9999"), r.get("measure"), r.id))
+    if not rows:
+        return None
+    by_claim: dict[str, list[Row]] = {}
+    for r in rows:
+        key = r.get("claim_key")
+        by_claim.setdefault(r.id if key is None else str(key), []).append(r)
+    bars = []
+    for reports in by_claim.values():
+        r = reports[0]
+        ids = [x.id for x in reports]
+        sources = sorted({str(x.get("source_id")) for x in reports})
+        who = _claimant(data, r)
+        if len(ids) > 1:
+            sub = f"{len(ids)} reports: {', '.join(ids)} · {', '.join(sources)} · {who}"
+        else:
+            sub = f"{r.id} · {r.get('source_id')} · {who}"
+        bars.append(Bar(r, spec.label(r), sub, tuple(ids)))
+    svg = charts.bar_chart(spec.title, bars, spec.unit, prov_href, f"chart-{spec.id}")
+    shared = [
+        (key, [(prov_href(r), r.id) for r in rs])
+        for key, rs in sorted(by_claim.items())
+        if len(rs) > 1
+    ]
+    return {
+        "id": spec.id,
+        "title": spec.title,
+        "note": spec.note,
+        "shared": shared,
+        "svg": Markup(svg),
+        "used": [(prov_href(r), r.id, charts.value_words(r), _period(r)) for r in rows],
+    }
+
+
+def overview_page(data: SiteData) -> str:
+    pkg = data.package
+    d = pkg.descriptor
+    tables = [
+        {
+            "href": f"{name}.html" if name in TABLE_PAGES else "",
+            "title": res.title,
+            "rows": len(data.rows.get(name, [])),
+            "description": res.description,
+        }
+        for name, res in pkg.resources.items()
+    ]
+    articles = _articles(data, article_href)
+    downloads = [
+        {"rel": dl.rel, "label": dl.label, "size": _size(dl.size), "sha256": dl.sha256}
+        for dl in data.downloads
+    ]
+    licences = [
+        {"title": x.get("title") or x.get("name"), "name": x.get("name"), "path": x.get("path")}
+        for x in d.get("licenses", [])
+        if isinstance(x, dict)
+    ]
+    sections = [c for c in (chart_section(data, spec) for spec in CHARTS) if c is not None]
+    return page(
+        data,
+        "index.html",
+        "Overview",
+        current="index.html",
+        jsonld=Markup(script_tag(data.jsonld)) if data.jsonld else None,
+        d_title=d.get("title", pkg.name),
+        d_description=d.get("description", ""),
+        tables=tables,
+        charts=sections,
+        articles=articles,
+        downloads=downloads,
+        licences=licences,
+        citation=data.citation,
+    )
+
+
+# --- timeline -------------------------------------------------------------------------
+
+
+def _when(row: Row) -> str:
+    s, t = row.get("date_start"), row.get("date_end")
+    return str(s) if s == t else f"{s} – {t}"
+
+
+def timeline_page(data: SiteData) -> str:
+    """Events drawn per year: each under the year that holds most of its interval
+    (charts.year_of), on an axis that reaches as far as its spans do; then listed."""
+    events = sorted(
+        data.rows.get("events", []),
+        key=lambda r: (r.get("date_start"), r.get("date_end"), r.id),
+    )
+    by_year: dict[int, list[Row]] = {}
+    for r in events:
+        by_year.setdefault(charts.year_of(r.get("date_start"), r.get("date_end")), []).append(r)
+    sections = []
+    for year in sorted(by_year):
+        rs = by_year[year]
+        start, end = charts.axis(year, rs)
+        straddle = sum(r.get("date_start").year != r.get("date_end").year for r in rs)
+        last = end - charts.timedelta(days=1)
+        sections.append(
+            {
+                "year": year,
+                "events": rs,
+                "straddle": straddle,
+                "axis": f"{start:%b %Y} – {last:%b %Y}",
+                "svg": Markup(charts.timeline(rs, prov_href, f"timeline-{year}", year)),
+            }
+        )
+    listed = [
+        {
+            "href": prov_href(r),
+            "id": r.id,
+            "when": _when(r),
+            "precision": r.get("date_precision"),
+            "basis": r.get("date_basis"),
+            "summary": r.get("summary"),
+        }
+        for r in events
+    ]
+    return page(
+        data,
+        "timeline.html",
+        "Timeline",
+        current="timeline.html",
+        sections=sections,
+        events=listed,
+    )
+
+
+# --- happenings -----------------------------------------------------------------------
+
+
 def happenings_page(data: SiteData) -> str:
     """One row per happening: the articles and reports that give it, and its date read
     widest (any report's interval) and narrowest (where all reports' intervals overlap)."""
@@ -653,81 +654,67 @@ def happenings_page(data: SiteData) -> str:
         happenings(data).items(),
         key=lambda kv: (min(r.get("date_start") for r in kv[1]), kv[0]),
     )
-    rows = []
+    shown = []
     for key, rs in groups:
         widest = (min(r.get("date_start") for r in rs), max(r.get("date_end") for r in rs))
         narrow = (max(r.get("date_start") for r in rs), min(r.get("date_end") for r in rs))
-        articles = sorted({r.get("source_id") for r in rs})
-        reports = " ".join(
-            f'<a href="{e(prov_href(r))}" title="{e(r.get("summary"))}">{e(r.id)}</a>' for r in rs
+        shown.append(
+            {
+                "key": key,
+                "articles": len({r.get("source_id") for r in rs}),
+                "reports": [(prov_href(r), r.get("summary"), r.id) for r in rs],
+                "widest": "–".join(dict.fromkeys(str(d) for d in widest)),
+                "narrowest": (
+                    "–".join(dict.fromkeys(str(d) for d in narrow))
+                    if narrow[0] <= narrow[1]
+                    else "the reports disagree"
+                ),
+                "summary": rs[0].get("summary"),
+            }
         )
-        when = "–".join(dict.fromkeys(str(d) for d in widest))
-        overlap = (
-            "–".join(dict.fromkeys(str(d) for d in narrow))
-            if narrow[0] <= narrow[1]
-            else "the reports disagree"
-        )
-        rows.append(
-            f'<tr id="{e(key)}"><td><code>{e(key)}</code></td>'
-            f'<td class="n">{len(articles)}</td><td>{reports}</td>'
-            f'<td><span class="date">{e(when)}</span></td>'
-            f'<td><span class="date">{e(overlap)}</span></td>'
-            f'<td class="long">{e(rs[0].get("summary"))}</td></tr>'
-        )
-    body = (
-        "<h1>Happenings</h1>\n"
-        f"<p>{len(groups)} happenings reported by {len(data.rows['events'])} events rows: rows of "
-        "different articles that report the same happening share an <code>event_key</code>, "
-        "so a happening is counted once here. Its date is shown widest (any report's earliest "
-        "start to any report's latest end) and narrowest (where all reports' intervals "
-        "overlap). The DuckDB file has the same as the view <code>happenings</code>.</p>\n"
-        '<div class="table-wrap"><table class="data"><thead><tr>'
-        '<th scope="col">event_key</th><th scope="col">articles</th>'
-        '<th scope="col">reports</th><th scope="col">widest</th>'
-        '<th scope="col">narrowest</th><th scope="col">summary</th></tr></thead><tbody>\n'
-        + "\n".join(rows)
-        + "\n</tbody></table></div>"
+    return page(
+        data,
+        "happenings.html",
+        "Happenings",
+        current="happenings.html",
+        groups=shown,
+        reports=len(data.rows["events"]),
     )
-    return layout(data, "Happenings", body, current="happenings.html")
 
 
 # --- provenance -----------------------------------------------------------------------
 
 
-def seed_lines_html(
+def seed_lines(
     article: Article,
     marks: dict[int, list[tuple[int, int]]],
-    notes: dict[int, str],
+    cited_by: dict[int, list[tuple[str, str]]],
     around: int | None = None,
-) -> str:
-    """The article, one <li id="L{n}"> per line; lines in ``marks`` are highlighted. With
-    ``around`` (an evidence page's cited line), only the EVIDENCE_LINES lines on either
-    side of it, each clipped to EVIDENCE_CHARS around its marks."""
+) -> list[Line]:
+    """The article's lines as the macro seed_lines draws them; lines in ``marks`` are
+    highlighted. With ``around`` (an evidence page's cited line), only the EVIDENCE_LINES
+    lines on either side of it, each clipped to EVIDENCE_CHARS around its marks."""
     out = []
     first, last = 1, len(article.lines)
     if around is not None:
         first, last = max(1, around - EVIDENCE_LINES), min(last, around + EVIDENCE_LINES)
     for n in range(first, last + 1):
         line = article.lines[n - 1]
-        cls = ' class="cited"' if n in marks else ""
         if around is not None:
-            text = clipped_line(line, marks.get(n, []))
+            shown = clipped_line(n, line, marks.get(n, []))
         else:
-            text = mark_spans(line, marks[n]) if n in marks else e(line)
-        note = notes.get(n, "")
-        out.append(f'<li id="L{n}" value="{n}"{cls}><span class="text">{text}</span>{note}</li>')
-    return '<ol class="seed">\n' + "\n".join(out) + "\n</ol>"
-
-
-def row_details(data: SiteData, row: Row, prefix: str) -> str:
-    res = data.resource(row.table)
-    items = "".join(
-        f'<tr><th scope="row" title="{e(f.description)}">{e(f.name)}</th>'
-        f"<td>{cell(data, row, f.name, prefix)}</td></tr>"
-        for f in res.fields
-        if row.get(f.name) is not None
-    )
-    return f'<table class="details">{items}</table>'
+            shown = Line(n, mark_spans(line, marks.get(n, [])))
+        out.append(
+            Line(
+                n,
+                shown.pieces,
+                shown.cut_before,
+                shown.cut_after,
+                cited=n in marks,
+                cited_by=tuple(cited_by.get(n, ())),
+            )
+        )
+    return out
 
 
 def provenance_page(data: SiteData, row: Row) -> str:
@@ -740,35 +727,32 @@ def provenance_page(data: SiteData, row: Row) -> str:
     line = lines[line_no - 1] if 0 < line_no <= len(lines) else ""
     span = quote_span(line, quote)
     marks = {line_no: [span] if span else []}
-    excerpt = clipped_line(line, marks[line_no])
-    warn = (
-        ""
-        if span
-        else '<p class="warn">The quote does not stand on this line of the seed as stored.</p>'
-    )
     res = data.resource(row.table)
-    title = f"{row.id} ({res.title})"
-    back = f"{prefix}{row.table}.html#{row.id}" if row.table in TABLE_PAGES else prefix
-    art_title = e(article.title) if article else ""
-    body = (
-        f'<h1>Evidence for <a href="{e(back)}">{e(row.id)}</a></h1>\n'
-        f"<p>A row of <em>{e(res.title)}</em>, citing line {e(line_no)} of "
-        f'<a href="{e(article_href(source_id, prefix))}">{e(source_id)}</a>: {art_title}</p>\n'
-        f'<blockquote class="excerpt" cite="#L{e(line_no)}"><p>{excerpt}</p>'
-        f"<footer>Line {e(line_no)} of {e(article.seed_file if article else source_id)} — "
-        f'<a href="#L{e(line_no)}">in context</a></footer></blockquote>\n{warn}'
-        f"<h2>The row</h2>\n{row_details(data, row, prefix)}\n"
-        f"<h2>In the article</h2>\n"
-        + (
-            f"<p>Lines {max(1, line_no - EVIDENCE_LINES)}–"
-            f"{min(len(lines), line_no + EVIDENCE_LINES)} of {len(lines)}; "
-            f'<a href="{e(article_href(source_id, prefix))}#L{e(line_no)}">the whole '
-            "article</a>.</p>\n" + seed_lines_html(article, marks, {}, around=line_no)
-            if article
-            else "<p>The seed is missing.</p>"
-        )
+    details = [
+        (f.name, f.description, show(cell(data, row, f.name, prefix)))
+        for f in res.fields
+        if row.get(f.name) is not None
+    ]
+    return page(
+        data,
+        "provenance.html",
+        f"{row.id} ({res.title})",
+        prefix=prefix,
+        row=row,
+        res=res,
+        back=f"{prefix}{row.table}.html#{row.id}" if row.table in TABLE_PAGES else prefix,
+        source_id=source_id,
+        line_no=line_no,
+        article=article,
+        article_href=article_href(source_id, prefix),
+        excerpt=clipped_line(line_no, line, marks[line_no]),
+        found=span is not None,
+        details=details,
+        first=max(1, line_no - EVIDENCE_LINES),
+        last=min(len(lines), line_no + EVIDENCE_LINES),
+        total=len(lines),
+        lines=seed_lines(article, marks, {}, around=line_no) if article else [],
     )
-    return layout(data, title, body, prefix=prefix)
 
 
 def article_page(data: SiteData, article: Article) -> str:
@@ -776,7 +760,7 @@ def article_page(data: SiteData, article: Article) -> str:
     prefix = "../"
     rows = sorted(data.citing_rows(article.source_id), key=lambda r: (r.get("line"), r.table, r.id))
     marks: dict[int, list[tuple[int, int]]] = {}
-    cited_by: dict[int, list[Row]] = {}
+    cited_by: dict[int, list[tuple[str, str]]] = {}
     for r in rows:
         n = r.get("line")
         if 0 < n <= len(article.lines):
@@ -784,50 +768,61 @@ def article_page(data: SiteData, article: Article) -> str:
             marks.setdefault(n, [])
             if span:
                 marks[n].append(span)
-            cited_by.setdefault(n, []).append(r)
-    notes = {
-        n: '<span class="cited-by">'
-        + " ".join(f'<a href="{e(prov_href(r, prefix))}">{e(r.id)}</a>' for r in rs)
-        + "</span>"
-        for n, rs in cited_by.items()
-    }
-    listing = "".join(
-        f'<tr><td><a href="{e(prov_href(r, prefix))}">{e(r.id)}</a></td><td>{e(r.table)}</td>'
-        f'<td class="num"><a href="#L{e(r.get("line"))}">{e(r.get("line"))}</a></td>'
-        f"<td>{e(r.get('quote'))}</td></tr>"
-        for r in rows
-    )
+            cited_by.setdefault(n, []).append((prov_href(r, prefix), r.id))
     src = data.by_id("sources").get(article.source_id)
-    meta = ""
+    meta = None
     if src is not None:
         ps, pe = src.get("published_start"), src.get("published_end")
-        when = str(ps) if ps == pe else f"{ps} – {pe}"
-        meta = (
-            f"<p>Seed file <code>{e(article.seed_file)}</code>, SHA-256 "
-            f"<code>{e(src.get('sha256'))}</code>. Published {e(when)} "
-            f"({e(src.get('published_precision'))}, {e(src.get('published_basis'))}).</p>"
-            + (f"<p>{e(src.get('notes'))}</p>" if src.get("notes") else "")
-        )
-    body = (
-        f"<h1>{e(article.source_id)}: {e(article.title)}</h1>\n{meta}\n"
-        '<p class="hint">A third-party news text, kept only so every row can be checked. '
-        "Highlighted lines are cited; the marked words are the quotes.</p>\n"
-        f"<h2>Rows citing this article ({len(rows)})</h2>\n"
-        '<div class="table-wrap"><table class="data cites"><thead><tr><th scope="col">Row</th>'
-        '<th scope="col">Table</th><th scope="col" data-type="integer">Line</th>'
-        f'<th scope="col">Quote</th></tr></thead><tbody>{listing}</tbody></table></div>\n'
-        f"<h2>The article</h2>\n{seed_lines_html(article, marks, notes)}"
+        meta = {
+            "sha256": src.get("sha256"),
+            "when": str(ps) if ps == pe else f"{ps} – {pe}",
+            "precision": src.get("published_precision"),
+            "basis": src.get("published_basis"),
+            "notes": src.get("notes"),
+        }
+    listing = [
+        {
+            "href": prov_href(r, prefix),
+            "id": r.id,
+            "table": r.table,
+            "line": r.get("line"),
+            "quote": r.get("quote"),
+        }
+        for r in rows
+    ]
+    return page(
+        data,
+        "article.html",
+        article.source_id,
+        prefix=prefix,
+        article=article,
+        src=meta,
+        rows=listing,
+        lines=seed_lines(article, marks, cited_by),
     )
-    return layout(data, article.source_id, body, prefix=prefix)
+
+
+def _articles(data: SiteData, href: Callable[[str], str]) -> list[dict]:
+    """The seed articles as the overview and the articles page list them."""
+    return [
+        {
+            "href": href(a.source_id),
+            "source_id": a.source_id,
+            "title": a.title,
+            "seed_file": a.seed_file,
+            "lines": len(a.lines),
+            "cites": len(data.citing_rows(a.source_id)),
+        }
+        for a in data.articles.values()
+    ]
 
 
 def articles_index(data: SiteData) -> str:
-    prefix = "../"
-    items = "".join(
-        f'<li><a href="{e(page_name(a.source_id))}.html">{e(a.source_id)}</a>: {e(a.title)} '
-        f"<small>({len(a.lines)} lines, {len(data.citing_rows(a.source_id))} rows cite it)"
-        "</small></li>"
-        for a in data.articles.values()
+    return page(
+        data,
+        "articles.html",
+        "Articles",
+        prefix="../",
+        current="articles/index.html",
+        articles=_articles(data, lambda sid: f"{page_name(sid)}.html"),
     )
-    body = f"<h1>Seed articles</h1><ul>{items}</ul>"
-    return layout(data, "Articles", body, prefix=prefix, current="articles/index.html")
