@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -101,8 +102,15 @@ def test_duckdb_has_keys_comments_and_views(dist):
                 "WHERE table_name = 'figures' AND column_name IN ('measure', 'qualifier')"
             ).fetchall()
         )
-        # a code-list code is text that references its code list; a rule's code an ENUM
-        assert types["measure"] == "VARCHAR" and types["qualifier"].startswith("ENUM(")
+        # a code-list code is text that references its code list; a rule's code is text
+        # with a CHECK listing its codes (the command line prints both as varchar)
+        assert types == {"measure": "VARCHAR", "qualifier": "VARCHAR"}
+        (check,) = con.execute(
+            "SELECT constraint_text FROM duckdb_constraints() WHERE table_name = 'figures' "
+            "AND constraint_type = 'CHECK' AND constraint_column_names = ['qualifier']"
+        ).fetchall()
+        qualifier = PKG.resources["figures"].field("qualifier")
+        assert all(f"'{code}'" in check[0] for code in qualifier.enum)
         (fk,) = con.execute(
             "SELECT constraint_text FROM duckdb_constraints() WHERE table_name = 'figures' "
             "AND constraint_type = 'FOREIGN KEY' AND constraint_column_names = ['measure']"
@@ -237,3 +245,22 @@ def test_invalid_package_exports_nothing(tmp_path):
     result = export(pkg, out)
     assert not result.valid
     assert not out.exists()
+
+
+def test_a_misspelt_code_finds_no_rows_and_cannot_be_stored(dist, tmp_path):
+    """What README says of a misspelt code: a WHERE finds no rows (no error), and the
+    published table refuses the code (the CHECK of an enum field, the foreign key of a
+    code-list column)."""
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy2(dist / "recruitment.duckdb", copy)
+    qualifier = PKG.resources["figures"].field("qualifier").enum[0]
+    with duckdb.connect(str(copy)) as con:
+        for column, code in (("qualifier", f"{qualifier}x"), ("measure", "casualtyx")):
+            found = con.execute(f"SELECT count(*) FROM figures WHERE {column} = ?", [code])
+            assert found.fetchone() == (0,)
+            with pytest.raises(duckdb.ConstraintException):
+                con.execute(
+                    f"UPDATE figures SET {column} = ? WHERE figure_id = "
+                    "(SELECT min(figure_id) FROM figures)",
+                    [code],
+                )

@@ -244,3 +244,16 @@ def test_report_and_checksums_rewrite_sha256sums(built, tmp_path):
     assert run("checksums", "--out", dist).exit_code == 0
     assert_checksums_exact(dist)
     assert "site/screenshots/overview.png" in listed(dist)
+
+
+def test_a_new_build_keeps_the_release_files(built, tmp_path):
+    """`make` after `make release`: the new dist/ still holds dist/release/, unchanged, and
+    SHA256SUMS lists it; a symlink put there is not carried over."""
+    dist = tmp_path / "dist"
+    shutil.copytree(built / "dist", dist)
+    written = release(built, dist)
+    before = {p.name: p.read_bytes() for p in written}
+    (dist / "release" / "elsewhere").symlink_to(tmp_path)
+    assert run("build", "--package", built, "--out", dist).exit_code == 0
+    assert {p.name: p.read_bytes() for p in (dist / "release").iterdir()} == before
+    assert_checksums_exact(dist)

@@ -1,8 +1,14 @@
 """DuckDB DDL for the published database, derived from the Table Schemas.
 
-Each field becomes a typed column with NOT NULL, CHECK (pattern, minimum, maximum, lengths)
-and an ENUM type for enum fields; keys become PRIMARY KEY, UNIQUE and FOREIGN KEY; every
-description becomes a COMMENT (enum comments carry the codebook). Citing tables also get the
+Each field becomes a typed column with NOT NULL and CHECK (pattern, minimum, maximum, lengths,
+and for an enum field ``IN`` its codes); keys become PRIMARY KEY, UNIQUE and FOREIGN KEY; every
+description becomes a COMMENT (enum comments carry the codebook).
+
+An enum field is VARCHAR with a CHECK, not an ENUM type: the DuckDB command line prints an
+ENUM column's whole code list as its type under the header (a named type too), while a
+VARCHAR column reads ``varchar``; a comparison with an unknown code returns no rows either
+way (in every DuckDB from 1.1.0 to 2.0.1, not an error), and the CHECK keeps any other code
+out of the table. Citing tables also get the
 citation expanded: the seed file and the code-point span of the quote in its line.
 
 Two tables that are not resources of the package are published beside them, described
@@ -147,10 +153,6 @@ def meta_statements(values: dict[str, tuple[str | None, int | None]]) -> list[st
     return [*extra_table_statements(META), *fill]
 
 
-def enum_type(res: Resource, f: Field) -> str:
-    return f"{res.name}_{f.name}"
-
-
 def extras(res: Resource) -> list[str]:
     """The expanded-citation columns this resource gets in DuckDB."""
     if not res.has("line", "quote", "source_id"):
@@ -168,11 +170,12 @@ def column_comment(f: Field) -> str:
 
 def _column(res: Resource, f: Field) -> str:
     c = f.constraints
-    kind = ident(enum_type(res, f)) if f.enum else duckdb_type(f)
-    parts = [ident(f.name), kind]
+    parts = [ident(f.name), duckdb_type(f)]
     if f.required or f.name in res.primary_key:
         parts.append("NOT NULL")
     col = ident(f.name)
+    if f.enum:
+        parts.append(f"CHECK ({col} IN ({', '.join(literal(str(v)) for v in f.enum)}))")
     if "pattern" in c:
         parts.append(f"CHECK (regexp_full_match({col}, {literal(c['pattern'])}))")
     if "minimum" in c:
@@ -197,7 +200,7 @@ def unreferenced(pkg: Package) -> set[str]:
 
 
 def create_statements(pkg: Package, keys_later: set[str] = frozenset()) -> list[str]:
-    """CREATE TYPE / CREATE TABLE / COMMENT ON statements, tables in dependency order.
+    """CREATE TABLE / COMMENT ON statements, tables in dependency order.
 
     Tables in ``keys_later`` get their primary key from :func:`key_statements` once they
     hold their rows (DuckDB builds the index once instead of checking row by row); foreign
@@ -205,10 +208,6 @@ def create_statements(pkg: Package, keys_later: set[str] = frozenset()) -> list[
     """
     out: list[str] = []
     for res in pkg.in_dependency_order():
-        for f in res.fields:
-            if f.enum:
-                values = ", ".join(literal(v) for v in f.enum)
-                out.append(f"CREATE TYPE {ident(enum_type(res, f))} AS ENUM ({values})")
         cols = [_column(res, f) for f in res.fields]
         cols += [f"{ident(n)} {CITATION_EXTRAS[n][0]}" for n in extras(res)]
         if res.primary_key and res.name not in keys_later:

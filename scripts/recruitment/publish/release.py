@@ -33,10 +33,9 @@ from ..paths import Unreadable, read_bounded, read_published
 from ..review import diff as d
 from ..review.snapshot import EmptySource, FolderSource, GitSource, SourceError, git, load, repo_top
 from ..review.versioning import CHANGELOG, CITATION, parse
-from .export import write_checksums
+from .export import RELEASE_DIR, write_checksums
 from .outdir import MARKER, MARKER_TEXT
 
-RELEASE_DIR = "release"
 ROOT_FILES = {
     "CITATION.cff": CITATION,
     "LICENSE": "LICENSE",

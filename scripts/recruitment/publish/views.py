@@ -1,8 +1,8 @@
 """Views and a macro an analyst wants first in the published DuckDB file, with their comments.
 
-The views give ENUM columns as text (``::VARCHAR``), so printed results, pandas frames and
-comparisons read as plain words; the tables keep the ENUM types, where a misspelt code in a
-WHERE clause is an error rather than an empty result. Column lists are derived from the
+Every coded column is plain text (VARCHAR; see :mod:`ddl`), and the views cast any ENUM a
+future column might bring back (``::VARCHAR``), so printed results, pandas frames and
+comparisons read as plain words. Column lists are derived from the
 Table Schemas, so a column added to a schema appears in the views that copy a table.
 """
 
