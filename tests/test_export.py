@@ -11,7 +11,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import ROOT, copy_package, load_model, set_cells
+from conftest import ROOT, copy_package, load_model, rows, set_cells
 from recruitment.publish import export as export_mod
 from recruitment.publish.export import export
 
@@ -264,3 +264,35 @@ def test_a_misspelt_code_finds_no_rows_and_cannot_be_stored(dist, tmp_path):
                     "(SELECT min(figure_id) FROM figures)",
                     [code],
                 )
+
+
+def test_estimates_lists_each_count_with_when_it_was_claimed(committed, dist):
+    """The estimates view, recomputed from the package's CSV files: the figures whose
+    measure is of an estimate kind in the code list, as of their statement event's
+    interval or else their article's publication interval, in as_of order."""
+    from recruitment.publish.views import CLAIM_EVENT_TYPES, ESTIMATE_KINDS
+
+    kinds = {r["code"]: r["kind"] for r in rows(committed, "measures")}
+    events = {r["event_id"]: r for r in rows(committed, "events")}
+    sources = {r["source_id"]: r for r in rows(committed, "sources")}
+    expected = {}
+    for f in rows(committed, "figures"):
+        if kinds[f["measure"]] not in ESTIMATE_KINDS:
+            continue
+        event = events.get(f["event_id"])
+        if event is not None and event["event_type"] in CLAIM_EVENT_TYPES:
+            as_of = (event["date_start"], event["date_end"], "statement")
+        else:
+            src = sources[f["source_id"]]
+            as_of = (src["published_start"], src["published_end"], "publication")
+        people = tuple(f[k] or None for k in ("claimed_by", "reported_by", "subject"))
+        expected[f["figure_id"]] = (*as_of, *people, f["claim_key"], f["quote"])
+    assert expected, "the fixture package has counts or estimates"
+    with duckdb.connect(str(dist / "recruitment.duckdb"), read_only=True) as con:
+        got = con.execute(
+            "SELECT figure_id, as_of_start::VARCHAR, as_of_end::VARCHAR, as_of_basis, "
+            "claimed_by, reported_by, subject, claim_key, quote FROM estimates"
+        ).fetchall()
+    assert {g[0]: g[1:] for g in got} == expected
+    order = [(g[1], g[2], g[0]) for g in got]
+    assert order == sorted(order)

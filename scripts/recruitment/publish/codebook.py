@@ -166,7 +166,27 @@ def render(package: Package) -> str:
         *toc,
     ]
     parts = ["\n".join(head)] + [render_resource(r, package) for r in package.resources.values()]
+    parts.append(render_duckdb(package))
     return "\n\n".join(parts) + "\n"
+
+
+def render_duckdb(package: Package) -> str:
+    """What recruitment.duckdb holds beside the tables above: its own tables and the
+    views, each with the comment it carries in the file."""
+    from . import ddl, views  # the DDL imports the package model, as this module does
+
+    lines = [
+        "## In the DuckDB file",
+        "",
+        "`recruitment.duckdb` holds every table above, and these (each table, view and "
+        "column carries its description as a comment: `SELECT * FROM duckdb_columns()`):",
+        "",
+    ]
+    lines += [f"- table `{t.name}`: {cell(t.comment)}" for t in ddl.EXTRA_TABLES]
+    lines += [
+        f"- view `{name}`: {cell(text)}" for name, (_, text) in views.view_sql(package).items()
+    ]
+    return "\n".join(lines)
 
 
 def anchor(res: Resource) -> str:

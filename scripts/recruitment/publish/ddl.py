@@ -89,6 +89,10 @@ META = ExtraTable(
 )
 
 
+EXTRA_TABLES = (SEED_LINES, META)
+"""The published tables that no Table Schema defines, in the order the codebook lists them."""
+
+
 def extra_table_statements(
     table: ExtraTable, foreign_keys: Sequence[str] = (), key_later: bool = False
 ) -> list[str]:
