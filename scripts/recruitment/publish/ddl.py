@@ -11,9 +11,10 @@ way (in every DuckDB from 1.1.0 to 2.0.1, not an error), and the CHECK keeps any
 out of the table. Citing tables also get the
 citation expanded: the seed file and the code-point span of the quote in its line.
 
-Two tables that are not resources of the package are published beside them, described
-here once: ``seed_lines`` (every line of every seed, so a row's context is one join away)
-and ``meta`` (what was built, from which commit, and the SHA-256 of every data file).
+Three tables that are not resources of the package are published beside them, described
+here once: ``seed_lines`` (every line of every seed, so a row's context is one join away),
+``meta`` (what was built, from which commit, and the SHA-256 of every data file) and
+``changes`` (the corrections log, :mod:`changes`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 
 from ..package import Field, Package, Resource
 from ..sqltypes import duckdb_type, ident, literal, typed_literal
+from . import changes
 
 CITATION_EXTRAS = {
     "seed_file": (
@@ -73,8 +75,9 @@ META = ExtraTable(
         (
             "key",
             "VARCHAR",
-            "package, version, build_commit, created, duckdb_storage_version, or the path of a "
-            "published data file (csv/<table>.csv, parquet/<table>.parquet).",
+            "package, version, build_commit, created, duckdb_storage_version, changes_note "
+            "(what the changes table covers), or the path of a published data file "
+            "(csv/<table>.csv, parquet/<table>.parquet).",
         ),
         (
             "value",
@@ -89,7 +92,15 @@ META = ExtraTable(
 )
 
 
-EXTRA_TABLES = (SEED_LINES, META)
+CHANGES = ExtraTable(
+    "changes",
+    changes.COMMENT,
+    changes.COLUMNS,
+    (),
+    nullable=("commit_from", "commit_to", "column_name", "old", "new"),
+)
+
+EXTRA_TABLES = (SEED_LINES, META, CHANGES)
 """The published tables that no Table Schema defines, in the order the codebook lists them."""
 
 
@@ -102,7 +113,7 @@ def extra_table_statements(
         f"{ident(name)} {kind}" + ("" if name in table.nullable else " NOT NULL")
         for name, kind, _ in table.columns
     ]
-    if not key_later:
+    if not key_later and table.primary_key:
         cols.append(f"PRIMARY KEY ({', '.join(map(ident, table.primary_key))})")
     cols += list(foreign_keys)
     out = [f"CREATE TABLE {ident(table.name)} (\n  " + ",\n  ".join(cols) + "\n)"]
@@ -268,3 +279,12 @@ def insert_statement(res: Resource, tables: Callable[[str], str]) -> str:
         f"INSERT INTO {ident(res.name)} SELECT {', '.join(cols)} "
         f"FROM {tables(res.name)} t{joins} ORDER BY {order}"
     )
+
+
+def changes_statements(rows_relation: str) -> list[str]:
+    """The published ``changes`` table, filled from ``rows_relation`` in its order."""
+    cols = ", ".join(ident(name) for name, _, _ in CHANGES.columns)
+    return [
+        *extra_table_statements(CHANGES),
+        f"INSERT INTO {ident(CHANGES.name)} SELECT {cols} FROM {rows_relation}",
+    ]

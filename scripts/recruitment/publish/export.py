@@ -25,7 +25,7 @@ from ..checks.validate import Validation, temp_relations, validate
 from ..package import Package, Resource, unique_keys
 from ..paths import Refusal, confine, read_bounded
 from ..sqltypes import ident, literal
-from . import ddl, views
+from . import changes, ddl, views
 from .outdir import MARKER, MARKER_TEXT, check_out, replace_folder
 
 DUCKDB_FILE = "recruitment.duckdb"
@@ -307,9 +307,29 @@ def _fill_duckdb(
     for rel in data_files(pkg):
         file = path.parent / rel
         meta[rel] = (f"sha256:{sha256_of(file)}", file.stat().st_size)
+    log = changes.corrections(pkg.root, pkg.version)
+    meta["changes_note"] = (log.note, None)
     for stmt in ddl.meta_statements(meta):
         con.execute(stmt)
+    _fill_changes(con, log)
     views.create(con, pkg)
+
+
+def _fill_changes(con, log: changes.Log) -> None:
+    """The changes table of the attached database, from the rows of ``log``."""
+    import pyarrow as pa
+
+    names = [name for name, _, _ in ddl.CHANGES.columns]
+    data = pa.table(
+        {n: pa.array([r[i] for r in log.rows], pa.string()) for i, n in enumerate(names)}
+    )
+    relation = "changes_rows_"
+    con.register(relation, data)
+    try:
+        for stmt in ddl.changes_statements(f"temp.main.{relation}"):
+            con.execute(stmt)
+    finally:
+        con.unregister(relation)
 
 
 ASIDE = "_validated_"
