@@ -396,6 +396,8 @@ def write_descriptor(pkg: Package, tmp: Path) -> None:
     from .release import build_info  # release imports this module
 
     meta["$schema"] = DATA_PACKAGE_PROFILE
+    if isinstance(meta.get("sources"), list):  # the seeds are not published as files
+        meta["sources"] = [_published_source(s) for s in meta["sources"]]
     meta.update(build_info(pkg.root))  # created (the commit's date) and commit
     resources = []
 
@@ -450,6 +452,20 @@ def write_descriptor(pkg: Package, tmp: Path) -> None:
     meta["resources"] = resources
     text = json.dumps(meta, indent=2, ensure_ascii=False) + "\n"
     (tmp / "datapackage.json").write_text(text, encoding="utf-8")
+
+
+def _published_source(source: object) -> object:
+    """A ``sources`` entry of the published descriptor: a seed's path (seeds/…, a file of
+    the repository, not of dist/ or the release) becomes a note that its lines are in the
+    DuckDB file's seed_lines; a URL stays."""
+    if not isinstance(source, dict) or "://" in str(source.get("path", "://")):
+        return source
+    out = {k: v for k, v in source.items() if k != "path"}
+    out["description"] = (
+        f"Seed article {source['path']} of the repository; its lines are in the table "
+        f"seed_lines of {DUCKDB_FILE}."
+    )
+    return out
 
 
 def _schema(pkg: Package, res: Resource) -> dict:
