@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import ROOT, copy_package, load_model, set_cells
+from conftest import ROOT, copy_package, load_model, rows, set_cells
 from recruitment.publish import export as export_mod
 from recruitment.publish.export import export
 
@@ -101,8 +102,15 @@ def test_duckdb_has_keys_comments_and_views(dist):
                 "WHERE table_name = 'figures' AND column_name IN ('measure', 'qualifier')"
             ).fetchall()
         )
-        # a code-list code is text that references its code list; a rule's code an ENUM
-        assert types["measure"] == "VARCHAR" and types["qualifier"].startswith("ENUM(")
+        # a code-list code is text that references its code list; a rule's code is text
+        # with a CHECK listing its codes (the command line prints both as varchar)
+        assert types == {"measure": "VARCHAR", "qualifier": "VARCHAR"}
+        (check,) = con.execute(
+            "SELECT constraint_text FROM duckdb_constraints() WHERE table_name = 'figures' "
+            "AND constraint_type = 'CHECK' AND constraint_column_names = ['qualifier']"
+        ).fetchall()
+        qualifier = PKG.resources["figures"].field("qualifier")
+        assert all(f"'{code}'" in check[0] for code in qualifier.enum)
         (fk,) = con.execute(
             "SELECT constraint_text FROM duckdb_constraints() WHERE table_name = 'figures' "
             "AND constraint_type = 'FOREIGN KEY' AND constraint_column_names = ['measure']"
@@ -237,3 +245,54 @@ def test_invalid_package_exports_nothing(tmp_path):
     result = export(pkg, out)
     assert not result.valid
     assert not out.exists()
+
+
+def test_a_misspelt_code_finds_no_rows_and_cannot_be_stored(dist, tmp_path):
+    """What README says of a misspelt code: a WHERE finds no rows (no error), and the
+    published table refuses the code (the CHECK of an enum field, the foreign key of a
+    code-list column)."""
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy2(dist / "recruitment.duckdb", copy)
+    qualifier = PKG.resources["figures"].field("qualifier").enum[0]
+    with duckdb.connect(str(copy)) as con:
+        for column, code in (("qualifier", f"{qualifier}x"), ("measure", "casualtyx")):
+            found = con.execute(f"SELECT count(*) FROM figures WHERE {column} = ?", [code])
+            assert found.fetchone() == (0,)
+            with pytest.raises(duckdb.ConstraintException):
+                con.execute(
+                    f"UPDATE figures SET {column} = ? WHERE figure_id = "
+                    "(SELECT min(figure_id) FROM figures)",
+                    [code],
+                )
+
+
+def test_estimates_lists_each_count_with_when_it_was_claimed(committed, dist):
+    """The estimates view, recomputed from the package's CSV files: the figures whose
+    measure is of an estimate kind in the code list, as of their statement event's
+    interval or else their article's publication interval, in as_of order."""
+    from recruitment.publish.views import CLAIM_EVENT_TYPES, ESTIMATE_KINDS
+
+    kinds = {r["code"]: r["kind"] for r in rows(committed, "measures")}
+    events = {r["event_id"]: r for r in rows(committed, "events")}
+    sources = {r["source_id"]: r for r in rows(committed, "sources")}
+    expected = {}
+    for f in rows(committed, "figures"):
+        if kinds[f["measure"]] not in ESTIMATE_KINDS:
+            continue
+        event = events.get(f["event_id"])
+        if event is not None and event["event_type"] in CLAIM_EVENT_TYPES:
+            as_of = (event["date_start"], event["date_end"], "statement")
+        else:
+            src = sources[f["source_id"]]
+            as_of = (src["published_start"], src["published_end"], "publication")
+        people = tuple(f[k] or None for k in ("claimed_by", "reported_by", "subject"))
+        expected[f["figure_id"]] = (*as_of, *people, f["claim_key"], f["quote"])
+    assert expected, "the fixture package has counts or estimates"
+    with duckdb.connect(str(dist / "recruitment.duckdb"), read_only=True) as con:
+        got = con.execute(
+            "SELECT figure_id, as_of_start::VARCHAR, as_of_end::VARCHAR, as_of_basis, "
+            "claimed_by, reported_by, subject, claim_key, quote FROM estimates"
+        ).fetchall()
+    assert {g[0]: g[1:] for g in got} == expected
+    order = [(g[1], g[2], g[0]) for g in got]
+    assert order == sorted(order)

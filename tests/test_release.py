@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -208,9 +210,11 @@ def test_changes_are_the_diff_against_the_previous_tag(tmp_path):
     result = run("release", "--package", repo, "--out", repo / "dist", "--tag", f"v{NEXT}")
     assert result.exit_code == 0, result.output
     text = (repo / "dist" / "release" / f"CHANGES-{NEXT}.md").read_text()
-    assert text.startswith(f"# {NAME} {NEXT}\n\n## {NEXT} — 2026-12-02\n\n- Shorter name")
+    assert text.startswith(f"# {NAME} {NEXT}\n\n")
     assert f"compared with v{VERSION}" in text and "**required bump: PATCH**" in text
-    assert f"| {first['actor_id']} | `name`: {first['name']} → UK MoD |" in text
+    row = f"| {first['actor_id']} | `name`: {first['name']} → UK MoD |"
+    notes = f"## From the CHANGELOG\n\n## {NEXT} — 2026-12-02\n\n- Shorter name"
+    assert row in text and notes in text and text.index(row) < text.index(notes)
 
 
 # --- dist/ stays coherent ----------------------------------------------------------------
@@ -244,3 +248,65 @@ def test_report_and_checksums_rewrite_sha256sums(built, tmp_path):
     assert run("checksums", "--out", dist).exit_code == 0
     assert_checksums_exact(dist)
     assert "site/screenshots/overview.png" in listed(dist)
+
+
+def test_a_new_build_keeps_the_release_files(built, tmp_path):
+    """`make` after `make release`: the new dist/ still holds dist/release/, unchanged, and
+    SHA256SUMS lists it; a symlink put there is not carried over."""
+    dist = tmp_path / "dist"
+    shutil.copytree(built / "dist", dist)
+    written = release(built, dist)
+    before = {p.name: p.read_bytes() for p in written}
+    (dist / "release" / "elsewhere").symlink_to(tmp_path)
+    assert run("build", "--package", built, "--out", dist).exit_code == 0
+    assert {p.name: p.read_bytes() for p in (dist / "release").iterdir()} == before
+    assert_checksums_exact(dist)
+
+
+def test_the_release_stands_alone(built, tmp_path, monkeypatch):
+    """Unpacked in an empty folder, the zip has a README whose DuckDB, pandas and polars
+    snippets run there as written, every path of its descriptor and codebook is a file of
+    the zip, and it holds no internal file."""
+    import re
+
+    dist = tmp_path / "dist"
+    shutil.copytree(built / "dist", dist)
+    release(built, dist)
+    with zipfile.ZipFile(dist / "release" / zip_name(NAME, VERSION)) as zf:
+        zf.extractall(tmp_path / "unzipped")
+    folder = tmp_path / "unzipped" / f"{NAME}-{VERSION}"
+    inside = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    assert {"README.md", "CHANGES.md", "codebook.md"} <= inside
+    assert not any(n.startswith(".") or "/." in n for n in inside), inside
+    doc = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    paths = [r["path"] for r in doc["resources"]]
+    paths += [s["path"] for s in doc.get("sources", []) if "://" not in s.get("path", "://")]
+    assert paths and set(paths) <= inside, set(paths) - inside
+    codebook = (folder / "codebook.md").read_text(encoding="utf-8")
+    named = re.findall(r"`((?:csv|parquet|data|schemas|seeds)/[^`]*)`", codebook)
+    assert named and set(named) <= inside, set(named) - inside
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    assert "dist/" not in readme
+    text = (folder / "CHANGES.md").read_text(encoding="utf-8")
+    assert "first release" not in text
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    for snippet in re.findall(r"^```sh\n(.*?)^```", readme, flags=re.S | re.M):
+        if "duckdb " not in snippet and "sha256sum" not in snippet:
+            continue
+        done = subprocess.run(["bash", "-euo", "pipefail", "-c", snippet], cwd=folder, env=env,
+                              capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+        assert done.returncode == 0, snippet + done.stderr
+    monkeypatch.chdir(folder)
+    python = re.findall(r"^```python\n(.*?)^```", readme, flags=re.S | re.M)
+    ran = set()
+    for i, snippet in enumerate(python):
+        needs = re.search(r"^import (\w+)", snippet, re.M)[1]
+        if needs == "pandas" and importlib.util.find_spec("pandas") is None:
+            continue  # pandas is not in this environment: that snippet is shown, not run
+        namespace: dict = {}
+        exec(compile(snippet, f"release README python snippet {i + 1}", "exec"), namespace)
+        ran.add(needs)
+        for name, value in namespace.items():
+            if name in ("figures", "estimates"):
+                assert len(value) > 0, name
+    assert {"duckdb", "polars"} <= ran

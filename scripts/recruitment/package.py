@@ -445,8 +445,8 @@ CONSTRAINTS = {
 
 RESERVED = {
     "seed_lines", "seed_ids", "meta", "figures_cited", "timeline", "claims", "citations",
-    "happenings", "quote_context", "main", "memory", "pub", "temp", "system",
-    "information_schema", "pg_catalog",
+    "happenings", "estimates", "changes", "quote_context", "main", "memory", "pub", "temp",
+    "system", "information_schema", "pg_catalog",
 }  # fmt: skip
 """Names of the pipeline's own tables, views, macros and databases (the published views are
 checked against this list by a test); resources may not take them."""

@@ -80,13 +80,19 @@ def _keys(res: Resource) -> list[str]:
     return out
 
 
-def render_resource(res: Resource, package: Package | None = None) -> str:
+def render_resource(res: Resource, package: Package | None = None, published: bool = False) -> str:
+    where = (
+        f"- Data: `csv/{res.name}.csv` and `parquet/{res.name}.parquet`; schema: in "
+        f"`datapackage.json` (resource `{res.name}`)"
+        if published
+        else f"- Data: `{res.path}`; schema: `{res.schema_path}`"
+    )
     lines = [
         f"## `{res.name}`: {cell(res.title)}",
         "",
         cell(res.description),
         "",
-        f"- Data: `{res.path}`; schema: `{res.schema_path}`",
+        where,
         *_keys(res),
         "",
         "| Column | Title | Type | Required | Constraints | Description |",
@@ -148,8 +154,10 @@ def codes_table(res: Resource, rows: list[dict[str, str]]) -> list[str]:
     ]
 
 
-def render(package: Package) -> str:
-    """The whole codebook as Markdown: tables in descriptor order, codes in schema order."""
+def render(package: Package, published: bool = False) -> str:
+    """The whole codebook as Markdown: tables in descriptor order, codes in schema order;
+    ``published``: for the release folder, naming the files it holds (csv/, parquet/ and
+    the schemas inside datapackage.json) instead of the repository's data/ and schemas/."""
     d = package.descriptor
     toc = [f"- [`{r.name}`](#{anchor(r)}): {cell(r.title)}" for r in package.resources.values()]
     head = [
@@ -165,8 +173,30 @@ def render(package: Package) -> str:
         "",
         *toc,
     ]
-    parts = ["\n".join(head)] + [render_resource(r, package) for r in package.resources.values()]
+    parts = ["\n".join(head)] + [
+        render_resource(r, package, published) for r in package.resources.values()
+    ]
+    parts.append(render_duckdb(package))
     return "\n\n".join(parts) + "\n"
+
+
+def render_duckdb(package: Package) -> str:
+    """What recruitment.duckdb holds beside the tables above: its own tables and the
+    views, each with the comment it carries in the file."""
+    from . import ddl, views  # the DDL imports the package model, as this module does
+
+    lines = [
+        "## In the DuckDB file",
+        "",
+        "`recruitment.duckdb` holds every table above, and these (each table, view and "
+        "column carries its description as a comment: `SELECT * FROM duckdb_columns()`):",
+        "",
+    ]
+    lines += [f"- table `{t.name}`: {cell(t.comment)}" for t in ddl.EXTRA_TABLES]
+    lines += [
+        f"- view `{name}`: {cell(text)}" for name, (_, text) in views.view_sql(package).items()
+    ]
+    return "\n".join(lines)
 
 
 def anchor(res: Resource) -> str:

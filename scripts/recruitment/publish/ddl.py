@@ -1,13 +1,20 @@
 """DuckDB DDL for the published database, derived from the Table Schemas.
 
-Each field becomes a typed column with NOT NULL, CHECK (pattern, minimum, maximum, lengths)
-and an ENUM type for enum fields; keys become PRIMARY KEY, UNIQUE and FOREIGN KEY; every
-description becomes a COMMENT (enum comments carry the codebook). Citing tables also get the
+Each field becomes a typed column with NOT NULL and CHECK (pattern, minimum, maximum, lengths,
+and for an enum field ``IN`` its codes); keys become PRIMARY KEY, UNIQUE and FOREIGN KEY; every
+description becomes a COMMENT (enum comments carry the codebook).
+
+An enum field is VARCHAR with a CHECK, not an ENUM type: the DuckDB command line prints an
+ENUM column's whole code list as its type under the header (a named type too), while a
+VARCHAR column reads ``varchar``; a comparison with an unknown code returns no rows either
+way (in every DuckDB from 1.1.0 to 2.0.1, not an error), and the CHECK keeps any other code
+out of the table. Citing tables also get the
 citation expanded: the seed file and the code-point span of the quote in its line.
 
-Two tables that are not resources of the package are published beside them, described
-here once: ``seed_lines`` (every line of every seed, so a row's context is one join away)
-and ``meta`` (what was built, from which commit, and the SHA-256 of every data file).
+Three tables that are not resources of the package are published beside them, described
+here once: ``seed_lines`` (every line of every seed, so a row's context is one join away),
+``meta`` (what was built, from which commit, and the SHA-256 of every data file) and
+``changes`` (the corrections log, :mod:`changes`).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from dataclasses import dataclass
 
 from ..package import Field, Package, Resource
 from ..sqltypes import duckdb_type, ident, literal, typed_literal
+from . import changes
 
 CITATION_EXTRAS = {
     "seed_file": (
@@ -67,8 +75,9 @@ META = ExtraTable(
         (
             "key",
             "VARCHAR",
-            "package, version, build_commit, created, duckdb_storage_version, or the path of a "
-            "published data file (csv/<table>.csv, parquet/<table>.parquet).",
+            "package, version, build_commit, created, duckdb_storage_version, changes_note "
+            "(what the changes table covers), or the path of a published data file "
+            "(csv/<table>.csv, parquet/<table>.parquet).",
         ),
         (
             "value",
@@ -83,6 +92,18 @@ META = ExtraTable(
 )
 
 
+CHANGES = ExtraTable(
+    "changes",
+    changes.COMMENT,
+    changes.COLUMNS,
+    (),
+    nullable=("commit_from", "commit_to", "column_name", "old", "new"),
+)
+
+EXTRA_TABLES = (SEED_LINES, META, CHANGES)
+"""The published tables that no Table Schema defines, in the order the codebook lists them."""
+
+
 def extra_table_statements(
     table: ExtraTable, foreign_keys: Sequence[str] = (), key_later: bool = False
 ) -> list[str]:
@@ -92,7 +113,7 @@ def extra_table_statements(
         f"{ident(name)} {kind}" + ("" if name in table.nullable else " NOT NULL")
         for name, kind, _ in table.columns
     ]
-    if not key_later:
+    if not key_later and table.primary_key:
         cols.append(f"PRIMARY KEY ({', '.join(map(ident, table.primary_key))})")
     cols += list(foreign_keys)
     out = [f"CREATE TABLE {ident(table.name)} (\n  " + ",\n  ".join(cols) + "\n)"]
@@ -147,10 +168,6 @@ def meta_statements(values: dict[str, tuple[str | None, int | None]]) -> list[st
     return [*extra_table_statements(META), *fill]
 
 
-def enum_type(res: Resource, f: Field) -> str:
-    return f"{res.name}_{f.name}"
-
-
 def extras(res: Resource) -> list[str]:
     """The expanded-citation columns this resource gets in DuckDB."""
     if not res.has("line", "quote", "source_id"):
@@ -168,11 +185,12 @@ def column_comment(f: Field) -> str:
 
 def _column(res: Resource, f: Field) -> str:
     c = f.constraints
-    kind = ident(enum_type(res, f)) if f.enum else duckdb_type(f)
-    parts = [ident(f.name), kind]
+    parts = [ident(f.name), duckdb_type(f)]
     if f.required or f.name in res.primary_key:
         parts.append("NOT NULL")
     col = ident(f.name)
+    if f.enum:
+        parts.append(f"CHECK ({col} IN ({', '.join(literal(str(v)) for v in f.enum)}))")
     if "pattern" in c:
         parts.append(f"CHECK (regexp_full_match({col}, {literal(c['pattern'])}))")
     if "minimum" in c:
@@ -197,7 +215,7 @@ def unreferenced(pkg: Package) -> set[str]:
 
 
 def create_statements(pkg: Package, keys_later: set[str] = frozenset()) -> list[str]:
-    """CREATE TYPE / CREATE TABLE / COMMENT ON statements, tables in dependency order.
+    """CREATE TABLE / COMMENT ON statements, tables in dependency order.
 
     Tables in ``keys_later`` get their primary key from :func:`key_statements` once they
     hold their rows (DuckDB builds the index once instead of checking row by row); foreign
@@ -205,10 +223,6 @@ def create_statements(pkg: Package, keys_later: set[str] = frozenset()) -> list[
     """
     out: list[str] = []
     for res in pkg.in_dependency_order():
-        for f in res.fields:
-            if f.enum:
-                values = ", ".join(literal(v) for v in f.enum)
-                out.append(f"CREATE TYPE {ident(enum_type(res, f))} AS ENUM ({values})")
         cols = [_column(res, f) for f in res.fields]
         cols += [f"{ident(n)} {CITATION_EXTRAS[n][0]}" for n in extras(res)]
         if res.primary_key and res.name not in keys_later:
@@ -265,3 +279,12 @@ def insert_statement(res: Resource, tables: Callable[[str], str]) -> str:
         f"INSERT INTO {ident(res.name)} SELECT {', '.join(cols)} "
         f"FROM {tables(res.name)} t{joins} ORDER BY {order}"
     )
+
+
+def changes_statements(rows_relation: str) -> list[str]:
+    """The published ``changes`` table, filled from ``rows_relation`` in its order."""
+    cols = ", ".join(ident(name) for name, _, _ in CHANGES.columns)
+    return [
+        *extra_table_statements(CHANGES),
+        f"INSERT INTO {ident(CHANGES.name)} SELECT {cols} FROM {rows_relation}",
+    ]

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from functools import cache
@@ -22,13 +25,13 @@ from ..checks.validate import Validation, temp_relations, validate
 from ..package import Package, Resource, unique_keys
 from ..paths import Refusal, confine, read_bounded
 from ..sqltypes import ident, literal
-from . import ddl, views
+from . import changes, ddl, views
 from .outdir import MARKER, MARKER_TEXT, check_out, replace_folder
 
 DUCKDB_FILE = "recruitment.duckdb"
 DUCKDB_STORAGE_VERSION = "v1.1.0"
 """Storage format of the published DuckDB file. DuckDB 2.0 writes format 69 by default, which
-no DuckDB 1.x opens; v1.1.0 (format 64) keeps every feature published (keys, CHECKs, ENUMs,
+no DuckDB 1.x opens; v1.1.0 (format 64) keeps every feature published (keys, CHECKs,
 comments, views, macros) and opens in DuckDB 1.1.0 and newer. Older choices do not help:
 DuckDB 1.0 cannot read the primary-key indexes DuckDB 2.0 writes, whatever the version."""
 DUCKDB_OLDEST_READER = "1.1.0"
@@ -37,7 +40,7 @@ DUCKDB_UNSTABLE_COMPRESSION = "fsst,bitpacking"
 same bytes. FSST (which storage v1.1.0 still uses) judges its gain on a sample of a
 column's vectors drawn by a generator seeded from the operating system's randomness, so
 one build stored a text column as FSST and the next uncompressed, which moved every block
-after it. Bitpacking packs, for each NULL of an integer, date or ENUM column, whatever
+after it. Bitpacking packs, for each NULL of an integer or date column, whatever
 its buffer held before: uninitialised memory. The rest of what DuckDB writes here is
 deterministic, and it zeroes the unused space of the blocks that segments share.
 
@@ -89,11 +92,42 @@ def export(
         write_all(result, tmp)
         for step in extra or ():
             step(result, tmp)
+        keep_releases(Path(out), tmp)
         (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         write_checksums(tmp)
 
     replace_folder(Path(out), write)
     return result
+
+
+RELEASE_DIR = "release"
+"""Where ``recruitment release`` writes its zip and CHANGES, inside the export folder."""
+
+
+def keep_releases(out: Path, tmp: Path) -> list[str]:
+    """Carry the release files of the previous export (``out/release/``) into the new one,
+    so `make` after `make release` keeps them: the regular files directly in that folder,
+    hard-linked (copied across file systems), each at most limits.DIST_FILE_MAX_BYTES;
+    a symlink, a subfolder or anything else is left behind. Returns the names kept."""
+    old = out / RELEASE_DIR
+    try:
+        if old.is_symlink() or not old.is_dir():
+            return []
+        entries = sorted(os.scandir(old), key=lambda e: e.name)
+    except OSError:
+        return []
+    kept = []
+    for entry in entries:
+        st = entry.stat(follow_symlinks=False)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limits.DIST_FILE_MAX_BYTES:
+            continue
+        (tmp / RELEASE_DIR).mkdir(exist_ok=True)
+        try:
+            os.link(entry.path, tmp / RELEASE_DIR / entry.name, follow_symlinks=False)
+        except OSError:
+            shutil.copy2(entry.path, tmp / RELEASE_DIR / entry.name, follow_symlinks=False)
+        kept.append(entry.name)
+    return kept
 
 
 def write_all(result: Validation, tmp: Path) -> None:
@@ -273,9 +307,29 @@ def _fill_duckdb(
     for rel in data_files(pkg):
         file = path.parent / rel
         meta[rel] = (f"sha256:{sha256_of(file)}", file.stat().st_size)
+    log = changes.corrections(pkg.root, pkg.version)
+    meta["changes_note"] = (log.note, None)
     for stmt in ddl.meta_statements(meta):
         con.execute(stmt)
+    _fill_changes(con, log)
     views.create(con, pkg)
+
+
+def _fill_changes(con, log: changes.Log) -> None:
+    """The changes table of the attached database, from the rows of ``log``."""
+    import pyarrow as pa
+
+    names = [name for name, _, _ in ddl.CHANGES.columns]
+    data = pa.table(
+        {n: pa.array([r[i] for r in log.rows], pa.string()) for i, n in enumerate(names)}
+    )
+    relation = "changes_rows_"
+    con.register(relation, data)
+    try:
+        for stmt in ddl.changes_statements(f"temp.main.{relation}"):
+            con.execute(stmt)
+    finally:
+        con.unregister(relation)
 
 
 ASIDE = "_validated_"
@@ -342,6 +396,8 @@ def write_descriptor(pkg: Package, tmp: Path) -> None:
     from .release import build_info  # release imports this module
 
     meta["$schema"] = DATA_PACKAGE_PROFILE
+    if isinstance(meta.get("sources"), list):  # the seeds are not published as files
+        meta["sources"] = [_published_source(s) for s in meta["sources"]]
     meta.update(build_info(pkg.root))  # created (the commit's date) and commit
     resources = []
 
@@ -385,7 +441,7 @@ def write_descriptor(pkg: Package, tmp: Path) -> None:
             name="recruitment-duckdb",
             title="All tables, keys, comments and views in one DuckDB database",
             description=(
-                "Every table with its primary and foreign keys, constraints, ENUM types and "
+                "Every table with its primary and foreign keys, constraints (codes as text) and "
                 "comments, plus seed_lines, meta, the views "
                 f"{', '.join(views.view_sql(pkg))}, and the quote_context macro. Opens in DuckDB "
                 f"{DUCKDB_OLDEST_READER} or newer (storage version {DUCKDB_STORAGE_VERSION})."
@@ -396,6 +452,20 @@ def write_descriptor(pkg: Package, tmp: Path) -> None:
     meta["resources"] = resources
     text = json.dumps(meta, indent=2, ensure_ascii=False) + "\n"
     (tmp / "datapackage.json").write_text(text, encoding="utf-8")
+
+
+def _published_source(source: object) -> object:
+    """A ``sources`` entry of the published descriptor: a seed's path (seeds/…, a file of
+    the repository, not of dist/ or the release) becomes a note that its lines are in the
+    DuckDB file's seed_lines; a URL stays."""
+    if not isinstance(source, dict) or "://" in str(source.get("path", "://")):
+        return source
+    out = {k: v for k, v in source.items() if k != "path"}
+    out["description"] = (
+        f"Seed article {source['path']} of the repository; its lines are in the table "
+        f"seed_lines of {DUCKDB_FILE}."
+    )
+    return out
 
 
 def _schema(pkg: Package, res: Resource) -> dict:

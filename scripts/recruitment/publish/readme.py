@@ -96,3 +96,119 @@ def write(root: Path) -> tuple[Path, bool]:
             fh.write(new)
         tmp.replace(path)
     return path, new != old
+
+
+RELEASE_README = """# {title}, version {version}
+
+{description}
+
+Every file is in this folder; every snippet below runs from it.
+
+## What each file is
+
+| file | what it is |
+| --- | --- |
+| `csv/<table>.csv` | each table as CSV: UTF-8, LF, a header, sorted by primary key |
+| `parquet/<table>.parquet` | the same rows, typed (dates as DATE, integers as int64) |
+| `recruitment.duckdb` | all tables, keys and comments; `seed_lines`, `changes`, `meta`; \
+the views {views}; DuckDB {oldest} or newer |
+| `datapackage.json` | the Data Package descriptor: Table Schemas, `sha256:` hashes, \
+version, build commit |
+| `codebook.md` | every table, column and code, with its meaning |
+| `CHANGES.md` | what changed since the previous version, row by row first |
+| `CITATION.cff` | how to cite this version |
+| `LICENSE-DATA.md`, `LICENSE` | the data's licence (CC-BY-4.0) and the pipeline code's (MIT) |
+| `SHA256SUMS` | the SHA-256 of every other file |
+
+## Check the download
+
+Every line must end in `OK`:
+
+```sh
+sha256sum -c SHA256SUMS            # macOS: shasum -a 256 -c SHA256SUMS
+```
+
+## Where the evidence lives
+
+Every row cites a line of a news article with a verbatim `quote` (`source_id`, `line`).
+The articles are not in this folder (they are third-party texts, under neither licence):
+their lines are in `recruitment.duckdb`, table `seed_lines`, so the line a row cites is
+one join away, and `quote_context(id)` shows the lines around it. The repository keeps
+the articles themselves, pinned by SHA-256 (`sources.sha256`).
+
+## Open it
+
+DuckDB (command line):
+
+```sh
+duckdb -readonly recruitment.duckdb \\
+  -c "SELECT key, value FROM meta WHERE key IN ('version', 'changes_note')" \\
+  -c "SELECT figure_id, measure, qualifier, value, claimant FROM estimates LIMIT 5"
+```
+
+Python with DuckDB:
+
+```python
+import duckdb
+
+con = duckdb.connect("recruitment.duckdb", read_only=True)
+estimates = con.sql("SELECT * FROM estimates ORDER BY as_of_start").fetchall()
+corrections = con.sql("SELECT * FROM changes").fetchall()
+```
+
+pandas (Parquet keeps the types):
+
+```python
+import pandas as pd
+
+figures = pd.read_parquet("parquet/figures.parquet", dtype_backend="pyarrow")
+```
+
+polars:
+
+```python
+import polars as pl
+
+figures = pl.read_parquet("parquet/figures.parquet")
+```
+
+R (untested; base R reads the CSV, the `arrow` package the Parquet files):
+
+```r
+figures <- read.csv("csv/figures.csv", na.strings = "", fileEncoding = "UTF-8")
+str(figures)
+```
+
+A code misspelt in a `WHERE` (`measure = 'casualty'`) returns no rows rather than an
+error: look the code up in its code list (`SELECT * FROM measures`) or in `codebook.md`.
+
+## Cite it
+
+{citation}
+
+## Licence
+
+The curated rows, schemas and metadata: CC-BY-4.0 (`LICENSE-DATA.md`). The pipeline code
+that built them: MIT (`LICENSE`).
+"""
+
+
+def release_readme(pkg) -> str:
+    """README.md of the release folder: what each file is, how to check and open it from
+    that folder, where the evidence lives, how to cite it, the licences."""
+    from .export import DUCKDB_OLDEST_READER
+    from .views import view_sql
+
+    d = pkg.descriptor
+    return RELEASE_README.format(
+        title=" ".join(str(d.get("title", pkg.name)).split()),
+        version=pkg.version,
+        description=" ".join(str(d.get("description", "")).split()),
+        views=", ".join(f"`{v}`" for v in view_sql(pkg)),
+        oldest=DUCKDB_OLDEST_READER,
+        citation=(
+            f"Cite as `CITATION.cff` says, with the version ({pkg.version}); "
+            f"`datapackage.json` names the package (`{pkg.name}`) and the commit it was "
+            "built from."
+        ),
+    )

@@ -33,20 +33,20 @@ from ..paths import Unreadable, read_bounded, read_published
 from ..review import diff as d
 from ..review.snapshot import EmptySource, FolderSource, GitSource, SourceError, git, load, repo_top
 from ..review.versioning import CHANGELOG, CITATION, parse
-from .export import write_checksums
+from . import changes as history
+from . import codebook, readme
+from .export import RELEASE_DIR, write_checksums
 from .outdir import MARKER, MARKER_TEXT
 
-RELEASE_DIR = "release"
 ROOT_FILES = {
     "CITATION.cff": CITATION,
     "LICENSE": "LICENSE",
     "LICENSE-DATA.md": "LICENSE-DATA.md",
-    "codebook.md": "docs/codebook.md",
 }
 """Files of the repository that ship in the zip: name in the zip -> path in the package."""
-LEFT_OUT = ("site/", f"{RELEASE_DIR}/", "SHA256SUMS")
-"""What of dist/ stays out of the zip: the site (browse it locally), earlier releases and
-dist's own checksums (the zip has its own)."""
+LEFT_OUT = ("site/", f"{RELEASE_DIR}/", "SHA256SUMS", MARKER)
+"""What of dist/ stays out of the zip: the site (browse it locally), earlier releases,
+dist's own checksums (the zip has its own) and the export's marker (internal)."""
 ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
 
 
@@ -132,7 +132,7 @@ def check_built(root: Path, dist: Path) -> dict:
     return meta
 
 
-def _entries(root: Path, dist: Path) -> dict[str, bytes]:
+def _entries(root: Path, dist: Path, pkg=None) -> dict[str, bytes]:
     """Name in the zip -> bytes, for every file the release carries; each file of dist/ is
     the one dist/SHA256SUMS lists (nothing changed it since the build)."""
     listed = {}
@@ -153,6 +153,15 @@ def _entries(root: Path, dist: Path) -> dict[str, bytes]:
         if data is None:
             raise ReleaseError(f"{rel} is missing: the release ships it")
         out[arcname] = data
+    if pkg is not None:
+        out["codebook.md"] = codebook.render(pkg, published=True).encode()
+        out["README.md"] = readme.release_readme(pkg).encode()
+    return out
+
+
+def _with_sums(entries: dict[str, bytes]) -> dict[str, bytes]:
+    """``entries`` sorted, with a SHA256SUMS of them all."""
+    out = {k: v for k, v in entries.items() if k != "SHA256SUMS"}
     sums = "".join(
         f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(out.items())
     )
@@ -202,28 +211,43 @@ def changelog_entry(root: Path, version: str) -> str:
     return m[0].strip() + "\n" if m else ""
 
 
-def changes(root: Path, version: str, name: str) -> str:
-    """CHANGES-<version>.md: the CHANGELOG entry, then the diff against the last release."""
+def _base(root: Path, version: str):
+    """The source CHANGES compares with: the previous release's tag, else the last commit
+    of the previous version in the history (:mod:`changes`), else nothing."""
     tag = previous_tag(root, version)
-    if tag is None:
-        base_src = EmptySource()
-        base_src.label = "nothing (first release)"
-    else:
-        top = repo_top(Path(root))
+    top = repo_top(Path(root))
+    if top is not None:
         prefix = Path(root).resolve().relative_to(top.resolve()).as_posix()
-        commit = git(top, "rev-parse", "--verify", "--end-of-options", f"{tag}^{{commit}}").strip()
-        base_src = GitSource(top, commit, "" if prefix == "." else prefix, tag)
+        prefix = "" if prefix == "." else prefix
+        if tag is not None:
+            ref = f"{tag}^{{commit}}"
+            commit = git(top, "rev-parse", "--verify", "--end-of-options", ref).strip()
+            return GitSource(top, commit, prefix, tag)
+        earlier = [
+            (v, c) for v, c in history.released_versions(root, version)[0] if v != version and c
+        ]
+        if earlier:
+            v, commit = earlier[-1]
+            return GitSource(top, commit, prefix, f"{v} (commit {commit[:12]}, not tagged)")
+    base = EmptySource()
+    base.label = "nothing (no earlier version in the history)"
+    return base
+
+
+def changes(root: Path, version: str, name: str) -> str:
+    """CHANGES-<version>.md, for the people who use the data: the row-level diff against
+    the previous version first, then the CHANGELOG entry (its notes on the pipeline)."""
+    base_src = _base(root, version)
     head = load(FolderSource(Path(root), f"v{version}"))
     try:
         base = load(base_src)
     except SourceError:
         base = load(EmptySource())
     diff = d.compare(base, head)
-    parts = [f"# {name} {version}", ""]
+    parts = [f"# {name} {version}", "", d.as_markdown(diff).rstrip(), ""]
     entry = changelog_entry(root, version)
     if entry:
-        parts += [entry.rstrip(), ""]
-    parts.append(d.as_markdown(diff))
+        parts += ["## From the CHANGELOG", "", entry.rstrip(), ""]
     return "\n".join(parts)
 
 
@@ -253,12 +277,14 @@ def release(root: Path, dist: Path, tag: str | None = None) -> list[Path]:
     )
     if not PACKAGE_NAME.fullmatch(name):  # validated, but it names a file: never trusted
         raise ReleaseError(f"the package name {name[:80]!r} cannot name a release file")
-    entries, text = _entries(root, dist), changes(root, version, name)  # all read, then write
+    entries, text = _entries(root, dist, pkg), changes(root, version, name)  # read, then write
     out = dist / RELEASE_DIR
     out.mkdir(exist_ok=True)
     archive = out / zip_name(name, version)
     if archive.resolve().parent != out.resolve():
         raise ReleaseError(f"{archive} would be written outside {out}")
+    entries["CHANGES.md"] = text.encode()
+    entries = _with_sums(entries)
     write_zip(archive, f"{name}-{version}", entries, when)
     notes = out / f"CHANGES-{version}.md"
     notes.write_text(text, encoding="utf-8", newline="\n")

@@ -1,8 +1,8 @@
 """Views and a macro an analyst wants first in the published DuckDB file, with their comments.
 
-The views give ENUM columns as text (``::VARCHAR``), so printed results, pandas frames and
-comparisons read as plain words; the tables keep the ENUM types, where a misspelt code in a
-WHERE clause is an error rather than an empty result. Column lists are derived from the
+Every coded column is plain text (VARCHAR; see :mod:`ddl`), and the views cast any ENUM a
+future column might bring back (``::VARCHAR``), so printed results, pandas frames and
+comparisons read as plain words. Column lists are derived from the
 Table Schemas, so a column added to a schema appears in the views that copy a table.
 """
 
@@ -74,6 +74,57 @@ HAPPENINGS_COMMENT = (
 )
 
 
+ESTIMATE_KINDS = ("tally", "rate", "share", "change")
+"""The kinds of measure (measures.kind) whose figures the ``estimates`` view lists: numbers
+someone counts or estimates, as opposed to targets, payments and attributes. Which measures
+these are is data: the code list's ``kind`` column."""
+CLAIM_EVENT_TYPES = ("statement", "assessment")
+"""Event types whose interval is when an actor said something: a figure that belongs to
+such an event was claimed then (the ``estimates`` view's as_of); any other figure is as of
+its article's publication."""
+
+
+def _estimates(pkg: Package) -> str:
+    """The ``estimates`` view: the figures of an estimate kind, with their as_of interval."""
+    names, joins = _actor_names(pkg.resources["figures"], "f")
+    wanted = ", ".join(literal(k) for k in ESTIMATE_KINDS)
+    claim_events = ", ".join(literal(k) for k in CLAIM_EVENT_TYPES)
+    said = f"e.event_type::VARCHAR IN ({claim_events})"
+    people = [
+        f"f.{ident(name)}, {names[name]}"
+        for name in ("claimed_by", "reported_by", "subject")
+        if name in names
+    ]
+    return f"""SELECT f.figure_id, f.measure::VARCHAR AS measure, m.label AS measure_label,
+       {", ".join(people)},
+       f.qualifier::VARCHAR AS qualifier, f.value_low, f.value, f.value_high,
+       f.unit::VARCHAR AS unit, f.value_text,
+       f.period_start, f.period_end, f.period_precision::VARCHAR AS period_precision,
+       CASE WHEN {said} THEN e.date_start ELSE s.published_start END AS as_of_start,
+       CASE WHEN {said} THEN e.date_end ELSE s.published_end END AS as_of_end,
+       CASE WHEN {said} THEN e.date_precision ELSE s.published_precision END::VARCHAR
+           AS as_of_precision,
+       CASE WHEN {said} THEN 'statement' ELSE 'publication' END AS as_of_basis,
+       f.claim_key, f.event_id, f.source_id, f.seed_file, f.line, f.quote
+FROM figures f
+JOIN measures m ON m.code = f.measure
+JOIN sources s ON s.source_id = f.source_id
+LEFT JOIN events e ON e.event_id = f.event_id{joins}
+WHERE m.kind::VARCHAR IN ({wanted})
+ORDER BY as_of_start, as_of_end, f.figure_id"""
+
+
+ESTIMATES_COMMENT = (
+    "Each figure of a measure that is a count or an estimate (measures.kind "
+    + ", ".join(ESTIMATE_KINDS)
+    + ") with who claims it, who relayed it, whose number it is, its bounds and period, and "
+    "as_of: when the claim was made (the interval of its event when that is a "
+    + " or ".join(CLAIM_EVENT_TYPES)
+    + ", else its article's publication interval), in as_of order: a claimant's estimates "
+    "over time are one WHERE away."
+)
+
+
 def view_sql(pkg: Package) -> dict[str, tuple[str, str]]:
     """{view name: (SELECT, comment)} for the views this package supports."""
     out: dict[str, tuple[str, str]] = {}
@@ -120,6 +171,8 @@ ORDER BY sources DESC, f.claim_key""",
         )
     if "events" in res and res["events"].has("event_key", "date_start", "date_end"):
         out["happenings"] = (HAPPENINGS, HAPPENINGS_COMMENT)
+    if _has_estimates(pkg):
+        out["estimates"] = (_estimates(pkg), ESTIMATES_COMMENT)
     citing = [r for r in pkg.in_dependency_order() if r.has(*CITING) and r.primary_key]
     if citing:
         out["citations"] = (
@@ -133,6 +186,18 @@ ORDER BY sources DESC, f.claim_key""",
             "and quote. quote_context(id) shows the lines around any of them.",
         )
     return out
+
+
+def _has_estimates(pkg: Package) -> bool:
+    """Whether the package has every table and column the ``estimates`` view reads."""
+    res = pkg.resources
+    return (
+        all(name in res for name in ("figures", "actors", "measures", "sources", "events"))
+        and res["measures"].has("code", "label", "kind")
+        and res["sources"].has("published_start", "published_end", "published_precision")
+        and res["events"].has("event_type", "date_start", "date_end", "date_precision")
+        and res["figures"].has("event_id", "claim_key", "value_low", "value_high", "unit")
+    )
 
 
 CONTEXT_MACRO = (
@@ -175,6 +240,15 @@ COMPUTED_COLUMNS = {
     "value_max": "Largest value any report of the claim gives.",
     "claimants": "Names of the actors the reports say assert the claim.",
     "measure": "What the number counts (figures.measure).",
+    "measure_label": "The measure's label (measures.label).",
+    "as_of_start": "Earliest date the claim was made: its statement or assessment event's "
+    "date_start, else its article's published_start.",
+    "as_of_end": "Latest date the claim was made: its statement or assessment event's "
+    "date_end, else its article's published_end.",
+    "as_of_precision": "How exactly as_of_start..as_of_end is known (the event's "
+    "date_precision or the article's published_precision).",
+    "as_of_basis": "Where as_of comes from: 'statement' (the figure's statement or "
+    "assessment event) or 'publication' (the article's publication date).",
 }
 """Descriptions of view columns that are not copied from a table column."""
 

@@ -1,0 +1,218 @@
+"""The corrections log: every row-level change between the released versions of the package.
+
+The released versions are read from git: the commits where ``version`` in
+``datapackage.json`` changed. A version's state is its ``v<version>`` tag's commit once
+tagged, else the last commit that had that version (corrections may follow a bump), and
+for the version being built, the package as built. Consecutive versions are compared by
+the keyed diff of ``recruitment diff`` (:mod:`recruitment.review.diff`), and each added,
+removed or changed row becomes rows of the ``changes`` table of the DuckDB file: one per
+changed cell, one per added or removed row (its cells as JSON). Refs are resolved only as
+refs (``git rev-parse --verify --end-of-options``), never as options or paths.
+
+Bounded: at most :data:`MAX_VERSION_COMMITS` commits that touched the descriptor are read
+(the newest), and at most :data:`MAX_CHANGE_ROWS` rows are kept (the earliest versions
+first); what is left out is said in the note. Without git history (a tarball, a copy) the
+log is empty and the note says why, never an error.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..review import diff as d
+from ..review.snapshot import FolderSource, GitSource, SourceError, git, load, repo_top
+from ..review.versioning import parse
+
+DESCRIPTOR = "datapackage.json"
+MAX_VERSION_COMMITS = 200
+"""Commits that changed a line holding "version" in datapackage.json, newest first, read."""
+MAX_CHANGE_ROWS = 100_000
+"""Rows of the changes table at most; the rest are counted in the note."""
+
+COLUMNS = (
+    ("version_from", "VARCHAR", "The released version the change is measured from."),
+    ("version_to", "VARCHAR", "The released version that made the change."),
+    (
+        "commit_from",
+        "VARCHAR",
+        "The git commit of version_from: its tag's once tagged, else the last commit with "
+        "that version.",
+    ),
+    (
+        "commit_to",
+        "VARCHAR",
+        "The git commit of version_to, as commit_from; NULL for the version of this build "
+        "(the package as built, meta's build_commit).",
+    ),
+    ("table_name", "VARCHAR", "The table of the row."),
+    ("key", "VARCHAR", "The row's primary key (its values joined by ', ')."),
+    ("kind", "VARCHAR", "added, removed or changed."),
+    (
+        "column_name",
+        "VARCHAR",
+        "For a changed row, the column whose value changed; NULL for an added or removed row.",
+    ),
+    (
+        "old",
+        "VARCHAR",
+        "The value before (a changed cell), or the whole removed row as a JSON object; NULL "
+        "for an added row. Every value as the CSV writes it.",
+    ),
+    (
+        "new",
+        "VARCHAR",
+        "The value after (a changed cell), or the whole added row as a JSON object; NULL "
+        "for a removed row.",
+    ),
+)
+COMMENT = (
+    "The corrections log: every row added, removed or changed between consecutive released "
+    "versions (found where datapackage.json's version changed; each version as its tag, "
+    "else its last commit, and this build), one row per changed cell. The note in meta "
+    "(key changes_note) says what it covers."
+)
+
+
+@dataclass
+class Log:
+    """The rows of the changes table and the note that says what they cover."""
+
+    rows: list[tuple] = field(default_factory=list)
+    note: str = ""
+    versions: list[tuple[str, str | None]] = field(default_factory=list)
+    """(version, commit) of each released version read, oldest first (commit None: the
+    package as built)."""
+
+
+def released_versions(root: Path, current: str) -> tuple[list[tuple[str, str | None]], str]:
+    """(version, commit) of each released version, oldest first, and a note when there is
+    no history to read (then the list is empty).
+
+    A version's state is its tag's commit once tagged; else the last commit at which
+    datapackage.json had that version (the first parent of the commit that changed it),
+    since corrections can follow the bump; for ``current``, the package's own version, the
+    package as it stands (commit None: the folder being published)."""
+    top = repo_top(Path(root))
+    if top is None:
+        return [], "built outside a git repository: no history of versions to compare"
+    prefix = _prefix(root, top)
+    path = f"{prefix}/{DESCRIPTOR}" if prefix else DESCRIPTOR
+    done = git(
+        top, "log", f"--max-count={MAX_VERSION_COMMITS}", "--format=%H", "-G", '"version"',
+        "HEAD", "--", path, check=False,
+    )  # fmt: skip
+    commits = done.split()[::-1]  # oldest first
+    firsts: list[tuple[str, str]] = []
+    for commit in commits:
+        version = _version_at(top, commit, prefix)
+        if version is not None and (not firsts or firsts[-1][0] != version):
+            firsts.append((version, commit))
+    if not firsts:
+        return [], f"{path} has no committed version: no history of versions to compare"
+    if firsts[-1][0] != current:
+        firsts.append((current, ""))  # a bump not yet committed: HEAD ends the last version
+    versions: list[tuple[str, str | None]] = []
+    for (version, _), (_, next_first) in zip(firsts, firsts[1:], strict=False):
+        versions.append((version, _commit(top, f"{next_first}^1" if next_first else "HEAD")))
+    versions.append((current, None))
+    tags = {
+        tag[1:]: _commit(top, tag)
+        for tag in git(top, "tag", "--list", "v*", check=False).split()
+        if parse(tag[1:]) is not None
+    }
+    versions = [(v, tags.get(v) or c) for v, c in versions]
+    versions = [(v, c) for v, c in versions if c is not None or v == current]
+    note = ""
+    if len(commits) == MAX_VERSION_COMMITS:
+        note = (
+            f"only the newest {MAX_VERSION_COMMITS} commits that changed the version line "
+            f"of {path} were read"
+        )
+    return versions, note
+
+
+def _prefix(root: Path, top: Path) -> str:
+    prefix = Path(root).resolve().relative_to(top.resolve()).as_posix()
+    return "" if prefix == "." else prefix
+
+
+def _commit(top: Path, ref: str) -> str | None:
+    """The commit ``ref`` names, resolved only as a ref; None if it names none."""
+    done = git(
+        top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}",
+        check=False,
+    )  # fmt: skip
+    return done.strip() or None
+
+
+def _version_at(top: Path, commit: str, prefix: str) -> str | None:
+    try:
+        data = GitSource(top, commit, prefix).read(DESCRIPTOR)
+    except SourceError:
+        return None
+    try:
+        doc = json.loads(data) if data is not None else None
+    except ValueError:
+        return None
+    version = doc.get("version") if isinstance(doc, dict) else None
+    return version if isinstance(version, str) and parse(version) is not None else None
+
+
+def corrections(root: Path, current: str) -> Log:
+    """The changes between consecutive released versions of the package at ``root``, whose
+    own version is ``current``."""
+    versions, note = released_versions(root, current)
+    log = Log(versions=versions)
+    notes = [note] if note else []
+    if len(versions) < 2:
+        if versions:
+            notes.append(f"one released version ({versions[0][0]}): nothing to compare yet")
+        log.note = "; ".join(notes)
+        return log
+    top = repo_top(Path(root))
+    prefix = _prefix(root, top)
+    snaps = []
+    for version, commit in versions:
+        source = (
+            GitSource(top, commit, prefix, f"v{version}")
+            if commit
+            else FolderSource(Path(root), f"v{version}")
+        )
+        try:
+            snaps.append(load(source))
+        except SourceError as err:
+            snaps.append(None)
+            notes.append(f"version {version} could not be read ({err})")
+    total = 0
+    pairs = zip(versions, versions[1:], snaps, snaps[1:], strict=False)
+    for (a, ca), (b, cb), old, new in pairs:
+        if old is None or new is None:
+            continue
+        for row in _rows(d.compare(old, new)):
+            total += 1
+            if len(log.rows) < MAX_CHANGE_ROWS:
+                log.rows.append((a, b, ca, cb, *row))
+    span = ", ".join(f"{v} ({c[:12] if c else 'this build'})" for v, c in versions)
+    notes.insert(0, f"{total} row-level change(s) between the versions {span}")
+    if total > MAX_CHANGE_ROWS:
+        notes.append(f"only the first {MAX_CHANGE_ROWS} are listed (earliest versions first)")
+    log.note = "; ".join(notes)
+    return log
+
+
+def _rows(diff: d.PackageDiff):
+    """(table, key, kind, column, old, new) for every row-level change of ``diff``."""
+
+    def whole(row: dict) -> str:
+        return json.dumps(row, ensure_ascii=False, sort_keys=False)
+
+    for t in diff.tables:
+        for row in t.added:
+            yield (t.name, d.key_text(t.key_of(row)), "added", None, None, whole(row))
+        for row in t.removed:
+            yield (t.name, d.key_text(t.key_of(row)), "removed", None, whole(row), None)
+        for change in t.changed:
+            for column, (old, new) in change.cells.items():
+                yield (t.name, d.key_text(change.key), "changed", column, old, new)
