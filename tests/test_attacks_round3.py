@@ -178,8 +178,9 @@ def test_release_refuses_a_dist_built_from_another_commit(build, tmp_path):
     _release_refused(build[0], dist, "was built from commit")
 
 
-@pytest.mark.parametrize("rel", ["CITATION.cff", "LICENSE", "docs/codebook.md"])
+@pytest.mark.parametrize("rel", ["CITATION.cff", "LICENSE", "LICENSE-DATA.md"])
 def test_release_never_ships_a_root_file_through_a_symlink(build, tmp_path, rel):
+    """(The release's codebook is rendered from the schemas, never read from docs/.)"""
     pkg = with_root_files(copy_package(tmp_path / "pkg"))
     (pkg / rel).unlink()
     (pkg / rel).symlink_to(outside(tmp_path))
