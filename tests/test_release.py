@@ -288,7 +288,8 @@ def test_the_release_stands_alone(built, tmp_path, monkeypatch):
     readme = (folder / "README.md").read_text(encoding="utf-8")
     assert "dist/" not in readme
     text = (folder / "CHANGES.md").read_text(encoding="utf-8")
-    assert "first release" not in text
+    generated = text.split("## From the CHANGELOG")[0]  # the rest is the curators' words
+    assert "first release" not in generated
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     for snippet in re.findall(r"^```sh\n(.*?)^```", readme, flags=re.S | re.M):
         if "duckdb " not in snippet and "sha256sum" not in snippet:
