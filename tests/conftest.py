@@ -135,6 +135,21 @@ def append_row(root: Path, table: str, **values) -> dict:
     return row
 
 
+def add_row(root: Path, table: str, row: dict) -> int:
+    """Append ``row`` to the table (columns it does not name left empty; a column the table
+    lacks fails); returns its CSV line."""
+    path = root / "data" / f"{table}.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header, data = reader.fieldnames, list(reader)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header, restval="", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows([*data, row])
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return len(data) + 2
+
+
 def next_source(root: Path) -> tuple[str, str]:
     """(source id, seed-file prefix) that the next article added to ``root`` gets: one more
     than the highest number among its source ids and seed files, e.g. ("src-003", "003_").

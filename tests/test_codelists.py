@@ -6,31 +6,16 @@ from the committed counts.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 import pytest
 
-from conftest import edit_json, find_row, located, rows, set_cells
+from conftest import add_row, edit_json, find_row, located, rows, set_cells
 from recruitment.checks import nearest
 from recruitment.checks.validate import validate
 from recruitment.package import load_package
 
 FIG = "data/figures.csv"
-
-
-def append_row(root, table: str, row: dict) -> int:
-    path = root / "data" / f"{table}.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        header, data = reader.fieldnames, list(reader)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows([*data, {k: row.get(k, "") for k in header}])
-    path.write_text(out.getvalue(), encoding="utf-8")
-    return len(data) + 2
 
 
 def rules_of(findings) -> set[str]:
@@ -57,7 +42,7 @@ def test_coded_fields_take_their_codes_from_the_code_list(pkg):
 
 def test_a_new_code_is_a_row_of_the_code_list(pkg):
     """Adding a code takes one row; a figure may then use it."""
-    append_row(
+    add_row(
         pkg,
         "measures",
         {

@@ -16,7 +16,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, git, rows
+from conftest import ROOT, add_row, git, rows
 from recruitment.cli import main
 
 PARTS = (
@@ -45,21 +45,6 @@ def cli(*args: str, ok: bool = True):
     if ok:
         assert result.exit_code == 0, result.output
     return result
-
-
-def append(repo, table: str, row: dict) -> None:
-    import csv
-    import io
-
-    path = repo / "data" / f"{table}.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        header, data = reader.fieldnames, list(reader)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows([*data, {k: row.get(k, "") for k in header}])
-    path.write_text(out.getvalue(), encoding="utf-8")
 
 
 def next_id(repo, table: str) -> str:
@@ -95,7 +80,7 @@ def test_a_new_article_goes_from_add_source_to_green_checks(repo, tmp_path, monk
     assert left["total"] > 0 and {f["file"] for f in left["findings"]} == {source["seed_file"]}
 
     actor = "act-synthetic-regional-defence-office"
-    append(
+    add_row(
         repo,
         "actors",
         {
@@ -110,7 +95,7 @@ def test_a_new_article_goes_from_add_source_to_green_checks(repo, tmp_path, monk
         },
     )
     common = {"source_id": sid, "qualifier": "exact", "subject": "", "event_id": ""}
-    append(
+    add_row(
         repo,
         "figures",
         {
@@ -125,7 +110,7 @@ def test_a_new_article_goes_from_add_source_to_green_checks(repo, tmp_path, monk
             "quote": "a one-off bonus of 400,000 roubles",
         },
     )
-    append(
+    add_row(
         repo,
         "figures",
         {
@@ -141,7 +126,7 @@ def test_a_new_article_goes_from_add_source_to_green_checks(repo, tmp_path, monk
             "quote": lines[2].split(", twice")[0],
         },
     )
-    append(
+    add_row(
         repo,
         "exclusions",
         {

@@ -14,7 +14,16 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from conftest import at_line, edit_bytes, edit_json, find_row, located, schema_field, set_cells
+from conftest import (
+    add_row,
+    at_line,
+    edit_bytes,
+    edit_json,
+    find_row,
+    located,
+    schema_field,
+    set_cells,
+)
 from recruitment.checks.validate import validate
 from recruitment.findings import RULES
 
@@ -656,39 +665,22 @@ def _(pkg):
     (pkg / "seeds" / "900_statement.txt").write_text("Plain words, the ministry said.\n")
     digest = hashlib.sha256((pkg / "seeds" / "900_statement.txt").read_bytes()).hexdigest()
     row = {"source_id": "src-900", "seed_file": "seeds/900_statement.txt", "sha256": digest}
-    _append(pkg, "sources", {**row, "line": "1", "quote": "Plain words"})
+    add_row(pkg, "sources", {**row, "line": "1", "quote": "Plain words"})
     return Expect("seeds/900_statement.txt", 1, None, contains="'the ministry'")
 
 
 # --- curation (cross-row) -------------------------------------------------------------------
-def _append(pkg, table: str, row: dict) -> int:
-    """Append a row to a table; returns its CSV line."""
-    import csv
-    import io
-
-    path = pkg / "data" / f"{table}.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        header, data = reader.fieldnames, list(reader)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows([*data, row])
-    path.write_text(out.getvalue(), encoding="utf-8")
-    return len(data) + 2
-
-
 @case("curation/duplicate")
 def _(pkg):
     _, row = _exact_figure(pkg)
-    line = _append(pkg, "figures", {**row, "figure_id": "fig-9999"})
+    line = add_row(pkg, "figures", {**row, "figure_id": "fig-9999"})
     return Expect(FIG, line, "value_text", contains="same place")
 
 
 @case("curation/excluded-but-recorded")
 def _(pkg):
     line, row = _exact_figure(pkg)
-    _append(
+    add_row(
         pkg,
         "exclusions",
         {
