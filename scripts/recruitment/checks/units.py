@@ -17,10 +17,11 @@ not a scan of every word for every row).
 
 from __future__ import annotations
 
-from ..findings import Finding
+from ..findings import Finding, Findings
 from ..package import Package, Resource
 from ..sqltypes import ident, literal
 from .csvfile import LINE_COLUMN
+from .listing import query_findings
 
 WORD_END = r"^[^\s,.;:!?()\[\]\"“”‘’']+"
 """The first word after a number: up to white space or punctuation ("%" and "₽" count)."""
@@ -44,42 +45,46 @@ def _pairs(pkg: Package, loaded: set[str]) -> list[tuple[Resource, str, Resource
     return out
 
 
-def check_units(con, pkg: Package, loaded: set[str]) -> list[Finding]:
-    out: list[Finding] = []
+def check_units(con, pkg: Package, loaded: set[str]) -> Findings:
+    """Both rules on every checked table: all failing rows counted, the first MAX_LISTED
+    of each listed (:func:`.listing.query_findings`)."""
+    out = Findings()
     for res, measure, measures, unit, units in _pairs(pkg, loaded):
         out += _measure_unit(con, res, measure, measures, unit, units)
         out += _unit_words(con, res, unit, units)
     return out
 
 
-def _measure_unit(con, res, measure, measures, unit, units) -> list[Finding]:
+def _measure_unit(con, res, measure, measures, unit, units) -> Findings:
     t, m, u, ln = ident(res.name), ident(measure), ident(unit), ident(LINE_COLUMN)
-    rows = con.execute(
-        f"""SELECT r.{ln}, r.{m}::VARCHAR, r.{u}::VARCHAR, k.kind::VARCHAR, c.unit_kinds
+    return query_findings(
+        con,
+        f"""SELECT r.{ln} AS "at", r.{m}::VARCHAR, r.{u}::VARCHAR, k.kind::VARCHAR,
+               c.unit_kinds
         FROM {t} r
         JOIN {ident(measures.name)} c ON c.code = r.{m}
         JOIN {ident(units.name)} k ON k.code = r.{u}
-        WHERE NOT list_contains(string_split(c.unit_kinds, ' '), k.kind::VARCHAR)
-        ORDER BY 1"""
-    ).fetchall()
-    return [
-        Finding(
+        WHERE NOT list_contains(string_split(c.unit_kinds, ' '), k.kind::VARCHAR)""",
+        order='"at"',
+        file=literal(res.path),
+        rule="'curation/measure-unit'",
+        make=lambda at, m_code, code, kind, kinds: Finding(
             res.path,
             at,
             unit,
             "curation/measure-unit",
             f"{unit} {code!r} is a {kind} unit; {measure} {m_code!r} takes "
             f"{' or '.join(kinds.split())} units ({units.path}, {measures.path}).",
-        )
-        for at, m_code, code, kind, kinds in rows
-    ]
+        ),
+    )
 
 
-def _unit_words(con, res, unit, units) -> list[Finding]:
+def _unit_words(con, res, unit, units) -> Findings:
     t, u, ln = ident(res.name), ident(unit), ident(LINE_COLUMN)
     # what follows the words of the number in the quote, lower case, without leading space
     after = "lower(ltrim(substr(r.quote, instr(r.quote, r.value_text) + length(r.value_text))))"
-    rows = con.execute(
+    return query_findings(
+        con,
         f"""WITH words AS (
             SELECT code, w, regexp_extract(w, {literal(WORD_END)}) AS head
             FROM (SELECT code, unnest(string_split(lower(words), '|')) AS w
@@ -98,17 +103,16 @@ def _unit_words(con, res, unit, units) -> list[Finding]:
             GROUP BY ALL)
         SELECT n.at, n.unit, n.value_text, n.named, n.w FROM named n
         WHERE n.named <> n.unit AND NOT EXISTS (
-            SELECT 1 FROM words o WHERE o.code = n.unit AND o.w = n.w)
-        ORDER BY 1"""
-    ).fetchall()
-    return [
-        Finding(
+            SELECT 1 FROM words o WHERE o.code = n.unit AND o.w = n.w)""",
+        order='"at"',
+        file=literal(res.path),
+        rule="'curation/unit-words'",
+        make=lambda at, code, value_text, named, words: Finding(
             res.path,
             at,
             unit,
             "curation/unit-words",
             f"{value_text!r} is followed by {words!r}, words of unit {named!r} "
             f"({units.path}); the row's {unit} is {code!r}.",
-        )
-        for at, code, value_text, named, words in rows
-    ]
+        ),
+    )
