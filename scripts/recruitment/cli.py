@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .package import PackageNotFound
+from .core.package import PackageNotFound
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -250,8 +250,8 @@ def codebook(root: Path) -> None:
 
 
 def _publish(root: Path, out: Path, extra: list | None = None) -> None:
+    from .core.sqltypes import ident
     from .publish.export import export as run
-    from .sqltypes import ident
 
     result = _run(run, root, out, extra)
     if not result.valid:
@@ -318,8 +318,8 @@ def diff_command(
       recruitment diff old-folder new-folder --format json
       recruitment diff --check-version          # exit 1 if the version is not bumped enough
     """
+    from .core.snapshot import load
     from .review import diff as d
-    from .review.snapshot import load
     from .review.versioning import check
 
     def run():
@@ -344,7 +344,7 @@ def diff_command(
 
 
 def _sources(base: str | None, head: str | None, root: Path):
-    from .review.snapshot import open_source
+    from .core.snapshot import open_source
 
     return open_source(base, root, default_base=True), open_source(head, root)
 
@@ -418,8 +418,8 @@ def bump(level: str | None, root: Path, base: str | None) -> None:
       recruitment bump               # the bump this branch needs, e.g. 1.0.0 -> 1.1.0
       recruitment bump patch         # a one-cell correction
     """
-    from .review.bump import BumpError
-    from .review.bump import bump as run
+    from .publish.bump import BumpError
+    from .publish.bump import bump as run
 
     def call():
         try:
@@ -455,8 +455,8 @@ def next_id_command(table: str, root: Path) -> None:
 def _usage(fn, *args):
     """Like _run, but a problem with the request (an unknown table, a ref that is not
     there, an unsafe path) is a usage error: its message, exit 2."""
+    from .core.snapshot import SourceError
     from .curate.ids import IdError
-    from .review.snapshot import SourceError
 
     def call():
         try:
@@ -535,9 +535,9 @@ def summary(base: str | None, root: Path, limit: int) -> None:
       recruitment summary HEAD^1 >> "$GITHUB_STEP_SUMMARY"
     """
     from .checks.validate import validate as run_validation
+    from .core.snapshot import SourceError, load, open_source
     from .review import summary as s
     from .review.diff import compare
-    from .review.snapshot import SourceError, load, open_source
     from .review.versioning import check
 
     result = _run(run_validation, root)

@@ -46,9 +46,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ..attribution import CUE_PATTERN, speaker_key_sql, speaker_sql
+from ..core.package import Package, Resource
+from ..core.sqltypes import ident, literal
 from ..findings import Finding, Findings
-from ..package import Package, Resource
-from ..sqltypes import ident, literal
 from .listing import query_findings
 from .provenance import citing_resources, quote_at, quoted_text_columns, words_at
 
@@ -286,7 +286,7 @@ def seed_spans(con, root):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from . import cache
+    from ..core import cache
 
     span = pa.struct(
         [

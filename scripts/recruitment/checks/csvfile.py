@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import limits
+from ..core.package import Resource, refusal_finding
 from ..findings import Finding, Findings
-from ..package import Resource, refusal_finding
 from ..paths import Refusal, confine, read_bounded
 
 RAGGED = "csv/ragged-row"

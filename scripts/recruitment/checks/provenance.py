@@ -18,10 +18,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from .. import limits
+from ..core.package import Package, Resource
+from ..core.sqltypes import ident, literal
 from ..findings import Finding, Findings
-from ..package import Package, Resource
 from ..paths import Refusal, confine, confined_dir, read_bounded, safe_relative
-from ..sqltypes import ident, literal
 from .csvfile import LINE_COLUMN
 from .listing import query_findings
 from .standard import shown

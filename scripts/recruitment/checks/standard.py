@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .. import limits
+from ..core.package import Field, Package, Resource
+from ..core.sqltypes import TYPE_HINT, ident, literal, parse_expr, typed_literal
 from ..findings import Finding, Findings
-from ..package import Field, Package, Resource
-from ..sqltypes import TYPE_HINT, ident, literal, parse_expr, typed_literal
 from . import nearest
 from .csvfile import LINE_COLUMN
 from .listing import query_findings

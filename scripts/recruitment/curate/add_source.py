@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .. import limits
 from ..checks.provenance import SEEDS_DIR, seed_files
-from ..package import load_package
+from ..core.package import load_package
 from ..paths import Refusal, confine, read_bounded
 from .ids import next_ids
 from .spans import dates, quote_for

@@ -45,7 +45,7 @@ def next_ids(
 
 def next_id(root: Path, table: str) -> str:
     """The next free id of ``table`` in the package at ``root``."""
-    from ..review.snapshot import FolderSource, load
+    from ..core.snapshot import FolderSource, load
 
     snap = load(FolderSource(Path(root)))
     res = snap.tables.get(table)

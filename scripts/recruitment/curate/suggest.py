@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..checks.coverage import SPAN_PATTERN, uncovered_spans
-from ..package import Package
-from ..sqltypes import ident, literal
+from ..core.package import Package
+from ..core.sqltypes import ident, literal
 from . import periods
 from .claimants import Actors, Reader, event_type
 from .codes import from_package

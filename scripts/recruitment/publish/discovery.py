@@ -22,8 +22,8 @@ import json
 from datetime import date
 from pathlib import Path
 
+from ..core.sqltypes import ident
 from ..paths import read_bounded
-from ..sqltypes import ident
 
 CROISSANT_FILE = "croissant.json"
 CROISSANT_VERSION = "http://mlcommons.org/croissant/1.1"

@@ -22,10 +22,13 @@ from pathlib import Path
 
 from .. import limits
 from ..checks.validate import Validation, temp_relations, validate
-from ..package import Package, Resource, unique_keys
+from ..core import ddl, views
+from ..core.package import Package, Resource
+from ..core.snapshot import build_info
+from ..core.sqltypes import ident, literal
+from ..core.strict_json import unique_keys
 from ..paths import Refusal, confine, read_bounded
-from ..sqltypes import ident, literal
-from . import changes, ddl, views
+from . import changes
 from .outdir import MARKER, MARKER_TEXT, check_out, replace_folder
 
 DUCKDB_FILE = "recruitment.duckdb"
@@ -283,8 +286,6 @@ def _fill_duckdb(
 ) -> None:
     """Create and fill the attached database ``pub`` from the validated ``tables``: tables,
     seed lines, meta and views."""
-    from .release import build_info  # release imports this module
-
     info = build_info(pkg.root)
     commit, created = info.get("commit"), info.get("created")
     meta: dict[str, tuple[str | None, int | None]] = {
@@ -393,8 +394,6 @@ def write_descriptor(pkg: Package, tmp: Path) -> None:
     build commit's date, so the descriptor does not change between builds of one commit.
     """
     meta = {k: v for k, v in pkg.descriptor.items() if k != "resources"}
-    from .release import build_info  # release imports this module
-
     meta["$schema"] = DATA_PACKAGE_PROFILE
     if isinstance(meta.get("sources"), list):  # the seeds are not published as files
         meta["sources"] = [_published_source(s) for s in meta["sources"]]

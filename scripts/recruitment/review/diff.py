@@ -21,8 +21,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from ..core.snapshot import Snapshot, Table
 from ..report import FORMAT_CHARACTERS, UNSAFE, escape_char, json_escape
-from .snapshot import Snapshot, Table
 
 LEVELS = ("none", "patch", "minor", "major")
 """Version bumps, weakest first."""

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..core.package import DESCRIPTOR
+from ..core.snapshot import MAX_JSON_BYTES, Source, SourceError
 from ..findings import Finding, Rule, _rules
-from ..package import DESCRIPTOR
 from .diff import LEVELS, PackageDiff, visible
-from .snapshot import MAX_JSON_BYTES, Source, SourceError
 
 CHANGELOG = "CHANGELOG.md"
 CITATION = "CITATION.cff"

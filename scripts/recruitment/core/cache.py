@@ -46,6 +46,7 @@ from pathlib import Path
 
 from .. import limits
 from ..paths import Refusal, confine, confined_dir, safe_relative
+from .strict_json import unique_keys  # a repeated key: no fingerprint (ValueError)
 
 DESCRIPTOR = "datapackage.json"
 SEEDS_DIR = "seeds"
@@ -100,8 +101,6 @@ def _fingerprint(root: Path) -> Fingerprint | None:
     if not add(DESCRIPTOR, limits.JSON_MAX_BYTES):
         return None
     texts = {DESCRIPTOR: _read(files[DESCRIPTOR], limits.JSON_MAX_BYTES)}
-    from ..package import unique_keys  # a repeated key: no fingerprint (ValueError)
-
     descriptor = json.loads(texts[DESCRIPTOR], object_pairs_hook=unique_keys)
     resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
     if not isinstance(resources, list):

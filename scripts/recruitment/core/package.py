@@ -15,10 +15,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import limits
-from .findings import Finding
-from .paths import Refusal, confine, is_url, read_bounded, safe_relative, shown_path
-from .patterns import pattern_size
+from .. import limits
+from ..findings import Finding
+from ..paths import Refusal, confine, is_url, read_bounded, safe_relative, shown_path
+from ..patterns import pattern_size
+from .strict_json import DuplicateKey, unique_keys
 
 DESCRIPTOR = "datapackage.json"
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,62}")
@@ -181,25 +182,6 @@ def _no_constant(name: str):
     raise _BadConstant(f"{name} is not valid JSON")
 
 
-class DuplicateKey(ValueError):
-    """A JSON object names a key twice: which value counts would depend on the reader."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(f"the key {key[:60]!r} appears twice in one object")
-        self.key = key
-
-
-def unique_keys(pairs: list[tuple[str, object]]) -> dict:
-    """``object_pairs_hook`` of every JSON read: a repeated key raises DuplicateKey (Python
-    keeps the last value, other readers the first; neither may decide silently)."""
-    out: dict = {}
-    for key, value in pairs:
-        if key in out:
-            raise DuplicateKey(key)
-        out[key] = value
-    return out
-
-
 def _second_key_line(text: str, key: str) -> int | None:
     """The line of the second ``"key":`` in ``text`` (where the repeat most likely is)."""
     hits = list(re.finditer(re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:", text))
@@ -283,7 +265,7 @@ def _frictionless_findings(rel: str, report) -> list[Finding]:
 def _frictionless_check(root: Path, rel: str, schema: dict) -> list[Finding]:
     """frictionless's descriptor check of a schema, remembered (signed, in .recruitment/)
     for the exact text it passed on, so a later run need not import frictionless."""
-    from .checks import cache
+    from . import cache
 
     text = json.dumps(schema, sort_keys=True, ensure_ascii=False).encode("utf-8")
     if cache.schema_passed(root, text):
@@ -647,7 +629,7 @@ def _pattern_problem(pattern) -> str | None:
         return "is not a string."
     if len(pattern) > 1000:
         return "is longer than 1000 characters."
-    from .numbers import _connection  # one DuckDB connection for such look-ups
+    from ..numbers import _connection  # one DuckDB connection for such look-ups
 
     try:
         _connection().execute("SELECT regexp_full_match('', ?)", [pattern]).fetchall()

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import limits
-from ..package import DESCRIPTOR
+from ..core.package import DESCRIPTOR
 from ..paths import Refusal, confine, read_bounded
-from .versioning import CHANGELOG, CITATION, next_version, parse
+from ..review.versioning import CHANGELOG, CITATION, next_version, parse
 
 LEVELS = ("patch", "minor", "major")
 VERSION_LINE = re.compile(r'^(\s*"version"\s*:\s*)"[^"\n]*"', re.M)
@@ -128,9 +128,9 @@ def bump(
 ) -> Bumped:
     """Bump the package at ``root`` by ``level`` (patch, minor, major; None: what the change
     against ``base`` requires) and regenerate what carries the version."""
-    from ..publish import codebook, readme
-    from .diff import compare
-    from .snapshot import SourceError, load, open_source
+    from ..core.snapshot import SourceError, load, open_source
+    from ..review.diff import compare
+    from . import codebook, readme
 
     root = Path(root)
     if level is not None and level not in LEVELS:

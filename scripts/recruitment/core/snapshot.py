@@ -23,10 +23,12 @@ import os
 import stat
 import subprocess
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
-from ..package import DESCRIPTOR, unique_keys
 from ..paths import safe_relative
+from .package import DESCRIPTOR
+from .strict_json import unique_keys
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 """Largest file a snapshot reads (a CSV of about half a million rows)."""
@@ -268,6 +270,29 @@ def repo_top(path: Path) -> Path | None:
     if done.returncode != 0:
         return None
     return Path(done.stdout.decode().strip())
+
+
+def build_info(root: Path) -> dict[str, str]:
+    """``created`` (ISO 8601, UTC) and ``commit`` for the package at ``root``."""
+    info: dict[str, str] = {}
+    top = repo_top(Path(root))
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        info["created"] = _iso(datetime.fromtimestamp(int(epoch), UTC))
+    if top is None:
+        return info
+    done = git(top, "log", "-1", "--format=%H %ct", check=False).split()
+    if len(done) != 2:
+        return info
+    commit, seconds = done
+    info.setdefault("created", _iso(datetime.fromtimestamp(int(seconds), UTC)))
+    dirty = git(top, "status", "--porcelain", "--untracked-files=no", "--", str(root), check=False)
+    info["commit"] = commit + ("-dirty" if dirty.strip() else "")
+    return info
+
+
+def _iso(when: datetime) -> str:
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _commit_of(repo: Path, ref: str) -> str | None:
