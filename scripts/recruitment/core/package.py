@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import limits
+from ..errors import RecruitmentError
 from ..findings import Finding
 from ..paths import Refusal, confine, is_url, read_bounded, safe_relative, shown_path
 from ..patterns import pattern_size
@@ -26,8 +27,11 @@ IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,62}")
 SUPPORTED_TYPES = ("string", "integer", "number", "date", "boolean")
 
 
-class PackageNotFound(Exception):
+class PackageNotFound(RecruitmentError):
     """The folder holds no datapackage.json: a usage problem, not a data problem."""
+
+    def message(self) -> str:
+        return f"error: {self}. Run from the package folder or pass --package."
 
 
 @dataclass(frozen=True)

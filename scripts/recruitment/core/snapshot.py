@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
+from ..errors import RecruitmentError
 from ..paths import safe_relative
 from .package import DESCRIPTOR
 from .strict_json import unique_keys
@@ -37,7 +38,7 @@ MAX_JSON_BYTES = 16 * 1024 * 1024
 SEEDS = "seeds"
 
 
-class SourceError(Exception):
+class SourceError(RecruitmentError):
     """A package or ref cannot be read at all: a usage problem (exit 2)."""
 
 

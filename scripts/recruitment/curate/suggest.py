@@ -25,6 +25,7 @@ from pathlib import Path
 from ..checks.coverage import SPAN_PATTERN, uncovered_spans
 from ..core.package import Package
 from ..core.sqltypes import ident, literal
+from ..errors import RecruitmentError
 from . import periods
 from .claimants import Actors, Reader, event_type
 from .codes import from_package
@@ -67,8 +68,16 @@ EVENT_CUES = [
 """Words in the sentence that suggest an event type; the nearest to the date wins."""
 
 
-class UnknownSource(ValueError):
+class UnknownSource(RecruitmentError, ValueError):
     """The source id names no row of sources."""
+
+    param = "SOURCE_ID"
+
+
+class DraftsRefused(RecruitmentError, ValueError):
+    """``--write`` names a file inside data/."""
+
+    param = "--write"
 
 
 @dataclass
@@ -635,7 +644,7 @@ def write_outside_data(root: Path, path: Path, text: str) -> Path:
     data = (Path(root) / "data").resolve()
     target = Path(path).resolve()
     if target == data or target.is_relative_to(data):
-        raise ValueError(
+        raise DraftsRefused(
             f"{path} is inside data/: drafts never enter the package until a person moves them"
         )
     target.write_text(text, encoding="utf-8", newline="\n")

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .. import limits
 from ..core.package import DESCRIPTOR
+from ..errors import RecruitmentError
 from ..paths import Refusal, confine, read_bounded
 from ..review.versioning import CHANGELOG, CITATION, next_version, parse
 
@@ -33,7 +34,7 @@ LEVELS = ("patch", "minor", "major")
 VERSION_LINE = re.compile(r'^(\s*"version"\s*:\s*)"[^"\n]*"', re.M)
 
 
-class BumpError(Exception):
+class BumpError(RecruitmentError):
     """The bump cannot be made (no version, a file refused, nothing to bump)."""
 
 

@@ -22,6 +22,8 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from ..errors import RecruitmentError
+
 MARKER = ".recruitment-export"
 MARKER_TEXT = (
     "This folder was written by `recruitment export`; the next export replaces it whole.\n"
@@ -33,8 +35,11 @@ PACKAGE_FOLDERS = (
 """Folders of the package that an export must never replace (it reads or keeps them)."""
 
 
-class OutRefused(Exception):
+class OutRefused(RecruitmentError):
     """``--out`` names a folder the export must not replace: a usage problem (exit 2)."""
+
+    def message(self) -> str:
+        return f"error: --out refused: {self}"
 
 
 def check_out(root: Path, out: Path) -> None:

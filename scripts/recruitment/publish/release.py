@@ -40,6 +40,7 @@ from ..core.snapshot import (
     repo_top,
 )
 from ..core.strict_json import unique_keys
+from ..errors import EXIT_INVALID, RecruitmentError
 from ..paths import Unreadable, read_bounded, read_published
 from ..review import diff as d
 from ..review.versioning import CHANGELOG, CITATION, parse
@@ -60,8 +61,10 @@ dist's own checksums (the zip has its own) and the export's marker (internal).""
 ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
 
 
-class ReleaseError(Exception):
+class ReleaseError(RecruitmentError):
     """dist/ is missing or does not match the package or the tag: exit 1."""
+
+    exit_code = EXIT_INVALID
 
 
 def zip_name(name: str, version: str) -> str:
