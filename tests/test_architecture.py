@@ -1,7 +1,8 @@
 """The import graph of scripts/recruitment keeps the layers of docs/architecture.md.
 
 A module imports only from layers below its own or from its own unit; no two modules import
-each other, directly or around a circle (imports inside functions count too)."""
+each other, directly or around a circle (imports inside functions count too; an import under
+``if TYPE_CHECKING:``, for annotations only, never runs and does not)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,17 @@ def imports(name: str, path: Path, known: set[str]) -> set[str]:
     """The recruitment modules ``name`` imports (``from a import b`` is a.b when b is one)."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for stmt in node.body
+        for inner in ast.walk(stmt)
+    }
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
         if isinstance(node, ast.Import):
             found |= {a.name for a in node.names if a.name.split(".")[0] == "recruitment"}
         elif isinstance(node, ast.ImportFrom):
@@ -137,7 +148,10 @@ def test_the_circle_finder_finds_a_circle():
 
 def test_the_walk_sees_lazy_and_relative_imports(tmp_path):
     path = tmp_path / "x.py"
-    path.write_text("def f():\n    from ..core import cache\n    from .. import report\n")
+    path.write_text(
+        "def f():\n    from ..core import cache\n    from .. import report\n"
+        "if TYPE_CHECKING:\n    from ..cli import main\n"
+    )
     known = {"recruitment.core", "recruitment.core.cache", "recruitment.report"}
     assert imports("recruitment.checks.x", path, known) == {
         "recruitment.core.cache",

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from recruitment.core.sqltypes import CROISSANT_TYPES
 from recruitment.publish.discovery import (
     CROISSANT_FILE,
-    CROISSANT_TYPES,
     croissant_step,
     dataset_jsonld,
     script_tag,

@@ -20,6 +20,7 @@ from ..errors import RecruitmentError
 from ..findings import Finding
 from ..paths import Refusal, confine, is_url, read_bounded, safe_relative, shown_path
 from ..patterns import pattern_size
+from .sqltypes import LEXICAL
 from .strict_json import DuplicateKey, unique_keys
 
 DESCRIPTOR = "datapackage.json"
@@ -397,6 +398,8 @@ PROFILES = {
 """The only ``$schema``/``profile`` values accepted: standard ones, never fetched by anyone."""
 
 VERSION = re.compile(r"(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})")
+"""MAJOR.MINOR.PATCH (each at most six digits): the one version pattern (the descriptor's check,
+the version gate, the CHANGELOG headings)."""
 
 RESOURCE_KEYS = {
     "name", "path", "schema", "title", "description", "format", "mediatype", "encoding",
@@ -620,7 +623,7 @@ def _is_value(kind: str, value) -> bool:
             return (
                 isinstance(value, str)
                 and bool(dt.date.fromisoformat(value))
-                and (re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value) is not None)
+                and (re.fullmatch(LEXICAL["date"], value) is not None)
             )
         except ValueError:
             return False
@@ -631,8 +634,8 @@ def _pattern_problem(pattern) -> str | None:
     """Why RE2 (the engine every pattern runs on, in linear time) rejects ``pattern``."""
     if not isinstance(pattern, str):
         return "is not a string."
-    if len(pattern) > 1000:
-        return "is longer than 1000 characters."
+    if len(pattern) > limits.PATTERN_MAX_LENGTH:
+        return f"is longer than {limits.PATTERN_MAX_LENGTH} characters."
     from ..numbers import _connection  # one DuckDB connection for such look-ups
 
     try:

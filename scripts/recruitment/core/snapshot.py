@@ -27,15 +27,11 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from ..errors import RecruitmentError
-from ..paths import safe_relative
+from ..limits import SNAPSHOT_FILE_MAX_BYTES as MAX_FILE_BYTES
+from ..limits import SNAPSHOT_JSON_MAX_BYTES as MAX_JSON_BYTES
+from ..paths import SEEDS_DIR, safe_relative, walk
 from .package import DESCRIPTOR
 from .strict_json import unique_keys
-
-MAX_FILE_BYTES = 256 * 1024 * 1024
-"""Largest file a snapshot reads (a CSV of about half a million rows)."""
-MAX_JSON_BYTES = 16 * 1024 * 1024
-"""Largest descriptor or Table Schema a snapshot reads."""
-SEEDS = "seeds"
 
 
 class SourceError(RecruitmentError):
@@ -107,18 +103,15 @@ class FolderSource(Source):
         out: dict[str, str] = {}
         if not base.is_dir() or base.is_symlink():
             return out
-        for dirpath, dirnames, filenames in os.walk(base):  # os.walk does not follow links
-            dirnames.sort()
-            for name in sorted(filenames):
-                path = Path(dirpath) / name
-                rel = path.relative_to(self.root).as_posix()
-                st = path.lstat()
-                if not stat.S_ISREG(st.st_mode):
-                    out[rel] = "symlink" if stat.S_ISLNK(st.st_mode) else "special file"
-                elif st.st_size > MAX_FILE_BYTES:
-                    out[rel] = f"too large ({st.st_size} bytes)"
-                else:
-                    out[rel] = _sha256_file(path)
+        for rel, entry in walk(base, folder):  # never follows a link
+            path = Path(entry.path)
+            st = path.lstat()
+            if not stat.S_ISREG(st.st_mode):
+                out[rel] = "symlink" if stat.S_ISLNK(st.st_mode) else "special file"
+            elif st.st_size > MAX_FILE_BYTES:
+                out[rel] = f"too large ({st.st_size} bytes)"
+            else:
+                out[rel] = _sha256_file(path)
         return out
 
 
@@ -508,4 +501,4 @@ def _load(source: Source) -> Snapshot:
             continue
         table.header, table.rows, problems = parse_csv(data)
         notes += [f"{path}: {p}" for p in problems]
-    return Snapshot(source.label, descriptor, tables, source.files_under(SEEDS), notes)
+    return Snapshot(source.label, descriptor, tables, source.files_under(SEEDS_DIR), notes)

@@ -1,14 +1,19 @@
 """Table Schema field types in DuckDB: the column type, and the strict parse of a CSV cell.
 
-This is the only type map in the project. DuckDB DDL uses it directly; the Parquet and
-Arrow types come from DuckDB's own Arrow conversion of the typed tables, so no second map
-exists. A parse accepts exactly the lexical forms Table Schema defines for the type's
-default format, so '134.500', '1 000', 'NaN' or '2023-3-30' are type errors, not values.
+This is the only type map in the project: DuckDB's types, pyarrow's (the validation
+cache's typed load) and the lexical forms and boolean words every parser accepts (the SQL
+parse here, the polars screen, pyarrow's CSV reader). The DuckDB DDL uses it directly; the
+Parquet and Arrow files come from DuckDB's own Arrow conversion of the typed tables. A
+parse accepts exactly the lexical forms Table Schema defines for the type's default format,
+so '134.500', '1 000', 'NaN' or '2023-3-30' are type errors, not values.
 """
 
 from __future__ import annotations
 
-from .package import Field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for annotations only: the package model imports this module
+    from .package import Field
 
 DUCKDB_TYPE = {
     "string": "VARCHAR",
@@ -18,11 +23,50 @@ DUCKDB_TYPE = {
     "boolean": "BOOLEAN",
 }
 
-_LEXICAL = {
+ARROW_TYPE = {
+    "string": "string",
+    "integer": "int64",
+    "number": "float64",
+    "date": "date32",
+    "boolean": "bool",
+}
+"""pyarrow's type (a ``pa.type_for_alias`` name) for each Table Schema type."""
+
+PANDAS_TYPE = {
+    "integer": ("int64", "Int64"),
+    "boolean": ("bool", "boolean"),
+    "number": ("float64", "float64"),
+    "date": ("date", "object"),
+    "string": ("unicode", "object"),
+}
+"""Table Schema type -> (pandas_type, numpy_type) in the Parquet file's pandas metadata.
+
+pandas (and frictionless, which reads Parquet through pandas) turns a nullable int64
+column into float with NaN unless that metadata names the nullable "Int64" dtype; with
+it, pd.read_parquet keeps integers as integers even without dtype_backend="pyarrow"."""
+
+CROISSANT_TYPES = {
+    "string": "sc:Text",
+    "integer": "sc:Integer",
+    "number": "sc:Float",
+    "boolean": "sc:Boolean",
+    "date": "sc:Date",
+    "datetime": "sc:DateTime",
+    "time": "sc:Time",
+    "year": "sc:Integer",
+}
+"""Table Schema type -> Croissant dataType; a type not listed is published as text."""
+
+TRUE_VALUES = ("true", "True", "TRUE", "1")
+FALSE_VALUES = ("false", "False", "FALSE", "0")
+"""The lexical forms of a boolean (Table Schema's defaults)."""
+
+LEXICAL = {
     "integer": r"-?[0-9]{1,18}",
     "number": r"-?([0-9]+(\.[0-9]+)?|\.[0-9]+)([eE][-+]?[0-9]+)?",
     "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
 }
+"""The whole-cell lexical form of each type (matched in full, RE2 and Rust regex syntax)."""
 
 _REPRESENTABLE = {
     "integer": "{} IS NOT NULL",
@@ -65,12 +109,12 @@ def parse_expr(field: Field, cell: str) -> str:
         return cell
     if kind == "boolean":
         return (
-            f"CASE WHEN {cell} IN ('true','True','TRUE','1') THEN TRUE "
-            f"WHEN {cell} IN ('false','False','FALSE','0') THEN FALSE END"
+            f"CASE WHEN {cell} IN ({','.join(map(literal, TRUE_VALUES))}) THEN TRUE "
+            f"WHEN {cell} IN ({','.join(map(literal, FALSE_VALUES))}) THEN FALSE END"
         )
     value = f"TRY_CAST({cell} AS {DUCKDB_TYPE[kind]})"
     return (
-        f"CASE WHEN regexp_full_match({cell}, {literal(_LEXICAL[kind])}) "
+        f"CASE WHEN regexp_full_match({cell}, {literal(LEXICAL[kind])}) "
         f"AND {_REPRESENTABLE[kind].format(value)} THEN {value} END"
     )
 

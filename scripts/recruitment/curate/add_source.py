@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import limits
-from ..checks.provenance import SEEDS_DIR, seed_files
+from ..checks.provenance import seed_files
 from ..core.package import load_package
 from ..errors import RecruitmentError
-from ..paths import Refusal, confine, read_bounded
+from ..paths import SEEDS_DIR, Refusal, confine, read_bounded
 from .ids import next_ids
 from .spans import dates, quote_for
 

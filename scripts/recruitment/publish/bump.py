@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import limits
-from ..core.package import DESCRIPTOR
+from ..core.package import DESCRIPTOR, VERSION
 from ..errors import RecruitmentError
 from ..paths import Refusal, confine, read_bounded
 from ..review.versioning import CHANGELOG, CITATION, next_version, parse
@@ -115,7 +115,7 @@ def open_entry(text: str, version: str, date: str, reasons: list[str], replaces:
             return renamed
     body = "\n".join(f"- {r}." for r in reasons) or "- (Say what changed in the data.)"
     entry = f"## {version} — {date}\n\n{body}\n\n"
-    m = re.search(r"^## \[?[0-9]+\.[0-9]+\.[0-9]+", text, re.M)
+    m = re.search(rf"^## \[?{VERSION.pattern}", text, re.M)
     if m is None:
         return text.rstrip("\n") + "\n\n" + entry.rstrip("\n") + "\n"
     return text[: m.start()] + entry + text[m.start() :]

@@ -25,7 +25,7 @@ from ..checks.validate import Validation, temp_relations, validate
 from ..core import ddl, views
 from ..core.package import Package, Resource
 from ..core.snapshot import build_info
-from ..core.sqltypes import ident, literal
+from ..core.sqltypes import PANDAS_TYPE, ident, literal
 from ..core.strict_json import unique_keys
 from ..paths import Refusal, confine, read_bounded
 from . import changes
@@ -158,20 +158,6 @@ def write_csv(con, res: Resource, path: Path) -> None:
         f"COPY ({_select(res)}) TO '{target}' "
         f"(FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', ESCAPE '\"', NEW_LINE '\\n')"
     )
-
-
-PANDAS_TYPE = {
-    "integer": ("int64", "Int64"),
-    "boolean": ("bool", "boolean"),
-    "number": ("float64", "float64"),
-    "date": ("date", "object"),
-    "string": ("unicode", "object"),
-}
-"""Table Schema type -> (pandas_type, numpy_type) in the Parquet file's pandas metadata.
-
-pandas (and frictionless, which reads Parquet through pandas) turns a nullable int64
-column into float with NaN unless that metadata names the nullable "Int64" dtype; with
-it, pd.read_parquet keeps integers as integers even without dtype_backend="pyarrow"."""
 
 
 def pandas_metadata(res: Resource) -> str:

@@ -12,15 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..core.package import DESCRIPTOR
+from ..core.package import DESCRIPTOR, VERSION
 from ..core.snapshot import MAX_JSON_BYTES, Source, SourceError
 from ..findings import Finding, Rule, _rules
 from .diff import LEVELS, PackageDiff, visible
 
 CHANGELOG = "CHANGELOG.md"
 CITATION = "CITATION.cff"
-SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
-
 RULES: dict[str, Rule] = _rules(
     "version",
     {
@@ -73,7 +71,7 @@ BUMP_WORDS = {
 
 
 def parse(version: str) -> tuple[int, int, int] | None:
-    m = SEMVER.fullmatch(version.strip())
+    m = VERSION.fullmatch(version.strip())
     return (int(m[1]), int(m[2]), int(m[3])) if m else None
 
 
