@@ -49,6 +49,7 @@ FACTS = [
     ("the weekday names", "lexicon.py", r"(?i)^wednesday$|\bWednesday\|"),
     ("the season names", "lexicon.py", r"^autumn$|\bautumn\|"),
     ("the seeds folder", "paths.py", r"^seeds$"),
+    ("the characters no printed line shows raw", "report.py", "\x7f-\x9f"),
 ]
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from .errors import EXIT_INVALID, EXIT_USAGE, RecruitmentError
+from .report import clean, guard
 
 package_option = click.option(
     "--package",
@@ -55,8 +56,6 @@ def _emit(result, fmt: str, **extra) -> None:
 
 def _say(message: str, err: bool = False) -> None:
     """Print one line whose text may quote a contributor's strings (paths, names, errors)."""
-    from .report import clean, guard
-
     click.echo(guard(clean(message)), err=err)
 
 
@@ -73,7 +72,7 @@ class _Command(click.Command):
             raise
         except RecruitmentError as err:
             if err.param:
-                raise click.BadParameter(_printable(err), ctx=ctx, param_hint=err.param) from None
+                raise click.BadParameter(clean(err), ctx=ctx, param_hint=err.param) from None
             _say(err.message(), err=True)
             sys.exit(err.exit_code)
         except OSError as err:
@@ -320,6 +319,7 @@ def diff_command(
       recruitment diff --check-version          # exit 1 if the version is not bumped enough
     """
     from .core.snapshot import load
+    from .report import json_dumps
     from .review import diff as d
     from .review.summary import gate_report
     from .review.versioning import check
@@ -333,7 +333,7 @@ def diff_command(
         doc = d.to_dict(result)
         if gate is not None:
             doc["version_check"] = {"ok": not gate, "findings": [f.to_dict() for f in gate]}
-        click.echo(d.json_dumps(doc), nl=False)
+        click.echo(json_dumps(doc), nl=False)
     else:
         click.echo(d.as_text(result), nl=False)
     if gate is not None and fmt != "json":
@@ -563,13 +563,7 @@ def suggest(root: Path, source_id: str | None, fmt: str, tables: tuple, out: Pat
         return
     path = write_outside_data(root, out, text)
     count = sum(d.table in chosen for d in result.drafts)
-    click.echo(f"wrote {count} draft(s) to {_printable(path)}")
-
-
-def _printable(text: object) -> str:
-    from .curate.suggest import printable
-
-    return printable(text)
+    click.echo(f"wrote {count} draft(s) to {clean(path)}")
 
 
 if __name__ == "__main__":  # pragma: no cover

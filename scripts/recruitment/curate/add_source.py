@@ -25,6 +25,7 @@ from ..checks.provenance import seed_files
 from ..core.package import load_package
 from ..errors import RecruitmentError
 from ..paths import SEEDS_DIR, Refusal, confine, read_bounded
+from ..report import clean
 from .ids import next_ids
 from .spans import dates, quote_for
 
@@ -37,9 +38,7 @@ class Refused(RecruitmentError):
     """The article cannot be added; the message says why and what to do."""
 
     def message(self) -> str:
-        from .suggest import printable
-
-        return f"error: {printable(self)}. Nothing was added."
+        return f"error: {clean(self)}. Nothing was added."
 
 
 @dataclass
@@ -253,8 +252,6 @@ def report_lines(root: Path, added: Added) -> Iterator[tuple[str, bool]]:
     """What ``recruitment add-source`` prints, as (line, on stderr) in order: the row added,
     then what :func:`left_to_record` finds still to record (read after the first lines are
     out, so they are shown even if that read fails)."""
-    from .suggest import printable
-
     row = added.row
     yield (
         f"added {added.seed_file} as {added.source_id} (sha256 {added.sha256}); "
@@ -264,7 +261,7 @@ def report_lines(root: Path, added: Added) -> Iterator[tuple[str, bool]]:
     if added.date_stated:
         yield (
             f"publication date: {row['published_start']} ({row['published_precision']}, "
-            f"stated on line {row['line']}: {printable(repr(row['quote']))}).",
+            f"stated on line {row['line']}: {clean(repr(row['quote']))}).",
             False,
         )
     else:
@@ -280,7 +277,7 @@ def report_lines(root: Path, added: Added) -> Iterator[tuple[str, bool]]:
         count = sum(map(len, left.values()))
         yield f"left to record or exclude ({count} span(s), as recruitment coverage says):", False
         for line, spans in left.items():
-            yield f"  line {line}: {', '.join(printable(repr(s)) for s in spans)}", False
+            yield f"  line {line}: {', '.join(clean(repr(s)) for s in spans)}", False
     else:
         yield (
             "coverage: every number, date and statement in the new seed is recorded or excluded.",

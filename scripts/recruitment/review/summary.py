@@ -74,17 +74,9 @@ def render_gate(gate: list[Finding], required: str) -> list[str]:
 
 def gate_report(findings: list[Finding], fmt: str, required: str) -> str:
     """The version gate's verdict after ``recruitment diff --check-version``'s text or
-    Markdown output."""
-    if fmt == "markdown":
-        if not findings:
-            return f"\n**Version gate: passed** (required bump: {required}).\n"
-        lines = ["", f"**Version gate: {len(findings)} problem(s)**", ""]
-        lines += [
-            f"- `{f.file}`" + (f" line {f.line}" if f.line else "") + f": {md(f.message)} "
-            f"**Fix:** {md(f.fix)}"
-            for f in findings
-        ]
-        return "\n".join(lines) + "\n"
+    Markdown output (the Markdown is :func:`render_gate`'s, as in the job summary)."""
+    if fmt == "markdown":  # the job summary's section, after the diff's
+        return "\n" + "\n".join(render_gate(findings, required))
     if not findings:
         return f"\nversion gate: passed (required bump: {required}).\n"
     return "\nversion gate:\n" + as_text(findings, "")

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from ..core.package import DESCRIPTOR, VERSION
 from ..core.snapshot import MAX_JSON_BYTES, Source, SourceError
 from ..findings import Finding, Rule, _rules
-from .diff import LEVELS, PackageDiff, visible
+from ..report import visible
+from .diff import LEVELS, PackageDiff
 
 CHANGELOG = "CHANGELOG.md"
 CITATION = "CITATION.cff"
