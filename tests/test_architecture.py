@@ -165,3 +165,20 @@ def test_the_cli_maps_errors_in_one_place():
     tree = ast.parse((SOURCE / "cli.py").read_text(encoding="utf-8"))
     tries = [n for n in ast.walk(tree) if isinstance(n, ast.Try)]
     assert len(tries) == 1
+
+
+def test_no_test_module_imports_another():
+    """Shared helpers live in conftest.py; a test module is never imported by another."""
+    tests = {p.stem for p in (ROOT / "tests").glob("test_*.py")}
+    wrong = []
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            wrong += [f"{path.name} imports {n}" for n in names if n.split(".")[0] in tests]
+    assert wrong == []
