@@ -10,6 +10,7 @@ globs.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -165,3 +166,12 @@ def walk(
                     stack.append((Path(entry.path), f"{prefix}/{entry.name}"))
                 else:
                     yield f"{prefix}/{entry.name}", entry
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file, in hex, read a block at a time."""
+    h = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

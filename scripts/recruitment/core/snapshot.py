@@ -29,7 +29,7 @@ from pathlib import Path, PurePosixPath
 from ..errors import RecruitmentError
 from ..limits import SNAPSHOT_FILE_MAX_BYTES as MAX_FILE_BYTES
 from ..limits import SNAPSHOT_JSON_MAX_BYTES as MAX_JSON_BYTES
-from ..paths import SEEDS_DIR, safe_relative, walk
+from ..paths import SEEDS_DIR, safe_relative, sha256_file, walk
 from .package import DESCRIPTOR
 from .strict_json import unique_keys
 
@@ -111,16 +111,8 @@ class FolderSource(Source):
             elif st.st_size > MAX_FILE_BYTES:
                 out[rel] = f"too large ({st.st_size} bytes)"
             else:
-                out[rel] = _sha256_file(path)
+                out[rel] = sha256_file(path)
         return out
-
-
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def git(repo: Path, *args: str, check: bool = True, binary: bool = False):

@@ -10,7 +10,6 @@ where DuckDB's own bytes stop being reproducible (:func:`reproducible`).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -27,7 +26,7 @@ from ..core.package import Package, Resource
 from ..core.snapshot import build_info
 from ..core.sqltypes import PANDAS_TYPE, ident, literal
 from ..core.strict_json import unique_keys
-from ..paths import Refusal, confine, read_bounded
+from ..paths import Refusal, confine, read_bounded, sha256_file
 from . import changes
 from .outdir import MARKER, MARKER_TEXT, check_out, replace_folder
 
@@ -357,11 +356,7 @@ def sha256_of(path: Path) -> str:
 
 @cache
 def _sha256(path: Path, size: int, mtime_ns: int) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    return sha256_file(path)
 
 
 DATA_PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"

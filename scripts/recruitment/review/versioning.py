@@ -53,13 +53,8 @@ validator's catalogue (findings.RULES), which describes one package."""
 class VersionFinding(Finding):
     """A finding of the version gate: printed like any other, explained by :data:`RULES`."""
 
-    @property
-    def fix(self) -> str:
-        return RULES[self.rule].fix
-
-    @property
-    def title(self) -> str:
-        return RULES[self.rule].title
+    def catalogue(self) -> dict[str, Rule]:
+        return RULES
 
 
 BUMP_WORDS = {
