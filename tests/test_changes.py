@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 from click.testing import CliRunner
 
-from conftest import copy_package, edit_json, git, make_repo, rows, set_cells
+from conftest import bump_version, copy_package, git, make_repo, rows, set_cells
 from recruitment.cli import main
 from recruitment.publish.changes import corrections
 
@@ -28,27 +28,20 @@ def build(root: Path) -> tuple[list[tuple], str]:
     return log, note
 
 
-def bump(repo: Path, version: str) -> None:
-    edit_json(repo, "datapackage.json", lambda doc: doc.update(version=version))
-    citation = repo / "CITATION.cff"
-    if citation.exists():
-        text = citation.read_text(encoding="utf-8")
-        old = next(line for line in text.splitlines() if line.startswith("version:"))
-        citation.write_text(text.replace(old, f"version: {version}"), encoding="utf-8")
-
-
 def test_changes_list_each_correction_between_released_versions(tmp_path):
+    """A version is released by the commit that bumps it: what is committed after the
+    bump is the next version's (the CHANGELOG's Unreleased), the working tree this build's."""
     repo = make_repo(tmp_path / "repo")
     first = rows(repo, "figures")
     base = json.loads((repo / "datapackage.json").read_text(encoding="utf-8"))["version"]
     major, minor, patch = map(int, base.split("."))
     nxt, later = f"{major}.{minor}.{patch + 1}", f"{major}.{minor}.{patch + 2}"
     set_cells(repo, "figures", 2, notes="Corrected with the bump.")
-    bump(repo, nxt)
+    bump_version(repo, nxt)
     git(repo, "commit", "-qam", "bump")
     set_cells(repo, "figures", 3, notes="Corrected after the bump.")
-    git(repo, "commit", "-qam", "a correction the version keeps")
-    bump(repo, later)
+    git(repo, "commit", "-qam", "a correction for the next version")
+    bump_version(repo, later)
     git(repo, "commit", "-qam", "bump again")
     set_cells(repo, "figures", 2, notes="Corrected in the working tree.")  # this build
     log, note = build(repo)
@@ -56,16 +49,20 @@ def test_changes_list_each_correction_between_released_versions(tmp_path):
     assert log == [
         (base, nxt, "figures", key[0], "changed", "notes", first[0]["notes"],
          "Corrected with the bump."),
-        (base, nxt, "figures", key[1], "changed", "notes", first[1]["notes"],
-         "Corrected after the bump."),
         (nxt, later, "figures", key[0], "changed", "notes", "Corrected with the bump.",
          "Corrected in the working tree."),
+        (nxt, later, "figures", key[1], "changed", "notes", first[1]["notes"],
+         "Corrected after the bump."),
     ]  # fmt: skip
     assert note.startswith(f"3 row-level change(s) between the versions {base} (")
     assert f"{later} (this build)" in note
-    git(repo, "tag", f"v{nxt}", "HEAD~2")  # a tag names the released state of its version
+    git(repo, "tag", f"v{nxt}", "HEAD~1")  # a tag names the released state of its version
     log, _ = build(repo)
-    assert [r[6:] for r in log if r[1] == nxt] == [(first[0]["notes"], "Corrected with the bump.")]
+    assert [r[6:] for r in log if r[1] == nxt] == [
+        (first[0]["notes"], "Corrected with the bump."),
+        (first[1]["notes"], "Corrected after the bump."),
+    ]
+    assert [r[3] for r in log if r[1] == later] == [key[0]]
 
 
 def test_without_git_history_changes_is_empty_with_a_note(tmp_path):

@@ -2,8 +2,9 @@
 
 The released versions are read from git: the commits where ``version`` in
 ``datapackage.json`` changed. A version's state is its ``v<version>`` tag's commit once
-tagged, else the last commit that had that version (corrections may follow a bump), and
-for the version being built, the package as built. Consecutive versions are compared by
+tagged, else the commit that set that version (the bump is the release: work merged after
+it is the next version's, under the CHANGELOG's "Unreleased"), and for the version being
+built, the package as built. Consecutive versions are compared by
 the keyed diff of ``recruitment diff`` (:mod:`recruitment.review.diff`), and each added,
 removed or changed row becomes rows of the ``changes`` table of the DuckDB file: one per
 changed cell, one per added or removed row (its cells as JSON). Refs are resolved only as
@@ -37,8 +38,8 @@ COLUMNS = (
     (
         "commit_from",
         "VARCHAR",
-        "The git commit of version_from: its tag's once tagged, else the last commit with "
-        "that version.",
+        "The git commit of version_from: its tag's once tagged, else the commit that set "
+        "that version (the bump releases it).",
     ),
     (
         "commit_to",
@@ -70,7 +71,7 @@ COLUMNS = (
 COMMENT = (
     "The corrections log: every row added, removed or changed between consecutive released "
     "versions (found where datapackage.json's version changed; each version as its tag, "
-    "else its last commit, and this build), one row per changed cell. The note in meta "
+    "else the commit that set it, and this build), one row per changed cell. The note in meta "
     "(key changes_note) says what it covers."
 )
 
@@ -90,10 +91,10 @@ def released_versions(root: Path, current: str) -> tuple[list[tuple[str, str | N
     """(version, commit) of each released version, oldest first, and a note when there is
     no history to read (then the list is empty).
 
-    A version's state is its tag's commit once tagged; else the last commit at which
-    datapackage.json had that version (the first parent of the commit that changed it),
-    since corrections can follow the bump; for ``current``, the package's own version, the
-    package as it stands (commit None: the folder being published)."""
+    A version's state is its tag's commit once tagged; else the commit that set that
+    version (the bump releases it: what is merged after the bump is the next version's
+    work); for ``current``, the package's own version, the package as it stands (commit
+    None: the folder being published)."""
     top = repo_top(Path(root))
     if top is None:
         return [], "built outside a git repository: no history of versions to compare"
@@ -111,11 +112,7 @@ def released_versions(root: Path, current: str) -> tuple[list[tuple[str, str | N
             firsts.append((version, commit))
     if not firsts:
         return [], f"{path} has no committed version: no history of versions to compare"
-    if firsts[-1][0] != current:
-        firsts.append((current, ""))  # a bump not yet committed: HEAD ends the last version
-    versions: list[tuple[str, str | None]] = []
-    for (version, _), (_, next_first) in zip(firsts, firsts[1:], strict=False):
-        versions.append((version, _commit(top, f"{next_first}^1" if next_first else "HEAD")))
+    versions: list[tuple[str, str | None]] = [(v, c) for v, c in firsts if v != current]
     versions.append((current, None))
     tags = {
         tag[1:]: _commit(top, tag)
@@ -160,21 +157,41 @@ def _version_at(top: Path, commit: str, prefix: str) -> str | None:
     return version if isinstance(version, str) and parse(version) is not None else None
 
 
-def corrections(root: Path, current: str) -> Log:
-    """The changes between consecutive released versions of the package at ``root``, whose
-    own version is ``current``."""
+@dataclass
+class Step:
+    """Two consecutive released versions and the keyed diff between them."""
+
+    version_from: str
+    version_to: str
+    commit_from: str | None
+    commit_to: str | None
+    diff: d.PackageDiff
+
+    def rows(self):
+        """The rows of the changes table this step gives, in the table's column order."""
+        head = (self.version_from, self.version_to, self.commit_from, self.commit_to)
+        for row in _rows(self.diff):
+            yield (*head, *row)
+
+
+def steps(root: Path, current: str, last_only: bool = False) -> tuple[list[Step], Log]:
+    """The diff of each pair of consecutive released versions (only the last pair, the
+    one that ends at ``current``, with ``last_only``), and a Log with the versions read
+    and the notes (its rows are not filled here)."""
     versions, note = released_versions(root, current)
     log = Log(versions=versions)
     notes = [note] if note else []
+    out: list[Step] = []
     if len(versions) < 2:
         if versions:
             notes.append(f"one released version ({versions[0][0]}): nothing to compare yet")
         log.note = "; ".join(notes)
-        return log
+        return out, log
     top = repo_top(Path(root))
     prefix = _prefix(root, top)
+    wanted = versions[-2:] if last_only else versions
     snaps = []
-    for version, commit in versions:
+    for version, commit in wanted:
         source = (
             GitSource(top, commit, prefix, f"v{version}")
             if commit
@@ -185,16 +202,35 @@ def corrections(root: Path, current: str) -> Log:
         except SourceError as err:
             snaps.append(None)
             notes.append(f"version {version} could not be read ({err})")
-    total = 0
-    pairs = zip(versions, versions[1:], snaps, snaps[1:], strict=False)
+    pairs = zip(wanted, wanted[1:], snaps, snaps[1:], strict=False)
     for (a, ca), (b, cb), old, new in pairs:
-        if old is None or new is None:
-            continue
-        for row in _rows(d.compare(old, new)):
+        if old is not None and new is not None:
+            out.append(Step(a, b, ca, cb, d.compare(old, new)))
+    log.note = "; ".join(notes)
+    return out, log
+
+
+def latest(root: Path, current: str) -> tuple[Step | None, Log]:
+    """The step that ends at ``current`` (None when there is no earlier version, or it
+    could not be read): what a release's CHANGES describes."""
+    found, log = steps(root, current, last_only=True)
+    return (found[-1] if found else None), log
+
+
+def corrections(root: Path, current: str) -> Log:
+    """The changes between consecutive released versions of the package at ``root``, whose
+    own version is ``current``."""
+    found, log = steps(root, current)
+    if len(log.versions) < 2:
+        return log
+    total = 0
+    for step in found:
+        for row in step.rows():
             total += 1
             if len(log.rows) < MAX_CHANGE_ROWS:
-                log.rows.append((a, b, ca, cb, *row))
-    span = ", ".join(f"{v} ({c[:12] if c else 'this build'})" for v, c in versions)
+                log.rows.append(row)
+    notes = [log.note] if log.note else []
+    span = ", ".join(f"{v} ({c[:12] if c else 'this build'})" for v, c in log.versions)
     notes.insert(0, f"{total} row-level change(s) between the versions {span}")
     if total > MAX_CHANGE_ROWS:
         notes.append(f"only the first {MAX_CHANGE_ROWS} are listed (earliest versions first)")
