@@ -255,6 +255,23 @@ def test_changes_are_written_for_data_users(tmp_path, monkeypatch):
     assert "“Pipeline, tests”, 2 lines" in text[text.index("## Pipeline notes") :]
 
 
+def test_changes_quote_the_changelog_without_its_pipeline_notes():
+    """A ``### Pipeline…`` section and a ``Pipeline:`` paragraph (up to the next label or
+    heading) are left out and counted; the rest is quoted a heading level down."""
+    from recruitment.publish.release_notes import split_changelog
+
+    entry = (
+        "## 9.9.9 — 2026-01-01\n\nWords.\n\n### Data: x\n\nData (issue 1):\n- a row.\n\n"
+        "Pipeline:\n- a detail.\n- more.\n\nData again:\n- kept.\n\n### Pipeline, tests\n\n"
+        "- gone.\n\n### Data: y\n\n- also kept.\n"
+    )
+    words, pipeline = split_changelog(entry)
+    assert words.startswith("### 9.9.9 — 2026-01-01\n\nWords.\n\n#### Data: x\n")
+    assert all(w in words for w in ("- a row.", "Data again:", "- kept.", "- also kept."))
+    assert "detail" not in words and "more." not in words and "gone" not in words
+    assert pipeline == [("Data: x › Pipeline", 2), ("Pipeline, tests", 1)]
+
+
 # --- dist/ stays coherent ----------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import html
 import http.server
+import json
 import os
 import re
 import threading
@@ -28,7 +29,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
 import pytest
 
-from conftest import find_row, set_cells
+from conftest import bump_version, find_row, git, make_repo, set_cells
 from conftest import rows as csv_rows
 from recruitment.checks.validate import validate
 from recruitment.publish.export import export
@@ -328,6 +329,47 @@ def test_text_is_escaped(pkg, tmp_path):
         assert "<script>alert" not in text and "<b>bold" not in text and "<i>Putin" not in text
     events = (tmp_path / "site" / "events.html").read_text(encoding="utf-8")
     assert "Tom &amp; Jerry &lt;b&gt;bold&lt;/b&gt; &quot;q&quot;" in events
+
+
+def test_evidence_pages_list_the_rows_history_bounded_and_escaped(tmp_path, monkeypatch):
+    """A repository with released versions: a changed row's evidence page lists its
+    changes from the changes table (version from → to, kind, column, old, new), escaped,
+    at most HISTORY_PER_ROW of them with the total; an unchanged row's page says so."""
+    from recruitment.publish.site import data as site_data
+
+    monkeypatch.setattr(site_data, "HISTORY_PER_ROW", 1)
+    repo = make_repo(tmp_path / "repo")
+    at, before = find_row(repo, "figures", figure_id=lambda v: True)
+    _, other = find_row(repo, "figures", figure_id=lambda v: v != before["figure_id"])
+    base = json.loads((repo / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    major, minor, patch = map(int, base.split("."))
+    nxt, later = f"{major}.{minor}.{patch + 1}", f"{major}.{minor}.{patch + 2}"
+    hostile = 'Tom & Jerry <b>bold</b> "q" <script>alert(1)</script>'
+    set_cells(repo, "figures", at, notes=hostile)
+    bump_version(repo, nxt)
+    git(repo, "commit", "-qam", "the next version")
+    set_cells(repo, "figures", at, notes="Corrected again.")
+    bump_version(repo, later)  # this build
+    v = export(repo, tmp_path / "dist", extra=[export_step])
+    assert v.valid, v.findings
+    page = tmp_path / "dist" / "site" / prov_href(Row("figures", before["figure_id"], {}))
+    text = page.read_text(encoding="utf-8")
+    history = text[text.index('<h2 id="history">') : text.index("<h2>In the article</h2>")]
+    assert "the first 1 of 2" in history
+    listed = re.findall(
+        r"<tr><td class=\"when\">(.*?)</td><td>(.*?)</td><td><code>(.*?)</code></td>"
+        r"<td>(.*?)</td><td>(.*?)</td></tr>",
+        history,
+    )
+    old, cut = before["notes"], site_data.HISTORY_VALUE_CHARS
+    if len(old) > cut:  # each value is cut, and says by how much
+        old = f"{old[:cut]}… (+{len(old) - cut} characters)"
+    assert listed == [
+        (f"{base} → {nxt}", "changed", "notes", html.escape(old), html.escape(hostile))
+    ]
+    assert "<script>alert" not in text and "<b>bold" not in text
+    other_page = tmp_path / "dist" / "site" / prov_href(Row("figures", other["figure_id"], {}))
+    assert "This row is unchanged" in other_page.read_text(encoding="utf-8")
 
 
 def test_happenings_page_has_one_row_per_event_key_with_its_articles(site, validation):

@@ -21,7 +21,7 @@ from .. import codebook
 from ..discovery import script_tag
 from . import charts, jinja
 from .charts import Bar
-from .data import Article, Row, SiteData
+from .data import HISTORY_PER_ROW, Article, Row, SiteData
 
 TABLE_PAGES = ("figures", "events", "actors", "sources", "exclusions")
 """Tables with a page of their own, in menu order (those the package has)."""
@@ -752,6 +752,8 @@ def provenance_page(data: SiteData, row: Row) -> str:
         last=min(len(lines), line_no + EVIDENCE_LINES),
         total=len(lines),
         lines=seed_lines(article, marks, {}, around=line_no) if article else [],
+        history=data.history_of(row),
+        history_limit=HISTORY_PER_ROW,
     )
 
 
