@@ -94,6 +94,9 @@ class SiteData:
     citation: str = ""
     jsonld: dict = field(default_factory=dict)
     """The schema.org Dataset of the index page (publish.discovery.dataset_jsonld)."""
+    estimates: list[Row] = field(default_factory=list)
+    """The rows of the ``estimates`` view (publish.views) of the published DuckDB file, in
+    its as_of order, each named by its figure_id; empty without that file or view."""
     history: dict[tuple[str, str], History] | None = None
     """(table, key as the changes table writes it) -> that row's history, from the changes
     table of the published DuckDB file; None when there is no such file beside the site."""
@@ -161,6 +164,37 @@ def read_articles(con, data: SiteData) -> dict[str, Article]:
     return out
 
 
+def read_estimates(dist: Path) -> list[Row]:
+    """The rows of the ``estimates`` view of ``dist``'s DuckDB file, in the view's order;
+    none when there is no such file or view."""
+    found = _published(dist, "SELECT * FROM estimates", names=True)
+    if not found:
+        return []
+    names, rows = found
+    return [
+        Row("figures", str(values["figure_id"]), values)
+        for values in (dict(zip(names, tup, strict=True)) for tup in rows)
+    ]
+
+
+def _published(dist: Path, sql: str, names: bool = False):
+    """The rows ``sql`` gives on the DuckDB file the export wrote into ``dist`` (opened
+    read-only), with the column names first if ``names``; None when the file is missing,
+    not a regular file, or lacks what ``sql`` reads."""
+    import duckdb
+
+    path = Path(dist) / DUCKDB_FILE
+    if path.is_symlink() or not path.is_file():
+        return None
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            cur = con.execute(sql)
+            rows = cur.fetchall()
+            return ([c[0] for c in cur.description], rows) if names else rows
+    except duckdb.Error:
+        return None
+
+
 def find_downloads(pkg: Package, dist: Path) -> list[Download]:
     """The exported files that exist beside the site (CSV, Parquet, DuckDB, descriptor).
 
@@ -187,11 +221,6 @@ def read_history(dist: Path) -> dict[tuple[str, str], History] | None:
     export just wrote): at most HISTORY_PER_ROW changes per row, in the table's order,
     each value cut to HISTORY_VALUE_CHARS, counted in SQL. None when the file is missing,
     not a regular file, or holds no changes table."""
-    import duckdb
-
-    path = Path(dist) / DUCKDB_FILE
-    if path.is_symlink() or not path.is_file():
-        return None
     sql = f"""
         SELECT table_name, key, version_from, version_to, kind, column_name,
                left(old, {HISTORY_VALUE_CHARS + 1}), left(new, {HISTORY_VALUE_CHARS + 1}),
@@ -204,10 +233,8 @@ def read_history(dist: Path) -> dict[tuple[str, str], History] | None:
         WHERE n <= {HISTORY_PER_ROW}
         ORDER BY table_name, key, n
     """
-    try:
-        with duckdb.connect(str(path), read_only=True) as con:
-            found = con.execute(sql).fetchall()
-    except duckdb.Error:
+    found = _published(dist, sql)
+    if found is None:
         return None
     out: dict[tuple[str, str], list[Change]] = {}
     totals: dict[tuple[str, str], int] = {}
@@ -259,5 +286,6 @@ def collect(validation, dist: Path | None) -> SiteData:
     if published is None:  # a bare site: the package's metadata, and no files to offer
         published = {k: v for k, v in pkg.descriptor.items() if k != "resources"}
     data.history = read_history(dist) if dist is not None else None
+    data.estimates = read_estimates(dist) if dist is not None else []
     data.jsonld = dataset_jsonld(published, temporal_coverage(con, pkg), base="../")
     return data
