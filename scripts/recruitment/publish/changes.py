@@ -2,9 +2,11 @@
 
 The released versions are read from git: the commits where ``version`` in
 ``datapackage.json`` changed. A version's state is its ``v<version>`` tag's commit once
-tagged, else the commit that set that version (the bump is the release: work merged after
-it is the next version's, under the CHANGELOG's "Unreleased"), and for the version being
-built, the package as built. Consecutive versions are compared by
+tagged. Untagged, it is read from the CHANGELOG's "Unreleased" section, where the next
+version's work is noted: the commit before the first commit after the bump that opens
+that section (corrections made after a bump and before it are the version's own), or the
+bump itself if its CHANGELOG already has one, else the last commit before the next bump.
+For the version being built, it is the package as built. Consecutive versions are compared by
 the keyed diff of ``recruitment diff`` (:mod:`recruitment.review.diff`), and each added,
 removed or changed row becomes rows of the ``changes`` table of the DuckDB file: one per
 changed cell, one per added or removed row (its cells as JSON). Refs are resolved only as
@@ -19,12 +21,13 @@ log is empty and the note says why, never an error.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..review import diff as d
 from ..review.snapshot import FolderSource, GitSource, SourceError, git, load, repo_top
-from ..review.versioning import parse
+from ..review.versioning import CHANGELOG, parse
 
 DESCRIPTOR = "datapackage.json"
 MAX_VERSION_COMMITS = 200
@@ -38,8 +41,9 @@ COLUMNS = (
     (
         "commit_from",
         "VARCHAR",
-        "The git commit of version_from: its tag's once tagged, else the commit that set "
-        "that version (the bump releases it).",
+        "The git commit of version_from: its tag's once tagged, else the last commit of "
+        "that version before the CHANGELOG opened its Unreleased section (else before the "
+        "next bump).",
     ),
     (
         "commit_to",
@@ -71,8 +75,9 @@ COLUMNS = (
 COMMENT = (
     "The corrections log: every row added, removed or changed between consecutive released "
     "versions (found where datapackage.json's version changed; each version as its tag, "
-    "else the commit that set it, and this build), one row per changed cell. The note in meta "
-    "(key changes_note) says what it covers."
+    "else its last commit before the CHANGELOG's Unreleased section opened, and this "
+    "build), one row per changed cell. The note in meta (key changes_note) says what it "
+    "covers."
 )
 
 
@@ -91,9 +96,9 @@ def released_versions(root: Path, current: str) -> tuple[list[tuple[str, str | N
     """(version, commit) of each released version, oldest first, and a note when there is
     no history to read (then the list is empty).
 
-    A version's state is its tag's commit once tagged; else the commit that set that
-    version (the bump releases it: what is merged after the bump is the next version's
-    work); for ``current``, the package's own version, the package as it stands (commit
+    A version's state is its tag's commit once tagged; else :func:`_released_state` (the
+    CHANGELOG's "Unreleased" section marks where the next version's work starts); for
+    ``current``, the package's own version, the package as it stands (commit
     None: the folder being published)."""
     top = repo_top(Path(root))
     if top is None:
@@ -112,7 +117,12 @@ def released_versions(root: Path, current: str) -> tuple[list[tuple[str, str | N
             firsts.append((version, commit))
     if not firsts:
         return [], f"{path} has no committed version: no history of versions to compare"
-    versions: list[tuple[str, str | None]] = [(v, c) for v, c in firsts if v != current]
+    opened = _openings(top, prefix)
+    versions: list[tuple[str, str | None]] = []
+    for i, (version, bump) in enumerate(firsts):
+        if version != current:
+            nxt = firsts[i + 1][1] if i + 1 < len(firsts) else None
+            versions.append((version, _released_state(top, prefix, bump, nxt, opened)))
     versions.append((current, None))
     tags = {
         tag[1:]: _commit(top, tag)
@@ -128,6 +138,53 @@ def released_versions(root: Path, current: str) -> tuple[list[tuple[str, str | N
             f"of {path} were read"
         )
     return versions, note
+
+
+UNRELEASED = re.compile(rb"^## \[?Unreleased\b", re.M | re.I)
+"""The CHANGELOG section that collects the next version's work: once a commit opens it,
+what follows is no longer the current version's."""
+
+
+def _has_unreleased(top: Path, commit: str, prefix: str) -> bool:
+    try:
+        text = GitSource(top, commit, prefix).read(CHANGELOG)
+    except SourceError:
+        return False
+    return text is not None and UNRELEASED.search(text) is not None
+
+
+def _openings(top: Path, prefix: str) -> list[str]:
+    """The commits (oldest first, along the first-parent line of HEAD, the newest
+    MAX_VERSION_COMMITS) that opened an "Unreleased" section of the CHANGELOG."""
+    path = f"{prefix}/{CHANGELOG}" if prefix else CHANGELOG
+    done = git(
+        top, "log", "--first-parent", f"--max-count={MAX_VERSION_COMMITS}", "--format=%H",
+        "-G", r"^## \[?Unreleased", "HEAD", "--", path, check=False,
+    )  # fmt: skip
+    return [c for c in done.split()[::-1] if _has_unreleased(top, c, prefix)]
+
+
+def _ancestor(top: Path, a: str, b: str) -> bool:
+    done = git(top, "merge-base", "--is-ancestor", a, b, check=False, binary=True)
+    return done.returncode == 0
+
+
+def _released_state(
+    top: Path, prefix: str, bump: str, nxt: str | None, opened: list[str]
+) -> str | None:
+    """The commit that is version ``bump`` set, as released: the bump itself if its
+    CHANGELOG already has an "Unreleased" section; else the commit before the first one
+    after it that opens that section (corrections made before it are the version's,
+    work after it the next's); else the last commit before the next bump ``nxt``
+    (HEAD when the next bump is not committed)."""
+    if _has_unreleased(top, bump, prefix):
+        return bump
+    for c in opened:
+        if c == bump or not _ancestor(top, bump, c):
+            continue
+        if nxt is None or (c != nxt and _ancestor(top, c, nxt)):
+            return _commit(top, f"{c}^1")
+    return _commit(top, f"{nxt}^1" if nxt else "HEAD")
 
 
 def _prefix(root: Path, top: Path) -> str:

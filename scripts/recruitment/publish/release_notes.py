@@ -108,7 +108,7 @@ def _intro(name: str, version: str, built: dict, step, log, tagged: set[str]) ->
         state = (
             f"its tag v{step.version_from}"
             if step.version_from in tagged
-            else f"the commit that set it, `{(step.commit_from or '')[:12]}`, not tagged"
+            else f"its commit `{(step.commit_from or '')[:12]}`, not tagged"
         )
         out.append(
             f"**{version} ({level}) compared with {step.version_from}**: "
