@@ -304,6 +304,19 @@ def test_timeline_draws_a_month_as_a_span_and_a_day_as_a_dot(site, validation):
     assert ratio == pytest.approx(expect, rel=0.05)
 
 
+def test_timeline_tooltip_says_how_well_each_date_is_known(site, validation):
+    text = (site / "timeline.html").read_text(encoding="utf-8")
+    for eid, precision in validation.con.execute(
+        "SELECT event_id, date_precision::VARCHAR FROM events"
+    ).fetchall():
+        body = re.search(rf'<a href="prov/events-{eid}\.html" class="event (.*?)</a>', text).group(1)
+        title = re.search(r"<title>(.*?)</title>", body, re.S).group(1)
+        if precision == "multi_year":
+            assert "known only to a span of more than a year" in title
+        else:
+            assert f"known to the {precision} (" in title
+
+
 def test_output_is_deterministic(validation, tmp_path):
     build_site(validation, tmp_path / "a" / "site")
     build_site(validation, tmp_path / "b" / "site")

@@ -289,7 +289,8 @@ def timeline(
         ds, de = ev.get("date_start"), ev.get("date_end")
         prec, basis = ev.get("date_precision"), ev.get("date_basis")
         when = str(ds) if ds == de else f"{ds} – {de}"
-        tip = f"{ev.id} ({ev.get('event_type')}): {when}, known to the {prec} ({basis}). " + str(
+        known = "only to a span of more than a year" if prec == "multi_year" else f"to the {prec}"
+        tip = f"{ev.id} ({ev.get('event_type')}): {when}, known {known} ({basis}). " + str(
             ev.get("summary")
         )
         x1, x2 = x(ds), x(_day_after(de))
