@@ -183,6 +183,16 @@ def set_cells(root: Path, table: str, at: int, /, **values) -> int:
     return at
 
 
+def bump_version(repo: Path, version: str) -> None:
+    """Set the package's version in datapackage.json and CITATION.cff (if it has one)."""
+    edit_json(repo, "datapackage.json", lambda doc: doc.update(version=version))
+    citation = repo / "CITATION.cff"
+    if citation.exists():
+        text = citation.read_text(encoding="utf-8")
+        old = next(line for line in text.splitlines() if line.startswith("version:"))
+        citation.write_text(text.replace(old, f"version: {version}"), encoding="utf-8")
+
+
 def edit_bytes(root: Path, rel: str, fn) -> None:
     path = root / rel
     path.write_bytes(fn(path.read_bytes()))

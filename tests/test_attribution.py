@@ -95,6 +95,16 @@ CASES = [
     ("Putin ordered it, saying that", [("saying", "say", None, None)]),
     ("Just 57 attacks were reported on Wednesday", [("were reported", "be reported", None, None)]),
     ("units were also reported to be digging", [("were also reported", "be reported", None, None)]),
+    # unnamed reports: a cue with no speaker, in its tenses; "emerged" alone is none
+    (
+        "Mr Zelensky said that he would not sign, as reports emerged that it could",
+        [("said", "say", "Mr Zelensky", None), ("reports emerged", "reports emerged", None, None)],
+    ),
+    ("reports have emerged that", [("reports have emerged", "reports emerged", None, None)]),
+    ("New reports\thad emerged.", [("reports\thad emerged", "reports emerged", None, None)]),
+    ("a pattern emerged", []),
+    ("the emerged reports", []),
+    ("the reports that emerged", [("reports that", "report", None, None)]),
     # the agent of a passive, up to the verb that follows
     (
         "attacks reported by Ukraine’s general staff has declined",

@@ -68,3 +68,23 @@ def test_compare_reports_each_kind_of_disagreement():
         "unexpected",
         "frictionless error not among our findings",
     ]
+
+
+def test_cold_ratio_is_the_median_of_back_to_back_pairs():
+    def samples(*cpu):
+        return [run.Sample(seconds=c, peak_kib=0, code=0, cpu_s=c) for c in cpu]
+
+    cold = run.ColdRatio(imports=samples(0.2, 0.5, 0.25), validate=samples(0.6, 0.5, 1.0))
+    # pairs 3.0, 1.0, 4.0: the median pair, not the ratio of the medians (0.6 / 0.25 = 2.4)
+    assert cold.factor == pytest.approx(3.0)
+    assert cold.as_json()["factor"] == 3.0
+    target = [row for row in run.target_rows([], [], cold) if "cold validate" in row[0]]
+    assert target == [
+        (
+            "real package: cold validate ≤ 2× the CPU of `import duckdb, polars, pyarrow`",
+            "3.0×",
+            "**missed**",
+        )
+    ]
+    met = run.ColdRatio(imports=samples(0.5), validate=samples(1.0))
+    assert [r[2] for r in run.target_rows([], [], met) if "cold validate" in r[0]] == ["met"]

@@ -475,6 +475,37 @@ def test_an_exclusion_covers_the_cue_its_quote_locates(pkg):
     assert statements_left(pkg) == [ALL_CUES[0], *ALL_CUES[2:]]
 
 
+def test_reports_emerged_is_a_statement_that_a_row_naming_any_speaker_covers(pkg):
+    text = "The Synthetic Office said it would wait, as reports emerged that it could fail.\n"
+    add_synthetic_seed(pkg, text, quote="it would wait")
+    append_row(
+        pkg,
+        "actors",
+        actor_id="act-synthetic-office",
+        name="Synthetic Office",
+        kind="ministry",
+        aliases="The Synthetic Office",
+        source_id=SOURCE_ID,
+        line=1,
+        quote="The Synthetic Office",
+    )
+    add_event(pkg, 1, "The Synthetic Office said it would wait", "act-synthetic-office")
+    at = text.index("reports emerged") + 1
+    assert statements_left(pkg) == [(at, "reports emerged")]
+    assert [(f.file, f.line, f.rule, f.message) for f in validate(pkg).findings] == [
+        (
+            SEED_FILE,
+            1,
+            "coverage/statement",
+            f"'reports emerged' on line 1 (character {at}) is recorded by no row that names "
+            "its speaker, nor excluded.",
+        )
+    ]
+    # unnamed reports name no actor: the row of the statement they accompany covers them
+    add_event(pkg, 2, "as reports emerged that it could fail", "act-synthetic-office")
+    assert validate(pkg).valid
+
+
 def test_deleting_the_row_that_records_a_statement_fails_naming_its_line(pkg):
     statement_seed(pkg)
     add_event(pkg, 1, "The Synthetic Office said the drive went well", "act-synthetic-office")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import edit_json, make_repo
 from recruitment.core.sqltypes import CROISSANT_TYPES
 from recruitment.publish.discovery import (
     CROISSANT_FILE,
@@ -127,3 +128,34 @@ def test_a_bare_site_offers_no_files_in_its_markup(committed, tmp_path):
     build_site(validate(committed), tmp_path / "site")
     doc = _jsonld(tmp_path / "site" / "index.html")
     assert "distribution" not in doc and doc["version"]
+
+
+@pytest.mark.parametrize(
+    "home, absolute",
+    [("https://example.org/recruitment/", True), ("javascript:alert(1)", False)],
+)
+def test_a_homepage_makes_every_file_url_absolute(tmp_path, home, absolute):
+    """With an http(s) homepage in the descriptor (where dist/ is served), the Croissant
+    file and the index page's Dataset give every file's URL against it, and the homepage
+    as the dataset's url; any other homepage leaves the URLs relative."""
+    import mlcroissant as mlc
+
+    pkg = make_repo(tmp_path / "repo")  # a commit: the build's date is datePublished
+    edit_json(pkg, "datapackage.json", lambda doc: doc.update(homepage=home))
+    out = tmp_path / "dist"
+    assert export(pkg, out, extra=[croissant_step, export_step]).valid
+    paths = [r["path"] for r in json.loads((out / "datapackage.json").read_text())["resources"]]
+    doc = json.loads((out / CROISSANT_FILE).read_text(encoding="utf-8"))
+    index = (out / "site" / "index.html").read_text(encoding="utf-8")
+    found = re.search(r'<script type="application/ld\+json">\n(.*?)\n</script>', index, re.S)
+    markup = json.loads(found.group(1))
+    if absolute:
+        assert [f["contentUrl"] for f in doc["distribution"]] == [home + p for p in paths]
+        assert [f["contentUrl"] for f in markup["distribution"]] == [home + p for p in paths]
+        assert doc["url"] == markup["url"] == home
+        issues = mlc.Dataset(jsonld=out / CROISSANT_FILE).metadata.ctx.issues
+        assert not issues.errors and not issues.warnings, issues.report()
+    else:
+        assert [f["contentUrl"] for f in doc["distribution"]] == paths
+        assert [f["contentUrl"] for f in markup["distribution"]] == ["../" + p for p in paths]
+        assert "url" not in doc and "url" not in markup

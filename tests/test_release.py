@@ -12,10 +12,11 @@ import sys
 import zipfile
 from pathlib import Path
 
+import duckdb
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, edit_json, git, make_repo, rows, set_cells
+from conftest import ROOT, append_row, bump_version, git, make_repo, rows, set_cells
 from recruitment.cli import main
 from recruitment.core.snapshot import build_info
 from recruitment.publish.release import release, zip_name
@@ -191,31 +192,85 @@ def test_release_needs_a_build(tmp_path):
     assert result.exit_code == 1 and "run `recruitment build`" in result.output
 
 
-def test_changes_are_the_diff_against_the_previous_tag(tmp_path):
+def test_changes_are_written_for_data_users(tmp_path, monkeypatch):
+    """CHANGES: the version, its bump against the previous release, a summary per table
+    whose counts are the changes table's, the row-level list bounded with a count, the
+    CHANGELOG's words, and only a pointer to its pipeline notes, in that order."""
+    from recruitment.publish import release_notes
+
+    monkeypatch.setattr(release_notes, "ROWS_PER_TABLE", 1)
     repo = release_repo(tmp_path / "repo")
-    git(repo, "tag", f"v{VERSION}")
-    first = rows(repo, "actors")[0]  # the row on line 2, whichever it is
+    gone = append_row(repo, "actors", actor_id="act-test-removed", name="Removed later")
+    git(repo, "commit", "-qam", "an actor the next version removes")
+    git(repo, "tag", f"v{VERSION}")  # the released state of VERSION
+    actors = (repo / "data" / "actors.csv").read_text(encoding="utf-8").splitlines(True)
+    (repo / "data" / "actors.csv").write_text("".join(actors[:-1]), encoding="utf-8")
+    first = rows(repo, "actors")[0]
     set_cells(repo, "actors", 2, name="UK MoD")
-    edit_json(repo, "datapackage.json", lambda doc: doc.update(version=f"{NEXT}"))
-    citation = repo / "CITATION.cff"
-    citation.write_text(citation.read_text().replace(f"version: {VERSION}", f"version: {NEXT}"))
+    set_cells(repo, "figures", 2, notes="Corrected.")
+    set_cells(repo, "figures", 3, notes="Corrected too.")
+    added = append_row(repo, "measures", code="test_measure", label="Test measure")
+    bump_version(repo, NEXT)
     changelog = repo / "CHANGELOG.md"
-    changelog.write_text(
-        changelog.read_text().replace(
-            f"## {VERSION}", f"## {NEXT} — 2026-12-02\n\n- Shorter name for the UK MoD.\n\n"
-            f"## {VERSION}", 1
-        )
-    )  # fmt: skip
+    entry = (
+        f"## {NEXT} — 2026-12-02\n\nShorter names.\n\n### Data\n\n- Shorter name for the UK "
+        "MoD.\n\n### Pipeline, tests\n\n- A pipeline detail.\n- Another.\n\n"
+    )
+    changelog.write_text(changelog.read_text().replace(f"## {VERSION}", entry + f"## {VERSION}", 1))
     git(repo, "commit", "-qam", f"{NEXT}")
     assert run("build", "--package", repo, "--out", repo / "dist").exit_code == 0
     result = run("release", "--package", repo, "--out", repo / "dist", "--tag", f"v{NEXT}")
     assert result.exit_code == 0, result.output
     text = (repo / "dist" / "release" / f"CHANGES-{NEXT}.md").read_text()
-    assert text.startswith(f"# {NAME} {NEXT}\n\n")
-    assert f"compared with v{VERSION}" in text and "**required bump: PATCH**" in text
-    row = f"| {first['actor_id']} | `name`: {first['name']} → UK MoD |"
-    notes = f"## From the CHANGELOG\n\n## {NEXT} — 2026-12-02\n\n- Shorter name"
-    assert row in text and notes in text and text.index(row) < text.index(notes)
+    assert text.startswith(f"# {NAME} {NEXT}\n\nVersion **{NEXT}**, built on ")
+    assert f"**{NEXT} (patch) compared with {VERSION}**" in text and f"tag v{VERSION}" in text
+    assert "first release" not in text
+    order = ["## Summary", "## Row-level changes", "## From the CHANGELOG", "## Pipeline notes"]
+    assert [text.index(h) for h in order] == sorted(text.index(h) for h in order)
+    summary = text[text.index("## Summary") : text.index("## Row-level changes")]
+    counted = {
+        cells[0].strip(" `"): tuple(int(c) for c in cells[1:])
+        for line in summary.splitlines()
+        if line.startswith("| `") and (cells := line.strip("|").split("|"))
+    }
+    expected = {"actors": (0, 1, 1, 1), "figures": (0, 0, 2, 2), "measures": (1, 0, 0, 0)}
+    assert counted == expected
+    with duckdb.connect(str(repo / "dist" / "recruitment.duckdb"), read_only=True) as con:
+        logged = con.execute(
+            "SELECT table_name, count(*) FILTER (kind = 'added'), count(*) FILTER (kind = "
+            "'removed'), count(DISTINCT key) FILTER (kind = 'changed'), count(*) FILTER "
+            "(kind = 'changed') FROM changes WHERE version_to = ? GROUP BY ALL",
+            [NEXT],
+        ).fetchall()
+    assert {t: tuple(c) for t, *c in logged} == counted  # one source: the changes table
+    listed = text[text.index("## Row-level changes") : text.index("## From the CHANGELOG")]
+    assert f"| `{gone['actor_id']}` | removed |" in listed
+    assert f"| `{first['actor_id']}` | changed |" not in listed  # one row per table: the first
+    assert f"| `{added['code']}` | added |" in listed
+    assert "… and 1 more change(s) of `actors` not shown" in listed
+    assert "… and 1 more change(s) of `figures` not shown" in listed
+    assert f"SELECT * FROM changes WHERE version_to = '{NEXT}'" in listed
+    words = text[text.index("## From the CHANGELOG") : text.index("## Pipeline notes")]
+    assert "Shorter names." in words and "- Shorter name for the UK MoD." in words
+    assert "A pipeline detail" not in text
+    assert "“Pipeline, tests”, 2 lines" in text[text.index("## Pipeline notes") :]
+
+
+def test_changes_quote_the_changelog_without_its_pipeline_notes():
+    """A ``### Pipeline…`` section and a ``Pipeline:`` paragraph (up to the next label or
+    heading) are left out and counted; the rest is quoted a heading level down."""
+    from recruitment.publish.release_notes import split_changelog
+
+    entry = (
+        "## 9.9.9 — 2026-01-01\n\nWords.\n\n### Data: x\n\nData (issue 1):\n- a row.\n\n"
+        "Pipeline:\n- a detail.\n- more.\n\nData again:\n- kept.\n\n### Pipeline, tests\n\n"
+        "- gone.\n\n### Data: y\n\n- also kept.\n"
+    )
+    words, pipeline = split_changelog(entry)
+    assert words.startswith("### 9.9.9 — 2026-01-01\n\nWords.\n\n#### Data: x\n")
+    assert all(w in words for w in ("- a row.", "Data again:", "- kept.", "- also kept."))
+    assert "detail" not in words and "more." not in words and "gone" not in words
+    assert pipeline == [("Data: x › Pipeline", 2), ("Pipeline, tests", 1)]
 
 
 # --- dist/ stays coherent ----------------------------------------------------------------

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import html
 import http.server
+import json
 import os
 import re
 import threading
@@ -28,7 +29,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
 import pytest
 
-from conftest import find_row, set_cells
+from conftest import bump_version, find_row, git, make_repo, set_cells
 from conftest import rows as csv_rows
 from recruitment.checks.validate import validate
 from recruitment.publish.export import export
@@ -303,6 +304,19 @@ def test_timeline_draws_a_month_as_a_span_and_a_day_as_a_dot(site, validation):
     assert ratio == pytest.approx(expect, rel=0.05)
 
 
+def test_timeline_tooltip_says_how_well_each_date_is_known(site, validation):
+    text = (site / "timeline.html").read_text(encoding="utf-8")
+    for eid, precision in validation.con.execute(
+        "SELECT event_id, date_precision::VARCHAR FROM events"
+    ).fetchall():
+        body = re.search(rf'<a href="prov/events-{eid}\.html" class="event (.*?)</a>', text).group(1)
+        title = re.search(r"<title>(.*?)</title>", body, re.S).group(1)
+        if precision == "multi_year":
+            assert "known only to a span of more than a year" in title
+        else:
+            assert f"known to the {precision} (" in title
+
+
 def test_output_is_deterministic(validation, tmp_path):
     build_site(validation, tmp_path / "a" / "site")
     build_site(validation, tmp_path / "b" / "site")
@@ -328,6 +342,47 @@ def test_text_is_escaped(pkg, tmp_path):
         assert "<script>alert" not in text and "<b>bold" not in text and "<i>Putin" not in text
     events = (tmp_path / "site" / "events.html").read_text(encoding="utf-8")
     assert "Tom &amp; Jerry &lt;b&gt;bold&lt;/b&gt; &quot;q&quot;" in events
+
+
+def test_evidence_pages_list_the_rows_history_bounded_and_escaped(tmp_path, monkeypatch):
+    """A repository with released versions: a changed row's evidence page lists its
+    changes from the changes table (version from → to, kind, column, old, new), escaped,
+    at most HISTORY_PER_ROW of them with the total; an unchanged row's page says so."""
+    from recruitment.publish.site import data as site_data
+
+    monkeypatch.setattr(site_data, "HISTORY_PER_ROW", 1)
+    repo = make_repo(tmp_path / "repo")
+    at, before = find_row(repo, "figures", figure_id=lambda v: True)
+    _, other = find_row(repo, "figures", figure_id=lambda v: v != before["figure_id"])
+    base = json.loads((repo / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    major, minor, patch = map(int, base.split("."))
+    nxt, later = f"{major}.{minor}.{patch + 1}", f"{major}.{minor}.{patch + 2}"
+    hostile = 'Tom & Jerry <b>bold</b> "q" <script>alert(1)</script>'
+    set_cells(repo, "figures", at, notes=hostile)
+    bump_version(repo, nxt)
+    git(repo, "commit", "-qam", "the next version")
+    set_cells(repo, "figures", at, notes="Corrected again.")
+    bump_version(repo, later)  # this build
+    v = export(repo, tmp_path / "dist", extra=[export_step])
+    assert v.valid, v.findings
+    page = tmp_path / "dist" / "site" / prov_href(Row("figures", before["figure_id"], {}))
+    text = page.read_text(encoding="utf-8")
+    history = text[text.index('<h2 id="history">') : text.index("<h2>In the article</h2>")]
+    assert "the first 1 of 2" in history
+    listed = re.findall(
+        r"<tr><td class=\"when\">(.*?)</td><td>(.*?)</td><td><code>(.*?)</code></td>"
+        r"<td>(.*?)</td><td>(.*?)</td></tr>",
+        history,
+    )
+    old, cut = before["notes"], site_data.HISTORY_VALUE_CHARS
+    if len(old) > cut:  # each value is cut, and says by how much
+        old = f"{old[:cut]}… (+{len(old) - cut} characters)"
+    assert listed == [
+        (f"{base} → {nxt}", "changed", "notes", html.escape(old), html.escape(hostile))
+    ]
+    assert "<script>alert" not in text and "<b>bold" not in text
+    other_page = tmp_path / "dist" / "site" / prov_href(Row("figures", other["figure_id"], {}))
+    assert "This row is unchanged" in other_page.read_text(encoding="utf-8")
 
 
 def test_happenings_page_has_one_row_per_event_key_with_its_articles(site, validation):
@@ -424,6 +479,59 @@ def test_a_claim_with_several_reports_is_drawn_once_with_its_reports(validation)
     assert "2 reports: f1, f2" in svg
     assert section["shared"] == [("k", [(prov_href(r), r.id) for r in data.rows["figures"][:2]])]
     assert [rid for _, rid, _, _ in section["used"]] == ["f1", "f2", "f3"]
+
+
+def test_figures_page_draws_the_estimates_as_a_series_per_claimant(validation):
+    """One chart per measure and unit of the estimates view with SERIES_MIN figures or more,
+    a series per claimant (escaped), marks placed by as_of and drawn as their qualifier
+    reads, a claimant's estimates joined in as_of order but never two made at once; a
+    measure with one estimate is listed in text."""
+    from recruitment.publish.site.data import SiteData
+    from recruitment.publish.site.pages import SERIES_MIN, estimate_sections, table_page
+
+    def estimate(fid, who, qualifier, value, start, end=None, measure="casualties") -> Row:
+        low = value if qualifier == "more_than" else None
+        high = value if qualifier == "up_to" else None
+        values = {"figure_id": fid, "measure": measure, "measure_label": measure, "unit": "u"}
+        values |= {"claimant": who, "qualifier": qualifier, "value": value, "value_low": low}
+        values |= {"value_high": high, "value_text": None, "as_of_basis": "statement"}
+        values |= {"as_of_start": start, "as_of_end": end or start, "source_id": "src-x"}
+        values |= {"line": 1, "quote": f"quote {fid}"}
+        return Row("figures", fid, values)
+
+    who = "A <b>&</b>"
+    rows = [
+        estimate("e1", who, "exact", 100, date(2023, 1, 10)),
+        estimate("e2", "B", "up_to", 300, date(2023, 6, 1), date(2023, 6, 30)),
+        estimate("e3", who, "more_than", 200, date(2024, 2, 1)),
+        estimate("e4", who, "exact", 50, date(2024, 2, 1)),  # made with e3: not joined to it
+        estimate("e5", "B", "exact", 7, date(2023, 1, 1), measure="fatalities"),
+    ]
+    data = SiteData(validation.package)
+    data.rows = {"figures": []}
+    data.estimates = rows
+    assert SERIES_MIN <= 4
+    drawn, single = estimate_sections(data)
+    assert drawn["drawn"] and not single["drawn"]
+    svg = str(drawn["svg"])
+    groups = re.findall(r'<g class="series" data-claimant="([^"]*)">(.*?)</g>', svg, re.S)
+    assert [g for g, _ in groups] == [html.escape(who), "B"]
+    hrefs = [re.findall(r'<a href="([^"]+)"', body) for _, body in groups]
+    assert hrefs == [[prov_href(rows[i]) for i in (0, 2, 3)], [prov_href(rows[1])]]
+    assert groups[0][1].count('class="trend"') == 1 and 'class="trend"' not in groups[1][1]
+    xs = {
+        fid: float(x)
+        for fid, x in re.findall(r'<title>(e\d):.*?<line class="as-of" x1="([\d.]+)"', svg, re.S)
+    }
+    assert xs["e1"] < xs["e2"] < xs["e3"] == xs["e4"]
+    base = max(float(y) for y in re.findall(r'<line class="grid" x1="[\d.]+" y1="([\d.]+)"', svg))
+    assert re.search(rf'class="reach down" x1="[\d.]+" y1="[\d.]+" x2="[\d.]+" y2="{base}"', svg)
+    assert 'class="reach up"' in groups[0][1] and 'class="tip"' in groups[0][1]
+    width = float(re.search(r'<svg class="chart series"[^>]* width="([\d.]+)"', svg).group(1))
+    assert all(x <= width for x in xs.values())
+    page = table_page(data, "figures")
+    assert '<section id="estimates">' in page and "<b>&" not in page
+    assert f'Measures with one estimate: Fatalities: <a href="{prov_href(rows[4])}">e5</a>' in page
 
 
 def test_provenance_pages_format_numbers_and_name_actors(site, validation):
@@ -859,6 +967,8 @@ def test_browser_text_is_readable_and_nothing_overflows(chromium, server, served
             assert found == {"small": [], "wide": [], "bare": [], "behind": []}, (name, width)
             if name == "index.html":
                 assert page.locator("svg.chart text").count() > 0
+            if name == "figures.html":  # the estimates, a series per claimant
+                assert page.locator("svg.chart.series g.series").count() > 0
                 _screenshot(page, served_site, f"overview-{width}")
         v.check()
     finally:

@@ -47,17 +47,18 @@ How the words around a cue are read, by the cue's *side* (each entry has one):
   *relay*, who passed the words on; right after an ``after`` phrase it joins that
   attribution ("according to a statement by the ministry carried by Interfax": speaker
   "the ministry", relay "Interfax").
-* ``none`` (saying, adding, claiming, accusing, demanding, "were reported", ...): the
-  speaker is not next to the cue (a participle takes the main clause's subject; a passive
-  names none), so none is read.
+* ``none`` (saying, adding, claiming, accusing, demanding, "were reported", "reports
+  emerged", ...): the speaker is not next to the cue (a participle takes the main clause's
+  subject; a passive or unnamed "reports" names none), so none is read.
 
 The patterns are written in the syntax Python's ``re`` and RE2 (DuckDB's regular
 expressions) read alike, and :data:`CUE_PATTERN` is matched with ASCII classes
 (``re.ASCII``) as RE2 matches it, so validation in SQL and this module find the same cues
 at the same places. Limits: a cue is a word, not a meaning — "an added bonus" or "the
 drive suggests" are cues too (exclude them with reason ``not_attributed``); a paragraph
-that only continues an earlier quotation, with no cue of its own, is not found.
-"""
+that only continues an earlier quotation, with no cue of its own, is not found, nor are
+words given only by quotation marks ("He was “very angry, p—ed off” with Putin"): quotation
+marks also mark scare quotes and names ("“sham” referendums"), so they are no cue."""
 
 from __future__ import annotations
 
@@ -112,6 +113,10 @@ LEXICON: tuple[Entry, ...] = (
     # must not read as "reported" with "were" as its speaker's last word.
     _entry("reported by", "after", f"{_AUX} also reported by", f"{_AUX} reported by"),
     _entry("be reported", "none", f"{_AUX} also reported", f"{_AUX} reported"),
+    # "as reports emerged that ...": a report attributed to no one, like "were reported".
+    _entry(
+        "reports emerged", "none", "reports emerged", "reports have emerged", "reports had emerged"
+    ),
     _entry("according to", "after", "according to"),
     _entry("reported by", "after", "reported by"),
     _entry("citing", "after", "citing"),

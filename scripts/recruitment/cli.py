@@ -430,7 +430,8 @@ def release(root: Path, out: Path, tag: str | None) -> None:
 
     The zip holds csv/, parquet/, the DuckDB file, datapackage.json, CITATION.cff, the
     licences, the codebook and a SHA256SUMS of them, with fixed timestamps and order;
-    CHANGES is the CHANGELOG entry and the diff against the previous release tag.
+    CHANGES says what changed since the previous released version, for data users: row
+    counts per table, the row-level changes (bounded), then the CHANGELOG's words.
 
     \b
     Example:

@@ -97,8 +97,9 @@ CHANGES_COLUMNS = (
     (
         "commit_from",
         "VARCHAR",
-        "The git commit of version_from: its tag's once tagged, else the last commit with "
-        "that version.",
+        "The git commit of version_from: its tag's once tagged, else the last commit of "
+        "that version before the CHANGELOG opened its Unreleased section (else before the "
+        "next bump).",
     ),
     (
         "commit_to",
@@ -130,8 +131,9 @@ CHANGES_COLUMNS = (
 CHANGES_COMMENT = (
     "The corrections log: every row added, removed or changed between consecutive released "
     "versions (found where datapackage.json's version changed; each version as its tag, "
-    "else its last commit, and this build), one row per changed cell. The note in meta "
-    "(key changes_note) says what it covers."
+    "else its last commit before the CHANGELOG's Unreleased section opened, and this "
+    "build), one row per changed cell. The note in meta (key changes_note) says what it "
+    "covers."
 )
 
 CHANGES = ExtraTable(

@@ -19,8 +19,10 @@ the descriptor's own text); the descriptor is read bounded (DESCRIPTOR_MAX_BYTES
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 from ..core.sqltypes import CROISSANT_TYPES, ident
 from ..paths import read_bounded
@@ -144,6 +146,27 @@ def _files(d: dict) -> list[dict]:
     return out
 
 
+HOMEPAGE = re.compile(r"https?://[^\s\"<>\\]{1,2000}")
+"""A ``homepage`` the outputs use: an http(s) URL of at most 2,000 characters, no space."""
+
+
+def homepage(d: dict) -> str | None:
+    """The descriptor's ``homepage`` when it is an absolute http(s) URL with a host: where
+    the published dist/ folder is served, so each file's URL is ``homepage`` joined with
+    its path (a homepage ending in "/" is that folder). None otherwise."""
+    url = d.get("homepage")
+    if not isinstance(url, str) or not HOMEPAGE.fullmatch(url) or not urlsplit(url).netloc:
+        return None
+    return url
+
+
+def file_url(d: dict, path: str, base: str = "") -> str:
+    """Where the published file ``path`` is: absolute against the homepage when the
+    descriptor has one (:func:`homepage`), else ``base`` + ``path`` (relative)."""
+    home = homepage(d)
+    return urljoin(home, path) if home else base + path
+
+
 def _encoding(r: dict) -> str:
     if r.get("format") == "parquet":
         return "application/x-parquet"  # the MIME type Croissant names for Parquet
@@ -165,6 +188,8 @@ def _about(d: dict, coverage: str | None, dated: str) -> dict:
         out["temporalCoverage"] = coverage
     if d.get("created"):
         out[dated] = str(d["created"])
+    if homepage(d):
+        out["url"] = homepage(d)
     return out
 
 
@@ -182,7 +207,8 @@ def _file(r: dict, kind: str, url: str) -> dict:
 
 
 def dataset_jsonld(d: dict, coverage: str | None, base: str = "") -> dict:
-    """A schema.org Dataset for the descriptor ``d``; file URLs are ``base`` + their path."""
+    """A schema.org Dataset for the descriptor ``d``; file URLs are absolute against its
+    homepage, else ``base`` + their path (:func:`file_url`)."""
     out: dict = {
         "@context": "https://schema.org/",
         "@type": "Dataset",
@@ -191,7 +217,7 @@ def dataset_jsonld(d: dict, coverage: str | None, base: str = "") -> dict:
         **_about(d, coverage, "dateModified"),
         "isAccessibleForFree": True,
     }
-    downloads = [_file(r, "DataDownload", base + r["path"]) for r in _files(d)]
+    downloads = [_file(r, "DataDownload", file_url(d, r["path"], base)) for r in _files(d)]
     if downloads:
         out["distribution"] = downloads
     return out
@@ -258,7 +284,8 @@ def _record_set(table: str, schema: dict, source_id: str, tables: set[str]) -> d
 
 
 def croissant(d: dict, coverage: str | None) -> dict:
-    """Croissant 1.1 metadata for the published descriptor ``d`` (paths relative to dist/).
+    """Croissant 1.1 metadata for the published descriptor ``d`` (file URLs absolute
+    against its homepage, else relative to dist/).
 
     Every file resource becomes a FileObject with its SHA-256; every CSV table a RecordSet
     read from its CSV file (the Parquet file holds the same rows, typed)."""
@@ -280,7 +307,11 @@ def croissant(d: dict, coverage: str | None) -> dict:
         "citeAs": cite_line(d),
     }
     out["distribution"] = [
-        {"@id": _file_id(r), **_file(r, "cr:FileObject", r["path"]), "name": _file_id(r)}
+        {
+            "@id": _file_id(r),
+            **_file(r, "cr:FileObject", file_url(d, r["path"])),
+            "name": _file_id(r),
+        }
         for r in files
     ]
     out["recordSet"] = record_sets

@@ -11,8 +11,9 @@ from it).
 ``SHA256SUMS`` of them all. Entries are sorted and carry fixed timestamps (the commit
 date), permissions and compression, so the same files give the same zip bytes; and
 every file of a build is byte-reproducible (see ``export.DUCKDB_UNSTABLE_COMPRESSION``),
-so a second build of the commit gives the same zip. Beside it, ``CHANGES-<version>.md``
-holds the CHANGELOG entry and the Markdown diff against the previous release tag.
+so a second build of the commit gives the same zip. Beside it (and in it as CHANGES.md),
+``CHANGES-<version>.md`` says what changed since the previous released version, for data
+users (:mod:`release_notes`).
 """
 
 from __future__ import annotations
@@ -29,23 +30,13 @@ from pathlib import Path
 
 from .. import limits
 from ..core.package import PACKAGE_NAME, load_package
-from ..core.snapshot import (
-    EmptySource,
-    FolderSource,
-    GitSource,
-    SourceError,
-    build_info,
-    git,
-    load,
-    repo_top,
-)
+from ..core.snapshot import build_info, git, repo_top
 from ..core.strict_json import unique_keys
 from ..errors import EXIT_INVALID, RecruitmentError
 from ..paths import Unreadable, read_bounded, read_published
-from ..review import diff as d
 from ..review.versioning import CHANGELOG, CITATION, parse
 from . import changes as history
-from . import codebook, readme
+from . import codebook, readme, release_notes
 from .export import RELEASE_DIR, write_checksums
 from .outdir import MARKER, MARKER_TEXT
 
@@ -175,20 +166,6 @@ def write_zip(path: Path, folder: str, entries: dict[str, bytes], when: datetime
     tmp.replace(path)
 
 
-def previous_tag(root: Path, version: str) -> str | None:
-    """The release tag v<X.Y.Z> with the highest version below ``version``, if any."""
-    top = repo_top(Path(root))
-    current = parse(version)
-    if top is None or current is None:
-        return None
-    tags = []
-    for tag in git(top, "tag", "--list", "v*", check=False).split():
-        v = parse(tag[1:])
-        if v is not None and v < current:
-            tags.append((v, tag))
-    return max(tags)[1] if tags else None
-
-
 def changelog_entry(root: Path, version: str) -> str:
     try:
         data = read_published(Path(root), CHANGELOG, limits.PUBLISHED_MAX_BYTES)
@@ -201,44 +178,22 @@ def changelog_entry(root: Path, version: str) -> str:
     return m[0].strip() + "\n" if m else ""
 
 
-def _base(root: Path, version: str):
-    """The source CHANGES compares with: the previous release's tag, else the last commit
-    of the previous version in the history (:mod:`changes`), else nothing."""
-    tag = previous_tag(root, version)
+def tagged_versions(root: Path) -> set[str]:
+    """The versions that have a v<X.Y.Z> release tag."""
     top = repo_top(Path(root))
-    if top is not None:
-        prefix = Path(root).resolve().relative_to(top.resolve()).as_posix()
-        prefix = "" if prefix == "." else prefix
-        if tag is not None:
-            ref = f"{tag}^{{commit}}"
-            commit = git(top, "rev-parse", "--verify", "--end-of-options", ref).strip()
-            return GitSource(top, commit, prefix, tag)
-        earlier = [
-            (v, c) for v, c in history.released_versions(root, version)[0] if v != version and c
-        ]
-        if earlier:
-            v, commit = earlier[-1]
-            return GitSource(top, commit, prefix, f"{v} (commit {commit[:12]}, not tagged)")
-    base = EmptySource()
-    base.label = "nothing (no earlier version in the history)"
-    return base
+    if top is None:
+        return set()
+    tags = git(top, "tag", "--list", "v*", check=False).split()
+    return {t[1:] for t in tags if parse(t[1:]) is not None}
 
 
-def changes(root: Path, version: str, name: str) -> str:
-    """CHANGES-<version>.md, for the people who use the data: the row-level diff against
-    the previous version first, then the CHANGELOG entry (its notes on the pipeline)."""
-    base_src = _base(root, version)
-    head = load(FolderSource(Path(root), f"v{version}"))
-    try:
-        base = load(base_src)
-    except SourceError:
-        base = load(EmptySource())
-    diff = d.compare(base, head)
-    parts = [f"# {name} {version}", "", d.as_markdown(diff).rstrip(), ""]
+def changes(root: Path, version: str, name: str, built: dict | None = None) -> str:
+    """CHANGES-<version>.md, for the people who use the data (:mod:`release_notes`): the
+    row-level changes since the previous released version first, from the same step of
+    the history that fills the changes table, then the CHANGELOG's words."""
+    step, log = history.latest(root, version)
     entry = changelog_entry(root, version)
-    if entry:
-        parts += ["## From the CHANGELOG", "", entry.rstrip(), ""]
-    return "\n".join(parts)
+    return release_notes.render(name, version, step, log, entry, built, tagged_versions(root))
 
 
 def release(root: Path, dist: Path, tag: str | None = None) -> list[Path]:
@@ -267,7 +222,7 @@ def release(root: Path, dist: Path, tag: str | None = None) -> list[Path]:
     )
     if not PACKAGE_NAME.fullmatch(name):  # validated, but it names a file: never trusted
         raise ReleaseError(f"the package name {name[:80]!r} cannot name a release file")
-    entries, text = _entries(root, dist, pkg), changes(root, version, name)  # read, then write
+    entries, text = _entries(root, dist, pkg), changes(root, version, name, meta)
     out = dist / RELEASE_DIR
     out.mkdir(exist_ok=True)
     archive = out / zip_name(name, version)

@@ -70,6 +70,15 @@ def nice_max(top: float) -> tuple[float, float]:
     return math.ceil(top / step) * step, step
 
 
+def tick_values(axis_max: float, step: float) -> list[int | float]:
+    """The ticks from zero to ``axis_max`` every ``step`` (whole numbers as ints)."""
+    out: list[int | float] = []
+    for i in range(int(round(axis_max / step)) + 1):
+        v = step * i
+        out.append(int(v) if float(v).is_integer() else v)
+    return out
+
+
 @dataclass(frozen=True)
 class Bar:
     """One claim of a bar chart: the row it is drawn from, the two label lines above it, and
@@ -110,12 +119,10 @@ def bar_chart(
         return round(x0 + plot_w * v / axis_max, 2)
 
     base = top + BAR_ROW * len(bars)
-    ticks = []
-    for i in range(int(round(axis_max / step)) + 1):
-        v = step * i
-        v = int(v) if float(v).is_integer() else v
-        anchor = "start" if i == 0 else "middle"
-        ticks.append({"x": x(v), "text": n(v), "anchor": anchor})
+    ticks = [
+        {"x": x(v), "text": n(v), "anchor": "start" if i == 0 else "middle"}
+        for i, v in enumerate(tick_values(axis_max, step))
+    ]
     drawn = []
     for i, bar in enumerate(bars):
         y = top + i * BAR_ROW
@@ -282,7 +289,8 @@ def timeline(
         ds, de = ev.get("date_start"), ev.get("date_end")
         prec, basis = ev.get("date_precision"), ev.get("date_basis")
         when = str(ds) if ds == de else f"{ds} – {de}"
-        tip = f"{ev.id} ({ev.get('event_type')}): {when}, known to the {prec} ({basis}). " + str(
+        known = "only to a span of more than a year" if prec == "multi_year" else f"to the {prec}"
+        tip = f"{ev.id} ({ev.get('event_type')}): {when}, known {known} ({basis}). " + str(
             ev.get("summary")
         )
         x1, x2 = x(ds), x(_day_after(de))
@@ -326,3 +334,130 @@ def _x_of(start: date, end: date, x0: float, width: float) -> Callable[[date], f
 def _day_after(day: date) -> date:
     """The next day; 9999-12-31, the last date Python holds (and validate accepts), stays."""
     return day if day == date.max else day + timedelta(days=1)
+
+
+# --- estimates over time ----------------------------------------------------------------
+
+SERIES_COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
+"""One colour per claimant of a chart (Okabe and Ito's palette, readable by colour-blind
+readers), in the order the claimants first appear; the legend names each in text."""
+SERIES_PLOT = (420, 200)
+"""Pixels of the plot area (width, height); a chart is drawn at its own size."""
+
+
+@dataclass(frozen=True)
+class Series:
+    """One claimant's estimates of one measure, in as_of order."""
+
+    claimant: str
+    colour: str
+    points: tuple[Row, ...]
+
+
+def series_of(rows: Sequence[Row]) -> list[Series]:
+    """``rows`` (one measure and unit of the estimates view, in as_of order) as one series
+    per claimant, claimants in the order they first speak."""
+    by: dict[str, list[Row]] = {}
+    for r in rows:
+        by.setdefault(str(r.get("claimant") or "no claimant named"), []).append(r)
+    return [
+        Series(who, SERIES_COLOURS[i % len(SERIES_COLOURS)], tuple(points))
+        for i, (who, points) in enumerate(by.items())
+    ]
+
+
+def _month_ticks(start: date, end: date, most: int = 6) -> list[date]:
+    """First days of months from ``start`` to ``end``, every 1, 3, 6, 12, 24… months, at
+    most ``most`` of them (stride chosen so they fit)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    stride = next(s for s in (1, 3, 6, 12, 24, 60, 120, 1200) if months / s <= most or s == 1200)
+    out, d = [], start
+    while d <= end:
+        if ((d.year * 12 + d.month - 1) % stride) == 0:
+            out.append(d)
+        d = _next_month(d)
+    return out
+
+
+def series_chart(
+    title: str, series: Sequence[Series], unit: str, href: Callable[[Row], str], chart_id: str
+) -> str:
+    """Estimates over time: x is when each claim was made (its as_of interval, drawn as a
+    span), y the value as the qualifier reads it (a dot for a stated value, a dashed line
+    down to zero under an upper bound, an arrow up from a lower bound, a line between the
+    ends of a range); one claimant's estimates share a colour and are joined in as_of
+    order (claims made at the same time are not joined: they are of different things).
+    Every mark links to its figure's evidence page and carries its quote."""
+    rows = [p for s in series for p in s.points]
+    left, top, plot_w, plot_h, right = 72, 12, *SERIES_PLOT, 150
+    width, height = left + plot_w + right, top + plot_h + 44
+    first = _month_start(min(r.get("as_of_start") for r in rows))
+    last = _next_month(max(r.get("as_of_end") for r in rows))
+    if (last - first).days < 90:  # a single day or month: a quarter around it
+        first = _month_start(first - timedelta(days=31))
+        last = _next_month(last + timedelta(days=31))
+    x = _x_of(first, last, left, plot_w)
+    open_ended = any(r.get("qualifier") in LOWER for r in rows)
+    peak = max((_extent(r) for r in rows), default=0)
+    axis_max, step = nice_max(peak * (1.3 if open_ended else 1.1))
+    base = top + plot_h
+
+    def y(v: float) -> float:
+        return round(base - plot_h * v / axis_max, 2)
+
+    yticks = [{"y": y(v), "text": n(v)} for v in tick_values(axis_max, step)]
+    xticks = [
+        {"x": x(d), "text": str(d.year) if d.month == 1 else d.strftime("%b %Y")}
+        for d in _month_ticks(first, last)
+    ]
+    drawn = []
+    for s in series:
+        marks, joins, last_at = [], [], None
+        for r in s.points:
+            q = r.get("qualifier")
+            v, low, high = r.get("value"), r.get("value_low"), r.get("value_high")
+            at = x(r.get("as_of_start"))
+            end = max(x(_day_after(r.get("as_of_end"))), at + 2)
+            if q in UPPER:
+                bound = high if high is not None else v
+                reach = {"cls": "reach down", "x": at, "y1": y(bound), "y2": y(0)}
+            elif q in LOWER:
+                bound = low if low is not None else v
+                reach = {"cls": "reach up", "x": at, "y1": y(bound), "y2": top + 8}
+                reach["arrow"] = f"{at},{top} {at - 6},{top + 10} {at + 6},{top + 10}"
+            elif q == "range":
+                bound = high
+                reach = {"cls": "reach", "x": at, "y1": y(high), "y2": y(low)}
+            else:
+                bound, reach = v, None
+            if last_at is not None and last_at[0] != r.get("as_of_start"):
+                joins.append((last_at[1], last_at[2], at, y(bound)))
+            last_at = (r.get("as_of_start"), at, y(bound))
+            marks.append(
+                {
+                    "href": href(r),
+                    "tip": _tip(r),
+                    "x": at,
+                    "end": end,
+                    "y": y(bound),
+                    "reach": reach,
+                    "hollow": q not in ("exact", "approximately", "range"),
+                    "words": value_words(r),
+                }
+            )
+        drawn.append({"colour": s.colour, "who": s.claimant, "marks": marks, "joins": joins})
+    return jinja.render(
+        "series_chart.svg",
+        id=chart_id,
+        title=title,
+        width=width,
+        height=height,
+        left=left,
+        top=top,
+        base=base,
+        plot_end=left + plot_w,
+        unit=unit,
+        xticks=xticks,
+        yticks=yticks,
+        series=drawn,
+    )

@@ -15,8 +15,14 @@ from ...core.package import Package, Resource
 from ...core.sqltypes import ident
 from ...paths import read_published
 from ..discovery import dataset_jsonld, read_descriptor, temporal_coverage
-from ..export import sha256_of
+from ..export import DUCKDB_FILE, sha256_of
 
+HISTORY_PER_ROW = 20
+"""Changes listed on a row's evidence page at most (the earliest first); the rest are
+counted there, and every one is in the changes table of the DuckDB file."""
+HISTORY_VALUE_CHARS = 300
+"""Characters of an old or new value shown in a row's history (an added or removed row's
+value is its whole JSON)."""
 CITING = ("source_id", "line", "quote")
 """The columns that make a row evidence: a resource with all three gets provenance pages."""
 
@@ -58,6 +64,27 @@ class Download:
     size: int
 
 
+@dataclass(frozen=True)
+class Change:
+    """One entry of a row's history: a row of the changes table."""
+
+    version_from: str
+    version_to: str
+    kind: str
+    column: str | None
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True)
+class History:
+    """A row's changes between released versions, at most HISTORY_PER_ROW, and how many
+    there are in all."""
+
+    changes: tuple[Change, ...]
+    total: int
+
+
 @dataclass
 class SiteData:
     package: Package
@@ -67,6 +94,20 @@ class SiteData:
     citation: str = ""
     jsonld: dict = field(default_factory=dict)
     """The schema.org Dataset of the index page (publish.discovery.dataset_jsonld)."""
+    estimates: list[Row] = field(default_factory=list)
+    """The rows of the ``estimates`` view (publish.views) of the published DuckDB file, in
+    its as_of order, each named by its figure_id; empty without that file or view."""
+    history: dict[tuple[str, str], History] | None = None
+    """(table, key as the changes table writes it) -> that row's history, from the changes
+    table of the published DuckDB file; None when there is no such file beside the site."""
+
+    def history_of(self, row: Row) -> History | None:
+        """The row's history; None when the site has no changes table to read."""
+        if self.history is None:
+            return None
+        res = self.resource(row.table)
+        key = ", ".join(str(row.get(k)) for k in res.primary_key)
+        return self.history.get((row.table, key), History((), 0))
 
     def resource(self, table: str) -> Resource:
         return self.package.resources[table]
@@ -123,6 +164,37 @@ def read_articles(con, data: SiteData) -> dict[str, Article]:
     return out
 
 
+def read_estimates(dist: Path) -> list[Row]:
+    """The rows of the ``estimates`` view of ``dist``'s DuckDB file, in the view's order;
+    none when there is no such file or view."""
+    found = _published(dist, "SELECT * FROM estimates", names=True)
+    if not found:
+        return []
+    names, rows = found
+    return [
+        Row("figures", str(values["figure_id"]), values)
+        for values in (dict(zip(names, tup, strict=True)) for tup in rows)
+    ]
+
+
+def _published(dist: Path, sql: str, names: bool = False):
+    """The rows ``sql`` gives on the DuckDB file the export wrote into ``dist`` (opened
+    read-only), with the column names first if ``names``; None when the file is missing,
+    not a regular file, or lacks what ``sql`` reads."""
+    import duckdb
+
+    path = Path(dist) / DUCKDB_FILE
+    if path.is_symlink() or not path.is_file():
+        return None
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            cur = con.execute(sql)
+            rows = cur.fetchall()
+            return ([c[0] for c in cur.description], rows) if names else rows
+    except duckdb.Error:
+        return None
+
+
 def find_downloads(pkg: Package, dist: Path) -> list[Download]:
     """The exported files that exist beside the site (CSV, Parquet, DuckDB, descriptor).
 
@@ -142,6 +214,44 @@ def find_downloads(pkg: Package, dist: Path) -> list[Download]:
         if path.is_file():
             out.append(Download(label, rel, sha256_of(path), path.stat().st_size))
     return out
+
+
+def read_history(dist: Path) -> dict[tuple[str, str], History] | None:
+    """Every row's history from the changes table of ``dist``'s DuckDB file (the one the
+    export just wrote): at most HISTORY_PER_ROW changes per row, in the table's order,
+    each value cut to HISTORY_VALUE_CHARS, counted in SQL. None when the file is missing,
+    not a regular file, or holds no changes table."""
+    sql = f"""
+        SELECT table_name, key, version_from, version_to, kind, column_name,
+               left(old, {HISTORY_VALUE_CHARS + 1}), left(new, {HISTORY_VALUE_CHARS + 1}),
+               length(old), length(new), total
+        FROM (
+            SELECT *, row_number() OVER (PARTITION BY table_name, key ORDER BY rowid) AS n,
+                   count(*) OVER (PARTITION BY table_name, key) AS total
+            FROM changes
+        )
+        WHERE n <= {HISTORY_PER_ROW}
+        ORDER BY table_name, key, n
+    """
+    found = _published(dist, sql)
+    if found is None:
+        return None
+    out: dict[tuple[str, str], list[Change]] = {}
+    totals: dict[tuple[str, str], int] = {}
+    for table, key, a, b, kind, column, old, new, n_old, n_new, total in found:
+        out.setdefault((table, key), []).append(
+            Change(a, b, kind, column, _cut(old, n_old), _cut(new, n_new))
+        )
+        totals[(table, key)] = total
+    return {k: History(tuple(v), totals[k]) for k, v in out.items()}
+
+
+def _cut(value: str | None, length: int | None) -> str | None:
+    """A value read as its first HISTORY_VALUE_CHARS + 1 characters, with the count of
+    what is cut when the whole is longer."""
+    if value is None or length is None or length <= HISTORY_VALUE_CHARS:
+        return value
+    return f"{value[:HISTORY_VALUE_CHARS]}… (+{length - HISTORY_VALUE_CHARS} characters)"
 
 
 def citation_text(pkg: Package) -> str:
@@ -175,5 +285,7 @@ def collect(validation, dist: Path | None) -> SiteData:
     published = read_descriptor(dist) if dist is not None else None
     if published is None:  # a bare site: the package's metadata, and no files to offer
         published = {k: v for k, v in pkg.descriptor.items() if k != "resources"}
+    data.history = read_history(dist) if dist is not None else None
+    data.estimates = read_estimates(dist) if dist is not None else []
     data.jsonld = dataset_jsonld(published, temporal_coverage(con, pkg), base="../")
     return data

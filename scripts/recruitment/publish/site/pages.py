@@ -21,7 +21,7 @@ from .. import codebook
 from ..discovery import script_tag
 from . import charts, jinja
 from .charts import Bar
-from .data import Article, Row, SiteData
+from .data import HISTORY_PER_ROW, Article, Row, SiteData
 
 TABLE_PAGES = ("figures", "events", "actors", "sources", "exclusions")
 """Tables with a page of their own, in menu order (those the package has)."""
@@ -363,7 +363,51 @@ def table_page(data: SiteData, table: str) -> str:
         res=res,
         anchor=codebook.anchor(res),
         table=data_table(data, table, data.rows[table]),
+        estimates=estimate_sections(data) if table == "figures" else [],
     )
+
+
+SERIES_MIN = 2
+"""Figures of a measure (and unit) that the figures page draws as a chart; a measure with
+fewer is listed under the charts in text."""
+
+
+def estimate_sections(data: SiteData) -> list[dict]:
+    """The figures page's charts of the ``estimates`` view: one per measure and unit with
+    at least SERIES_MIN figures, a series per claimant over as_of; the others in text."""
+    groups: dict[tuple[str, str], list[Row]] = {}
+    for r in data.estimates:  # in the view's as_of order
+        groups.setdefault((str(r.get("measure")), str(r.get("unit"))), []).append(r)
+    units = data.by_id("units") if "units" in data.rows else {}
+    out = []
+    for i, ((measure, unit), rows) in enumerate(sorted(groups.items())):
+        label = str(rows[0].get("measure_label") or measure)
+        unit = str(units[unit].get("label") or unit) if unit in units else unit
+        series = charts.series_of(rows)
+        points = [
+            (prov_href(r), r.id, charts.value_words(r), _as_of(r), s.claimant)
+            for s in series
+            for r in s.points
+        ]
+        drawn = len(rows) >= SERIES_MIN
+        svg = charts.series_chart(label, series, unit, prov_href, f"estimates-{i}") if drawn else ""
+        out.append(
+            {
+                "id": f"estimates-{i}",
+                "title": label.capitalize(),
+                "drawn": drawn,
+                "svg": Markup(svg),
+                "legend": [(s.colour, s.claimant, len(s.points)) for s in series],
+                "points": points,
+            }
+        )
+    return out
+
+
+def _as_of(row: Row) -> str:
+    s, t = row.get("as_of_start"), row.get("as_of_end")
+    words = str(s) if s == t else f"{s} – {t}"
+    return f"{words} ({row.get('as_of_basis')})"
 
 
 def codebook_page(data: SiteData) -> str:
@@ -752,6 +796,8 @@ def provenance_page(data: SiteData, row: Row) -> str:
         last=min(len(lines), line_no + EVIDENCE_LINES),
         total=len(lines),
         lines=seed_lines(article, marks, {}, around=line_no) if article else [],
+        history=data.history_of(row),
+        history_limit=HISTORY_PER_ROW,
     )
 
 
