@@ -104,7 +104,7 @@ def load_model(root: Path = ROOT):
     """The package model (descriptor and schemas) of ``root``, the committed package by
     default, loaded without remembering anything in its .recruitment/ (for module-level
     constants, which no fixture can give)."""
-    from recruitment.package import load_package
+    from recruitment.core.package import load_package
 
     saved = os.environ.get("RECRUITMENT_CACHE")
     os.environ["RECRUITMENT_CACHE"] = "off"

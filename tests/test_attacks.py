@@ -718,7 +718,7 @@ def test_every_name_the_pipeline_publishes_is_reserved(published):
     import duckdb
 
     from conftest import load_model
-    from recruitment.package import RESERVED
+    from recruitment.core.package import RESERVED
 
     pkg = load_model()
     con = duckdb.connect(str(published / "recruitment.duckdb"), read_only=True)

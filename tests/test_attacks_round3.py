@@ -90,8 +90,8 @@ def test_a_linked_citation_fails_validation_and_never_reaches_the_site(pkg, publ
 
 
 def _gate(base: Path, head: Path):
+    from recruitment.core.snapshot import FolderSource, load
     from recruitment.review import diff as d
-    from recruitment.review.snapshot import FolderSource, load
     from recruitment.review.versioning import check
 
     diff = d.compare(load(FolderSource(base)), load(FolderSource(head)))
@@ -209,7 +209,7 @@ def test_release_never_ships_a_root_file_through_a_symlink(build, tmp_path, rel)
     ],
 )
 def test_the_package_name_follows_the_data_package_standard(name, ok):
-    from recruitment.package import check_descriptor
+    from recruitment.core.package import check_descriptor
 
     doc = {"version": "1.0.0"} if name is None else {"name": name, "version": "1.0.0"}
     found = located(check_descriptor(doc))
@@ -267,7 +267,7 @@ def test_the_version_gate_takes_a_ref_before_a_folder_of_its_name(pull_request, 
 
 def test_a_folder_inside_the_repository_is_never_compared(pull_request, monkeypatch):
     """A name git cannot resolve as a ref is not then read as the committed folder."""
-    from recruitment.review.snapshot import SourceError, open_source
+    from recruitment.core.snapshot import SourceError, open_source
 
     monkeypatch.chdir(pull_request)
     for spec in ("origin/main", str(pull_request / "origin/main"), "."):
@@ -371,7 +371,7 @@ def test_a_flood_of_findings_is_counted_exactly_and_only_the_listed_are_built(
 def test_many_blank_lines_ragged_rows_and_line_breaks_are_counted_not_listed(pkg, monkeypatch):
     from recruitment import limits
     from recruitment.checks.csvfile import read_csv
-    from recruitment.package import load_package
+    from recruitment.core.package import load_package
 
     monkeypatch.setattr(limits, "MAX_LISTED", 20)
     package, _ = load_package(pkg)
@@ -554,10 +554,10 @@ def test_the_job_summary_stays_under_githubs_limit_and_counts_what_it_leaves_out
     """GitHub drops a step summary over 1 MiB whole (58 MB were written): the summary is
     cut to SUMMARY_MAX_BYTES, says how much it left out, and keeps the counts and the
     version gate's verdict."""
+    from recruitment.core.snapshot import Snapshot, Table
     from recruitment.findings import Finding, Findings
     from recruitment.review import diff as d
     from recruitment.review.diff import md
-    from recruitment.review.snapshot import Snapshot, Table
     from recruitment.review.summary import SUMMARY_MAX_BYTES, render
     from recruitment.review.versioning import RULES, VersionFinding
 
@@ -588,7 +588,7 @@ def test_a_diff_starts_a_fixed_number_of_git_processes_however_many_seeds(tmp_pa
     """diff started one `git cat-file` per seed; now every blob streams through one."""
     import subprocess
 
-    from recruitment.review.snapshot import GitSource, load
+    from recruitment.core.snapshot import GitSource, load
 
     repo = copy_package(tmp_path / "repo")
     for n in range(300):
@@ -654,7 +654,7 @@ HOSTILE_PROSE = (
 
 def test_descriptions_are_plain_text_in_the_codebook_page(pkg):
     from conftest import edit_json, set_cells
-    from recruitment.package import load_package
+    from recruitment.core.package import load_package
     from recruitment.publish.site.data import SiteData
     from recruitment.publish.site.pages import codebook_page
 
@@ -789,7 +789,7 @@ def test_a_key_repeated_in_a_json_file_is_a_finding_on_its_line(pkg, published, 
 
 
 def test_the_diff_notes_a_json_file_with_a_repeated_key(tmp_path):
-    from recruitment.review.snapshot import FolderSource, load
+    from recruitment.core.snapshot import FolderSource, load
 
     pkg = copy_package(tmp_path / "pkg")
     (pkg / "schemas/actors.json").write_text('{"fields": [], "fields": [{"name": "x"}]}')
@@ -805,8 +805,8 @@ def test_the_diff_notes_a_json_file_with_a_repeated_key(tmp_path):
 def test_a_malformed_bound_never_crashes_the_diff_or_the_summary(tmp_path, old, new, bump):
     """`minimum: "abc"` crashed diff and summary, so the gate printed nothing."""
     from conftest import edit_json, schema_field
+    from recruitment.core.snapshot import FolderSource, load
     from recruitment.review import diff as d
-    from recruitment.review.snapshot import FolderSource, load
     from recruitment.review.summary import render
     from recruitment.review.versioning import check
 
@@ -909,7 +909,7 @@ def test_every_figure_event_reference_of_another_article_is_a_finding(pkg, publi
     import io
 
     from recruitment.checks.curation import reports
-    from recruitment.package import load_package
+    from recruitment.core.package import load_package
 
     path = pkg / "data/figures.csv"
     figures = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))

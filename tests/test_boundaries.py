@@ -1078,8 +1078,8 @@ def _with_root_files(path):
 
 
 def _gate(base, head):
+    from recruitment.core.snapshot import FolderSource, load
     from recruitment.review import diff as d
-    from recruitment.review.snapshot import FolderSource, load
     from recruitment.review.versioning import check
 
     return located(

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import edit_json, snapshot
-from recruitment.checks import cache
 from recruitment.checks.validate import validate
+from recruitment.core import cache
 
 
 @pytest.fixture(autouse=True)

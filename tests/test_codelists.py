@@ -13,7 +13,7 @@ import pytest
 from conftest import add_row, edit_json, find_row, located, rows, set_cells
 from recruitment.checks import nearest
 from recruitment.checks.validate import validate
-from recruitment.package import load_package
+from recruitment.core.package import load_package
 
 FIG = "data/figures.csv"
 

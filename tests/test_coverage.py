@@ -259,7 +259,8 @@ def kept_spans(pkg) -> dict[str, list[tuple]]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from recruitment.checks import cache, coverage
+    from recruitment.checks import coverage
+    from recruitment.core import cache
 
     table = pq.read_table(pa.BufferReader(cache.load_blob(pkg, coverage.SPANS_FILE)))
     fields = ("line", "start", "span", "kind", "speaker")
@@ -273,7 +274,8 @@ def store_spans(pkg, spans: dict[str, list[tuple]], signed: bool = True) -> None
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from recruitment.checks import cache, coverage
+    from recruitment.checks import coverage
+    from recruitment.core import cache
 
     fields = ("line", "start", "span", "kind", "speaker")
     rows = [
@@ -326,7 +328,8 @@ def test_unsigned_or_stale_span_caches_are_never_believed(pkg, span_cache):
 
 
 def test_a_kept_blob_over_its_limit_is_not_read(pkg, span_cache, monkeypatch):
-    from recruitment.checks import cache, coverage
+    from recruitment.checks import coverage
+    from recruitment.core import cache
 
     add_synthetic_seed(pkg)
     uncovered(pkg)

@@ -33,8 +33,8 @@ from conftest import (
     set_cells,
 )
 from recruitment.cli import main
+from recruitment.core.snapshot import FolderSource, GitSource, SourceError, load
 from recruitment.review import diff as d
-from recruitment.review.snapshot import FolderSource, GitSource, SourceError, load
 
 
 def run(*args):
@@ -474,7 +474,7 @@ def test_git_symlinks_and_large_files_are_refused(tmp_path, monkeypatch):
     snap = load(GitSource(repo, git(repo, "rev-parse", "HEAD")))
     assert snap.tables["figures"].rows == []
     assert any("not a regular file (mode 120000)" in n for n in snap.notes)
-    import recruitment.review.snapshot as s
+    import recruitment.core.snapshot as s
 
     monkeypatch.setattr(s, "MAX_FILE_BYTES", 100)
     source = GitSource(repo, git(repo, "rev-parse", "HEAD"))

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import edit_json, make_repo
+from recruitment.core.sqltypes import CROISSANT_TYPES
 from recruitment.publish.discovery import (
     CROISSANT_FILE,
-    CROISSANT_TYPES,
     croissant_step,
     dataset_jsonld,
     script_tag,

@@ -50,8 +50,8 @@ def test_readme_generated_text_is_current():
 
 
 def test_readme_row_counts_match_the_data(database):
+    from recruitment.core.snapshot import FolderSource, load
     from recruitment.publish import readme
-    from recruitment.review.snapshot import FolderSource, load
 
     rendered = readme.render_counts(load(FolderSource(ROOT)))
     table = re.search(r"\| table \| rows \|\n\| --- \| --- \|\n((?:\|.*\|\n)+)", rendered)

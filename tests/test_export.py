@@ -142,7 +142,7 @@ def test_duckdb_meta_seed_lines_and_quote_context(committed, dist):
             "(SELECT view_name FROM duckdb_views()) AND data_type LIKE 'ENUM%'"
         ).fetchone()[0]
     assert meta["package"] == (PKG.name, None) and meta["version"] == (PKG.version, None)
-    from recruitment.publish.release import build_info
+    from recruitment.core.snapshot import build_info
 
     info = build_info(committed)
     assert info.get("commit")  # the copy is a git repository with one commit
@@ -270,7 +270,7 @@ def test_estimates_lists_each_count_with_when_it_was_claimed(committed, dist):
     """The estimates view, recomputed from the package's CSV files: the figures whose
     measure is of an estimate kind in the code list, as of their statement event's
     interval or else their article's publication interval, in as_of order."""
-    from recruitment.publish.views import CLAIM_EVENT_TYPES, ESTIMATE_KINDS
+    from recruitment.core.views import CLAIM_EVENT_TYPES, ESTIMATE_KINDS
 
     kinds = {r["code"]: r["kind"] for r in rows(committed, "measures")}
     events = {r["event_id"]: r for r in rows(committed, "events")}

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from conftest import ROOT, append_row, copy_package, find_row, rows
 from recruitment.checks.validate import validate
 from recruitment.cli import main
+from recruitment.core.package import load_package
 from recruitment.curate.ids import IdError, next_id
-from recruitment.package import load_package
 from recruitment.publish import readme
 
 

@@ -18,7 +18,8 @@ from click.testing import CliRunner
 
 from conftest import ROOT, append_row, bump_version, git, make_repo, rows, set_cells
 from recruitment.cli import main
-from recruitment.publish.release import build_info, release, zip_name
+from recruitment.core.snapshot import build_info
+from recruitment.publish.release import release, zip_name
 
 NAME = json.loads((ROOT / "datapackage.json").read_text())["name"]
 VERSION = json.loads((ROOT / "datapackage.json").read_text())["version"]

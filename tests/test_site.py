@@ -309,7 +309,9 @@ def test_timeline_tooltip_says_how_well_each_date_is_known(site, validation):
     for eid, precision in validation.con.execute(
         "SELECT event_id, date_precision::VARCHAR FROM events"
     ).fetchall():
-        body = re.search(rf'<a href="prov/events-{eid}\.html" class="event (.*?)</a>', text).group(1)
+        body = re.search(rf'<a href="prov/events-{eid}\.html" class="event (.*?)</a>', text).group(
+            1
+        )
         title = re.search(r"<title>(.*?)</title>", body, re.S).group(1)
         if precision == "multi_year":
             assert "known only to a span of more than a year" in title

@@ -21,10 +21,10 @@ from recruitment.checks.dates import resolve
 from recruitment.checks.rules import MAX_SPAN_DAYS
 from recruitment.checks.validate import validate
 from recruitment.cli import main
+from recruitment.core.package import load_package
 from recruitment.curate.add_source import add_source
 from recruitment.curate.spans import SPAN_RE, quote_for
 from recruitment.curate.suggest import REVIEW_COLUMNS, outstanding, suggest
-from recruitment.package import load_package
 
 FIXTURES = ROOT / "tests" / "fixtures"
 ARTICLE = FIXTURES / "suggest_article.txt"
@@ -469,8 +469,8 @@ def test_codes_come_from_the_code_list_a_column_references():
 def test_code_lists_are_read_through_the_foreign_key(tmp_path):
     import duckdb as ddb
 
+    from recruitment.core.package import Field, ForeignKey, Package, Resource
     from recruitment.curate.codes import from_package
-    from recruitment.package import Field, ForeignKey, Package, Resource
 
     def field(name, enum=None):
         return Field(name, "string", name, "", {"enum": enum} if enum else {}, {})

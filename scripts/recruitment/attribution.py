@@ -65,6 +65,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .lexicon import WEEKDAYS
+
 __all__ = [
     "CUE_PATTERN",
     "WINDOW",
@@ -188,7 +190,7 @@ _SEG = _FIRST + _CHAR + "*"
 """A run of words inside one clause, from a character that is not white space ("U.S.-based"
 keeps its full stops: a full stop ends a clause only before white space or the end)."""
 _LAZY_SEG = _FIRST + _CHAR + "*?"
-_WEEKDAY = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_WEEKDAY = "(?:" + "|".join(WEEKDAYS) + ")"
 _BETWEEN = (
     "(?:also|has|have|had|was|were|is|are|repeatedly|then|later|previously|earlier|again|"
     "now|reportedly|separately|further|yesterday|today|last" + _S + "+week|this" + _S + "+week|"

@@ -11,10 +11,8 @@ from pathlib import Path
 
 import click
 
-from .package import PackageNotFound
-
-EXIT_INVALID = 1
-EXIT_USAGE = 2
+from .errors import EXIT_INVALID, EXIT_USAGE, RecruitmentError
+from .report import clean, guard
 
 package_option = click.option(
     "--package",
@@ -58,42 +56,45 @@ def _emit(result, fmt: str, **extra) -> None:
 
 def _say(message: str, err: bool = False) -> None:
     """Print one line whose text may quote a contributor's strings (paths, names, errors)."""
-    from .report import clean, guard
-
     click.echo(guard(clean(message)), err=err)
 
 
-def _run(fn, *args):
-    """Call a library function; a missing package, I/O error or bug becomes a message, exit 2.
+class _Command(click.Command):
+    """Every command's one error path: a :class:`RecruitmentError` becomes its message and
+    exit code (a bad parameter as click shows one), an I/O error a message and exit 2, and
+    anything else a note that this is a bug, never a traceback (RECRUITMENT_DEBUG=1 shows
+    it)."""
 
-    Set RECRUITMENT_DEBUG=1 to see the traceback of an unexpected error.
-    """
-    from .publish.outdir import OutRefused
-
-    try:
-        return fn(*args)
-    except PackageNotFound as err:
-        _say(f"error: {err}. Run from the package folder or pass --package.", err=True)
-        sys.exit(EXIT_USAGE)
-    except OutRefused as err:
-        _say(f"error: --out refused: {err}", err=True)
-        sys.exit(EXIT_USAGE)
-    except OSError as err:
-        _say(f"error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), err=True)
-        sys.exit(EXIT_USAGE)
-    except Exception as err:  # noqa: BLE001 - the last line of defence against tracebacks
-        if os.environ.get("RECRUITMENT_DEBUG"):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
-        _say(f"error: unexpected {type(err).__name__}: {err}", err=True)
-        _say(
-            "This is a bug in the pipeline, not in your data; please report it with the "
-            "command you ran (RECRUITMENT_DEBUG=1 shows the traceback).",
-            err=True,
-        )
-        sys.exit(EXIT_USAGE)
+        except RecruitmentError as err:
+            if err.param:
+                raise click.BadParameter(clean(err), ctx=ctx, param_hint=err.param) from None
+            _say(err.message(), err=True)
+            sys.exit(err.exit_code)
+        except OSError as err:
+            _say(f"error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), err=True)
+            sys.exit(EXIT_USAGE)
+        except Exception as err:  # noqa: BLE001 - the last line of defence against tracebacks
+            if os.environ.get("RECRUITMENT_DEBUG"):
+                raise
+            _say(f"error: unexpected {type(err).__name__}: {err}", err=True)
+            _say(
+                "This is a bug in the pipeline, not in your data; please report it with the "
+                "command you ran (RECRUITMENT_DEBUG=1 shows the traceback).",
+                err=True,
+            )
+            sys.exit(EXIT_USAGE)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    command_class = _Command
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="russian-military-recruitment")
 def main() -> None:
     """Validate and publish the Russian military recruitment data package.
@@ -119,7 +120,7 @@ def validate(root: Path, fmt: str) -> None:
     """
     from .checks.validate import validate as run
 
-    result = _run(run, root)
+    result = run(root)
     _emit(result, fmt)
     sys.exit(0 if result.valid else EXIT_INVALID)
 
@@ -143,7 +144,7 @@ def coverage(root: Path, fmt: str) -> None:
     """
     from .checks.validate import validate as run
 
-    result = _run(run, root)
+    result = run(root)
     outstanding = result.findings.select(lambda rule: rule.startswith("coverage/"))
     others = result.findings.total - outstanding.total
     result.findings = outstanding
@@ -221,16 +222,15 @@ def report(root: Path, out: Path) -> None:
     from .publish.outdir import check_out, replace_folder
     from .publish.site import build_site
 
-    _run(check_out, root, out)
+    check_out(root, out)
     if not (out / "datapackage.json").is_file():
-        _say(f"error: {out} holds no export yet; run recruitment build first.", err=True)
-        sys.exit(EXIT_USAGE)
-    result = _run(run, root)
+        raise RecruitmentError(f"{out} holds no export yet; run recruitment build first.")
+    result = run(root)
     if not result.valid:
         _emit(result, "text")
         sys.exit(EXIT_INVALID)
-    _run(replace_folder, out / "site", lambda tmp: build_site(result, tmp))
-    _run(write_checksums, out)
+    replace_folder(out / "site", lambda tmp: build_site(result, tmp))
+    write_checksums(out)
     _say(f"site written to {out / 'site'}/index.html")
 
 
@@ -245,15 +245,15 @@ def codebook(root: Path) -> None:
     """
     from .publish.codebook import write
 
-    path = _run(write, root)
+    path = write(root)
     _say(f"wrote {path}")
 
 
 def _publish(root: Path, out: Path, extra: list | None = None) -> None:
+    from .core.sqltypes import ident
     from .publish.export import export as run
-    from .sqltypes import ident
 
-    result = _run(run, root, out, extra)
+    result = run(root, out, extra)
     if not result.valid:
         _emit(result, "text")
         click.echo("nothing exported: fix the problems above first.", err=True)
@@ -318,54 +318,33 @@ def diff_command(
       recruitment diff old-folder new-folder --format json
       recruitment diff --check-version          # exit 1 if the version is not bumped enough
     """
+    from .core.snapshot import load
+    from .report import json_dumps
     from .review import diff as d
-    from .review.snapshot import load
+    from .review.summary import gate_report
     from .review.versioning import check
 
-    def run():
-        base_src, head_src = _sources(base, head, root)
-        result = d.compare(load(base_src), load(head_src))
-        gate = check(result, head_src) if check_version else None
-        return result, gate
-
-    result, gate = _usage(run)
+    base_src, head_src = _sources(base, head, root)
+    result = d.compare(load(base_src), load(head_src))
+    gate = check(result, head_src) if check_version else None
     if fmt == "markdown":
         click.echo(d.as_markdown(result, limit), nl=False)
     elif fmt == "json":
         doc = d.to_dict(result)
         if gate is not None:
             doc["version_check"] = {"ok": not gate, "findings": [f.to_dict() for f in gate]}
-        click.echo(d.json_dumps(doc), nl=False)
+        click.echo(json_dumps(doc), nl=False)
     else:
         click.echo(d.as_text(result), nl=False)
     if gate is not None and fmt != "json":
-        click.echo(_gate_report(gate, fmt, result), nl=False)
+        click.echo(gate_report(gate, fmt, result.required_bump), nl=False)
     sys.exit(EXIT_INVALID if gate else 0)
 
 
 def _sources(base: str | None, head: str | None, root: Path):
-    from .review.snapshot import open_source
+    from .core.snapshot import open_source
 
     return open_source(base, root, default_base=True), open_source(head, root)
-
-
-def _gate_report(findings, fmt: str, result) -> str:
-    from .report import as_text
-    from .review.diff import md
-
-    if fmt == "markdown":
-        if not findings:
-            return f"\n**Version gate: passed** (required bump: {result.required_bump}).\n"
-        lines = ["", f"**Version gate: {len(findings)} problem(s)**", ""]
-        lines += [
-            f"- `{f.file}`" + (f" line {f.line}" if f.line else "") + f": {md(f.message)} "
-            f"**Fix:** {md(f.fix)}"
-            for f in findings
-        ]
-        return "\n".join(lines) + "\n"
-    if not findings:
-        return f"\nversion gate: passed (required bump: {result.required_bump}).\n"
-    return "\nversion gate:\n" + as_text(findings, "")
 
 
 @main.command()
@@ -385,13 +364,13 @@ def readme(root: Path, check: bool) -> None:
 
     if check:
         path = root / generated.README
-        text = _run(generated.read, root)
-        if _run(generated.render, root, text) != text:
+        text = generated.read(root)
+        if generated.render(root, text) != text:
             _say(f"{path} is stale: run `{generated.REGENERATE}` and commit it.", err=True)
             sys.exit(EXIT_INVALID)
         _say(f"{path} is current.")
         return
-    path, changed = _run(generated.write, root)
+    path, changed = generated.write(root)
     _say(f"{'updated' if changed else 'unchanged'}: {path}")
 
 
@@ -418,19 +397,9 @@ def bump(level: str | None, root: Path, base: str | None) -> None:
       recruitment bump               # the bump this branch needs, e.g. 1.0.0 -> 1.1.0
       recruitment bump patch         # a one-cell correction
     """
-    from .review.bump import BumpError
-    from .review.bump import bump as run
+    from .publish.bump import bump as run
 
-    def call():
-        try:
-            return run(root, level, base), None
-        except BumpError as err:
-            return None, str(err)
-
-    done, problem = _usage(call)
-    if problem is not None:
-        _say(f"error: {problem}", err=True)
-        sys.exit(EXIT_USAGE)
+    done = run(root, level, base)
     _say(f"version {done.old} -> {done.new} ({done.level}): wrote {', '.join(done.written)}")
     for why in done.reasons[:20]:
         _say(f"  {why}")
@@ -449,26 +418,7 @@ def next_id_command(table: str, root: Path) -> None:
     """
     from .curate.ids import next_id
 
-    click.echo(_usage(next_id, root, table))
-
-
-def _usage(fn, *args):
-    """Like _run, but a problem with the request (an unknown table, a ref that is not
-    there, an unsafe path) is a usage error: its message, exit 2."""
-    from .curate.ids import IdError
-    from .review.snapshot import SourceError
-
-    def call():
-        try:
-            return fn(*args), None
-        except (IdError, SourceError) as err:
-            return None, str(err)
-
-    value, problem = _run(call)
-    if problem is not None:
-        _say(f"error: {problem}", err=True)
-        sys.exit(EXIT_USAGE)
-    return value
+    click.echo(next_id(root, table))
 
 
 @main.command()
@@ -488,19 +438,9 @@ def release(root: Path, out: Path, tag: str | None) -> None:
       recruitment build && recruitment release
       recruitment release --tag "$GITHUB_REF_NAME"   # in the release workflow
     """
-    from .publish.release import ReleaseError
     from .publish.release import release as run
 
-    def call():
-        try:
-            return run(root, out, tag), None
-        except ReleaseError as err:
-            return [], str(err)
-
-    written, problem = _usage(call)
-    if problem:
-        _say(f"error: {problem}", err=True)
-        sys.exit(EXIT_INVALID)
+    written = run(root, out, tag)
     for path in written:
         _say(f"wrote {path}")
 
@@ -516,7 +456,7 @@ def checksums(out: Path) -> None:
     """
     from .publish.export import write_checksums
 
-    _run(write_checksums, out)
+    write_checksums(out)
     _say(f"wrote {out / 'SHA256SUMS'}")
 
 
@@ -537,22 +477,10 @@ def summary(base: str | None, root: Path, limit: int) -> None:
     """
     from .checks.validate import validate as run_validation
     from .review import summary as s
-    from .review.diff import compare
-    from .review.snapshot import SourceError, load, open_source
-    from .review.versioning import check
 
-    result = _run(run_validation, root)
+    result = run_validation(root)
     name = result.package.name if result.package else ""
-
-    def compared():
-        try:
-            base_src, head_src = open_source(base, root, default_base=True), open_source(None, root)
-            diff = compare(load(base_src), load(head_src))
-            return diff, check(diff, head_src), None
-        except SourceError as err:
-            return None, None, str(err)
-
-    diff, gate, problem = _run(compared)
+    diff, gate, problem = s.compared(base, root)
     click.echo(s.render(result.findings, name, diff, gate, problem, limit), nl=False)
 
 
@@ -570,43 +498,12 @@ def add_source(root: Path, article: Path) -> None:
     Example:
       recruitment add-source ~/Downloads/article.txt
     """
-    from .curate.add_source import Refused, left_to_record
     from .curate.add_source import add_source as run
+    from .curate.add_source import report_lines
 
-    added, refused = _run_or_refuse(run, root, article, refuse=Refused)
-    if refused:
-        click.echo(f"error: {_printable(refused)}. Nothing was added.", err=True)
-        sys.exit(EXIT_USAGE)
-    row = added.row
-    click.echo(
-        f"added {added.seed_file} as {added.source_id} (sha256 {added.sha256}); "
-        f"its sources row is line {added.csv_line} of the sources CSV."
-    )
-    if added.date_stated:
-        click.echo(
-            f"publication date: {row['published_start']} ({row['published_precision']}, stated "
-            f"on line {row['line']}: {_printable(repr(row['quote']))})."
-        )
-    else:
-        click.echo(
-            "publication date: not stated in the first lines; fill published_start, "
-            "published_end, published_precision, published_basis (inferred, with notes) "
-            "where the text allows, and set line/quote to the words you cite "
-            f"(now line {row['line']})."
-        )
-    left, others = _run(left_to_record, root, added.seed_file)
-    if left:
-        count = sum(map(len, left.values()))
-        click.echo(f"left to record or exclude ({count} span(s), as recruitment coverage says):")
-        for line, spans in left.items():
-            click.echo(f"  line {line}: {', '.join(_printable(repr(s)) for s in spans)}")
-    else:
-        click.echo(
-            "coverage: every number, date and statement in the new seed is recorded or excluded."
-        )
-    if others:
-        click.echo(f"note: {others} other problem(s); run recruitment validate.", err=True)
-    click.echo(f"next: recruitment suggest {added.source_id}")
+    added = run(root, article)
+    for line, to_stderr in report_lines(root, added):
+        click.echo(line, err=to_stderr)
 
 
 @main.command()
@@ -647,12 +544,10 @@ def suggest(root: Path, source_id: str | None, fmt: str, tables: tuple, out: Pat
       recruitment suggest src-003
       recruitment suggest src-003 --format csv --table figures --write drafts.csv
     """
-    from .curate.suggest import FORMATS, TABLES, UnknownSource, write_outside_data
+    from .curate.suggest import FORMATS, TABLES, write_outside_data
     from .curate.suggest import suggest as run
 
-    result, unknown = _run_or_refuse(run, root, source_id, refuse=UnknownSource)
-    if unknown:
-        raise click.BadParameter(_printable(unknown), param_hint="SOURCE_ID")
+    result = run(root, source_id)
     if result.package is None:
         _emit(result, "text")
         sys.exit(EXIT_INVALID)
@@ -667,29 +562,9 @@ def suggest(root: Path, source_id: str | None, fmt: str, tables: tuple, out: Pat
     if out is None:
         click.echo(text, nl=False)
         return
-    path, refused = _run_or_refuse(write_outside_data, root, out, text, refuse=ValueError)
-    if refused:
-        raise click.BadParameter(_printable(refused), param_hint="--write")
+    path = write_outside_data(root, out, text)
     count = sum(d.table in chosen for d in result.drafts)
-    click.echo(f"wrote {count} draft(s) to {_printable(path)}")
-
-
-def _run_or_refuse(fn, *args, refuse: type[Exception]):
-    """:func:`_run`, but a ``refuse`` exception comes back as (None, error) for a message."""
-
-    def call():
-        try:
-            return fn(*args), None
-        except refuse as err:
-            return None, err
-
-    return _run(call)
-
-
-def _printable(text: object) -> str:
-    from .curate.suggest import printable
-
-    return printable(text)
+    click.echo(f"wrote {count} draft(s) to {clean(path)}")
 
 
 if __name__ == "__main__":  # pragma: no cover

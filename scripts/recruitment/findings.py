@@ -32,13 +32,17 @@ class Finding:
     """The row's primary key (e.g. ``fig-0012``), when the finding is on a row whose key
     could be read; shown next to the line."""
 
+    def catalogue(self) -> dict[str, Rule]:
+        """The rules this finding's rule id names (a subclass may have its own)."""
+        return RULES
+
     @property
     def fix(self) -> str:
-        return RULES[self.rule].fix
+        return self.catalogue()[self.rule].fix
 
     @property
     def title(self) -> str:
-        return RULES[self.rule].title
+        return self.catalogue()[self.rule].title
 
     def to_dict(self) -> dict:
         return {**asdict(self), "title": self.title, "fix": self.fix}

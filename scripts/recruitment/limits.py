@@ -31,10 +31,20 @@ rows is a few hundred MiB)."""
 MAX_COLUMNS = 1_000
 """Most fields a Table Schema may declare (and so most columns a header may have)."""
 
+PATTERN_MAX_LENGTH = 1_000
+"""Most characters of a schema pattern's text."""
+
 PATTERN_MAX_SIZE = 256
 """Most characters a schema pattern may match with its counted repetitions expanded
 (``[0-9a-f]{64}`` is 64; ``(.{0,100}){0,10}`` is 1,001): RE2 matches in linear time, but
 its factor grows with that size (see patterns.py), from over 100 MiB/s to about 25 KiB/s."""
+
+SNAPSHOT_FILE_MAX_BYTES = 256 * 1024**2
+"""Largest file a snapshot of the package at a git ref reads for ``diff`` (a CSV of about
+half a million rows)."""
+
+SNAPSHOT_JSON_MAX_BYTES = 16 * 1024**2
+"""Largest descriptor or Table Schema a snapshot reads."""
 
 MAX_SEED_FILES = 100_000
 """Most files looked at under seeds/ when listing them."""

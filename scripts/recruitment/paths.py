@@ -10,9 +10,11 @@ globs.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -139,3 +141,37 @@ def shown_path(rel: object, limit: int = 120) -> str:
     """A contributor's path as printed: repr, so control characters show as escapes."""
     text = repr(rel)
     return text if len(text) <= limit else text[:limit] + "…'"
+
+
+SEEDS_DIR = "seeds"
+"""The package's folder of seed articles."""
+
+
+def walk(
+    folder: Path, rel: str, hidden: bool = True, more: Callable[[], bool] | None = None
+) -> Iterator[tuple[str, os.DirEntry]]:
+    """(``rel``/path, entry) of every entry under ``folder`` that is not a folder (files,
+    symlinks, special files), never following a link; without ``hidden``, names starting
+    with a dot are passed over (a dot folder is not entered). ``more()``, asked before each
+    folder is read, stops the walk when it turns false. The one walker of seeds/: the
+    callers decide what a link, a special file or too many files mean."""
+    stack = [(folder, rel)]
+    while stack and (more is None or more()):
+        here, prefix = stack.pop()
+        with os.scandir(here) as entries:
+            for entry in entries:
+                if not hidden and entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((Path(entry.path), f"{prefix}/{entry.name}"))
+                else:
+                    yield f"{prefix}/{entry.name}", entry
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file, in hex, read a block at a time."""
+    h = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

@@ -59,10 +59,16 @@ def _escape(match: re.Match) -> str:
     )
 
 
+def visible(text: object) -> str:
+    """``text`` on one line, every control, line-break and format (direction-changing,
+    zero-width) character spelled out as an escape: the one escape of every line the
+    pipeline prints (Markdown, JSON and workflow commands add their own syntax on top)."""
+    return UNSAFE.sub(_escape, str(text))
+
+
 def clean(text: object) -> str:
-    """``text`` on one line: control characters, line separators and format characters
-    shown as escapes."""
-    return UNSAFE.sub(_escape, str(text)).replace("##[", "##\\[")
+    """:func:`visible`, and ``##[`` broken so the line cannot start a workflow command."""
+    return visible(text).replace("##[", "##\\[")
 
 
 def guard(line: str) -> str:
@@ -128,9 +134,14 @@ def as_json(findings: Iterable[Finding], package: str = "", version: str = "", *
         **extra,
         "findings": [f.to_dict() for f in listed],
     }
+    return json_dumps(doc)
+
+
+def json_dumps(doc: object) -> str:
+    """The one JSON writer of command output: indented, UTF-8, and every character that
+    could break a line or hide (json escapes C0 controls but leaves C1 controls, U+2028,
+    U+2029 and format characters raw) as a \\u escape; the document reads the same."""
     text = json.dumps(doc, indent=2, ensure_ascii=False)
-    # json escapes C0 controls but leaves C1 controls and U+2028/U+2029 raw; escaped, the
-    # document reads the same and no string can break a line.
     return _RAW_IN_JSON.sub(lambda m: json_escape(m.group()), text) + "\n"
 
 

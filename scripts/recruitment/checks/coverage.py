@@ -46,9 +46,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ..attribution import CUE_PATTERN, speaker_key_sql, speaker_sql
+from ..core.package import Package, Resource
+from ..core.sqltypes import ident, literal
 from ..findings import Finding, Findings
-from ..package import Package, Resource
-from ..sqltypes import ident, literal
+from ..lexicon import MONTHS, SEASONS, WEEKDAYS
 from .listing import query_findings
 from .provenance import citing_resources, quote_at, quoted_text_columns, words_at
 
@@ -59,9 +60,9 @@ _NUMBER_WORDS = (
     "millions|half"
 )
 _ORDINALS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
-_SEASONS = "spring|summer|autumn|winter"
+_MONTHS = "|".join(MONTHS)
+_WEEKDAYS = "|".join(WEEKDAYS)
+_SEASONS = "|".join(SEASONS)
 
 SPAN_PATTERN = "|".join(
     [
@@ -286,7 +287,7 @@ def seed_spans(con, root):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from . import cache
+    from ..core import cache
 
     span = pa.struct(
         [

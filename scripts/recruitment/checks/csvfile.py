@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import limits
+from ..core.package import Resource, refusal_finding
+from ..core.sqltypes import ARROW_TYPE, FALSE_VALUES, TRUE_VALUES
 from ..findings import Finding, Findings
-from ..package import Resource, refusal_finding
 from ..paths import Refusal, confine, read_bounded
 
 RAGGED = "csv/ragged-row"
@@ -205,12 +206,6 @@ def read_csv(root: Path, resource: Resource, sha256: str | None = None) -> CsvTa
     return CsvTable(table, findings, partial=bool(parse_findings))
 
 
-ARROW_TYPE = {"string": "string", "integer": "int64", "number": "float64", "date": "date32"}
-TRUE_VALUES = ["true", "True", "TRUE", "1"]
-FALSE_VALUES = ["false", "False", "FALSE", "0"]
-"""The boolean forms sqltypes.parse_expr accepts."""
-
-
 def read_typed(root: Path, resource: Resource, sha256: str):
     """A CSV of a state that validated, parsed straight into its types (no checks).
 
@@ -229,10 +224,7 @@ def read_typed(root: Path, resource: Resource, sha256: str):
     if hashlib.sha256(data).hexdigest() != sha256:
         raise OSError(f"{rel} changed since it was validated; run the command again")
     names = resource.field_names
-    types = {
-        f.name: pa.bool_() if f.type == "boolean" else pa.type_for_alias(ARROW_TYPE[f.type])
-        for f in resource.fields
-    }
+    types = {f.name: pa.type_for_alias(ARROW_TYPE[f.type]) for f in resource.fields}
     block = 1 << 20
     while True:
         try:
@@ -245,8 +237,8 @@ def read_typed(root: Path, resource: Resource, sha256: str):
                     null_values=[""],
                     strings_can_be_null=True,
                     quoted_strings_can_be_null=True,
-                    true_values=TRUE_VALUES,
-                    false_values=FALSE_VALUES,
+                    true_values=list(TRUE_VALUES),
+                    false_values=list(FALSE_VALUES),
                 ),
             )
         except pa.ArrowInvalid as err:

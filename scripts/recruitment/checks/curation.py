@@ -26,9 +26,9 @@ Schemas, not named per table.
 
 from __future__ import annotations
 
+from ..core.package import Package, Resource
+from ..core.sqltypes import ident, literal
 from ..findings import Finding, Findings
-from ..package import Package, Resource
-from ..sqltypes import ident, literal
 from .csvfile import LINE_COLUMN
 from .dates import resolve_distinct
 from .listing import query_findings

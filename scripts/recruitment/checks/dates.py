@@ -43,12 +43,13 @@ import math
 import re
 from datetime import date, timedelta
 
+from ..lexicon import MONTHS, SEASON_START, WEEKDAYS
+
 Interval = tuple[date, date]
 
-_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
-_WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
-_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
-"""First month of each season; a season is that month and the two after it."""
+_MONTHS = {m.lower(): i for i, m in enumerate(MONTHS, 1)}
+_WEEKDAYS = {d.lower(): i for i, d in enumerate(WEEKDAYS)}
+_SEASONS = SEASON_START
 
 _M = "(" + "|".join(_MONTHS) + ")"
 _S = "(" + "|".join(_SEASONS) + ")"

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from ..sqltypes import ident, literal
+from ..core.sqltypes import ident, literal
 
 MAX_VALUES = 100
 """Distinct unknown values of one column that get a suggestion; the rest get none."""

@@ -18,15 +18,15 @@ from decimal import Decimal
 from pathlib import Path
 
 from .. import limits
+from ..core.package import Package, Resource
+from ..core.sqltypes import ident, literal
 from ..findings import Finding, Findings
-from ..package import Package, Resource
-from ..paths import Refusal, confine, confined_dir, read_bounded, safe_relative
-from ..sqltypes import ident, literal
+from ..limits import MAX_SEED_FILES
+from ..paths import SEEDS_DIR, Refusal, confine, confined_dir, read_bounded, safe_relative, walk
 from .csvfile import LINE_COLUMN
 from .listing import query_findings
 from .standard import shown
 
-SEEDS_DIR = "seeds"
 DETAILED = 200
 """Failed quotes that get a closest-match diagnosis; beyond that, a plain message."""
 
@@ -98,17 +98,8 @@ def seed_files(root: Path) -> list[str]:
     if isinstance(base, Refusal):
         return []
     found: list[str] = []
-    stack = [(base, SEEDS_DIR)]
-    while stack and len(found) < limits.MAX_SEED_FILES:
-        folder, rel = stack.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((Path(entry.path), f"{rel}/{entry.name}"))
-                else:
-                    found.append(f"{rel}/{entry.name}")
+    for rel, _ in walk(base, SEEDS_DIR, hidden=False, more=lambda: len(found) < MAX_SEED_FILES):
+        found.append(rel)
     return sorted(found)
 
 

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import limits
+from ..core.package import Resource
 from ..findings import Finding, Findings
-from ..package import Resource
 from .csvfile import LINE_COLUMN
 
 MAX_SPAN_DAYS = {
@@ -235,7 +235,7 @@ def check_rules(con, res: Resource, skip: str | None = None) -> Findings:
     import pandera.polars as pa
     import polars as pl
 
-    from ..sqltypes import ident
+    from ..core.sqltypes import ident
 
     needed = sorted(set().union(*(r.reads() for r in rules)))
     line = ident(LINE_COLUMN)

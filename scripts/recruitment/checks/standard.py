@@ -14,9 +14,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .. import limits
+from ..core.package import Field, Package, Resource
+from ..core.sqltypes import (
+    FALSE_VALUES,
+    LEXICAL,
+    TRUE_VALUES,
+    TYPE_HINT,
+    ident,
+    literal,
+    parse_expr,
+    typed_literal,
+)
 from ..findings import Finding, Findings
-from ..package import Field, Package, Resource
-from ..sqltypes import TYPE_HINT, ident, literal, parse_expr, typed_literal
 from . import nearest
 from .csvfile import LINE_COLUMN
 from .listing import query_findings
@@ -428,12 +437,7 @@ SCREEN_RUST = rf"^{WHITESPACE}|{WHITESPACE}$|^[=+\-@]|{CONTROL}|{FORMAT}|^[^\x21
 """TEXT_SCREEN for polars (Rust's linear-time regex): white space, formula starts and
 controls as in TEXT_SCREEN; for invisible-only text, any text without a visible ASCII
 character (a superset: the exact rule is decided by DuckDB on the flagged rows)."""
-_LEXICAL_RUST = {
-    "integer": r"^-?[0-9]{1,18}$",
-    "number": r"^-?([0-9]+(\.[0-9]+)?|\.[0-9]+)([eE][-+]?[0-9]+)?$",
-    "date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
-}
-_TRUE, _FALSE = ["true", "True", "TRUE", "1"], ["false", "False", "FALSE", "0"]
+_LEXICAL_RUST = {kind: f"^{form}$" for kind, form in LEXICAL.items()}
 _BOUNDED_TYPES = {"integer", "number", "date"}
 SCREEN_ROWS = 262_144
 """Rows screened at a time: only one slice of strings is ever copied into polars."""
@@ -473,7 +477,7 @@ def screen_and_type(con, res: Resource, table) -> list[Finding] | None:
             t = c
             flags.append(c.str.contains(SCREEN_RUST))
         elif f.type == "boolean":
-            t = pl.when(c.is_in(_TRUE)).then(True).when(c.is_in(_FALSE)).then(False)
+            t = pl.when(c.is_in(TRUE_VALUES)).then(True).when(c.is_in(FALSE_VALUES)).then(False)
         else:
             lexical = c.str.contains(_LEXICAL_RUST[f.type])
             if f.type == "integer":

@@ -17,9 +17,9 @@ not a scan of every word for every row).
 
 from __future__ import annotations
 
+from ..core.package import Package, Resource
+from ..core.sqltypes import ident, literal
 from ..findings import Finding, Findings
-from ..package import Package, Resource
-from ..sqltypes import ident, literal
 from .csvfile import LINE_COLUMN
 from .listing import query_findings
 

@@ -18,11 +18,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from .. import limits
+from ..core import cache
+from ..core.package import DESCRIPTOR, REFUSAL_RULE, Package, load_package
+from ..core.sqltypes import ident
 from ..findings import Finding, Findings
-from ..package import DESCRIPTOR, REFUSAL_RULE, Package, load_package
 from ..paths import PUBLISHED_FILES, Refusal, confine
-from ..sqltypes import ident
-from . import cache, coverage, curation, provenance, rules, standard  # light: no library at import
+from . import coverage, curation, provenance, rules, standard  # light: no library at import
 from .csvfile import LINE_COLUMN, read_csv, read_typed
 
 
@@ -231,7 +232,7 @@ def check_publishable(pkg: Package) -> list[Finding]:
     """
     import duckdb
 
-    from ..publish import ddl, views
+    from ..core import ddl, views
 
     con = duckdb.connect(config={"autoload_known_extensions": False})
     try:

@@ -16,13 +16,16 @@ import io
 import os
 import re
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import limits
-from ..checks.provenance import SEEDS_DIR, seed_files
-from ..package import load_package
-from ..paths import Refusal, confine, read_bounded
+from ..checks.provenance import seed_files
+from ..core.package import load_package
+from ..errors import RecruitmentError
+from ..paths import SEEDS_DIR, Refusal, confine, read_bounded
+from ..report import clean
 from .ids import next_ids
 from .spans import dates, quote_for
 
@@ -31,8 +34,11 @@ DATE_LINES = 5
 _DATE_LEAD = re.compile(r"\s*(?:(?:date|dated|published|posted|updated)\b:?\s*)?", re.I)
 
 
-class Refused(Exception):
+class Refused(RecruitmentError):
     """The article cannot be added; the message says why and what to do."""
+
+    def message(self) -> str:
+        return f"error: {clean(self)}. Nothing was added."
 
 
 @dataclass
@@ -240,3 +246,43 @@ def _append(path: Path, header: list[str], row: dict) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     _create(tmp, new)
     os.replace(tmp, path)
+
+
+def report_lines(root: Path, added: Added) -> Iterator[tuple[str, bool]]:
+    """What ``recruitment add-source`` prints, as (line, on stderr) in order: the row added,
+    then what :func:`left_to_record` finds still to record (read after the first lines are
+    out, so they are shown even if that read fails)."""
+    row = added.row
+    yield (
+        f"added {added.seed_file} as {added.source_id} (sha256 {added.sha256}); "
+        f"its sources row is line {added.csv_line} of the sources CSV.",
+        False,
+    )
+    if added.date_stated:
+        yield (
+            f"publication date: {row['published_start']} ({row['published_precision']}, "
+            f"stated on line {row['line']}: {clean(repr(row['quote']))}).",
+            False,
+        )
+    else:
+        yield (
+            "publication date: not stated in the first lines; fill published_start, "
+            "published_end, published_precision, published_basis (inferred, with notes) "
+            "where the text allows, and set line/quote to the words you cite "
+            f"(now line {row['line']}).",
+            False,
+        )
+    left, others = left_to_record(root, added.seed_file)
+    if left:
+        count = sum(map(len, left.values()))
+        yield f"left to record or exclude ({count} span(s), as recruitment coverage says):", False
+        for line, spans in left.items():
+            yield f"  line {line}: {', '.join(clean(repr(s)) for s in spans)}", False
+    else:
+        yield (
+            "coverage: every number, date and statement in the new seed is recorded or excluded.",
+            False,
+        )
+    if others:
+        yield f"note: {others} other problem(s); run recruitment validate.", True
+    yield f"next: recruitment suggest {added.source_id}", False

@@ -163,7 +163,7 @@ def from_package(pkg, con, loaded: set[str]) -> Codes:
 
 
 def _codes(pkg, con, loaded, figures, column: str) -> list[tuple[str, dict]]:
-    from ..sqltypes import ident
+    from ..core.sqltypes import ident
 
     if column not in figures.field_names:
         return []

@@ -14,11 +14,13 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from ..errors import RecruitmentError
+
 NUMBERED = re.compile(r"(?P<prefix>[A-Za-z0-9_-]*)(?:\[0-9\]|\\d)(?:\{(?P<width>\d+),?\d*\}|\+)")
 """Patterns of numbered ids: a literal prefix, then digits (``[0-9]{4,}``, ``\\d+``)."""
 
 
-class IdError(ValueError):
+class IdError(RecruitmentError, ValueError):
     """The table has no single numbered id column: a usage problem."""
 
 
@@ -45,7 +47,7 @@ def next_ids(
 
 def next_id(root: Path, table: str) -> str:
     """The next free id of ``table`` in the package at ``root``."""
-    from ..review.snapshot import FolderSource, load
+    from ..core.snapshot import FolderSource, load
 
     snap = load(FolderSource(Path(root)))
     res = snap.tables.get(table)

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from ..checks.coverage import _MONTHS, _ORDINALS, _SEASONS, _WEEKDAYS, SPAN_PATTERN
 from ..checks.rules import LOWER, UPPER
+from ..lexicon import SEASON_START
 from ..numbers import SCALES, number_words, parse_number_text
 from .codes import DEFAULT, MEASURE_BASES, NO_RATE, RATE_ONLY, Codes
 
@@ -163,7 +164,6 @@ def sentence_around(text: str, start: int, end: int) -> tuple[str, int]:
 # ---------------------------------------------------------------- dates
 
 _MONTH_NUMBER = {m: i + 1 for i, m in enumerate(_MONTHS.split("|"))}
-_SEASON_MONTHS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 _DAY = r"(?P<d1>\d{1,2})(?:st|nd|rd|th)?(?:\s*[-–]\s*(?P<d2>\d{1,2})(?:st|nd|rd|th)?)?"
 _YEAR = r"(?P<y>(?:1[89]|20)\d\d)"
 _DATE_FORMS = [
@@ -223,7 +223,7 @@ def _date(m: re.Match, form: str) -> dict | None:
         if form == "season":
             if year is None:
                 return {"precision": "season", "basis": "relative", "missing": "year"}
-            first = _SEASON_MONTHS[g["s"].lower()]
+            first = SEASON_START[g["s"].lower()]
             start = dt.date(year, first, 1)
             end_month, end_year = (first + 2, year) if first < 12 else (2, year + 1)
             last = calendar.monthrange(end_year, end_month)[1]

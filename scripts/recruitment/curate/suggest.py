@@ -16,15 +16,16 @@ from __future__ import annotations
 import bisect
 import csv
 import io
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..checks.coverage import SPAN_PATTERN, uncovered_spans
-from ..package import Package
-from ..sqltypes import ident, literal
+from ..core.package import Package
+from ..core.sqltypes import ident, literal
+from ..errors import RecruitmentError
+from ..report import clean, json_dumps
 from . import periods
 from .claimants import Actors, Reader, event_type
 from .codes import from_package
@@ -67,8 +68,16 @@ EVENT_CUES = [
 """Words in the sentence that suggest an event type; the nearest to the date wins."""
 
 
-class UnknownSource(ValueError):
+class UnknownSource(RecruitmentError, ValueError):
     """The source id names no row of sources."""
+
+    param = "SOURCE_ID"
+
+
+class DraftsRefused(RecruitmentError, ValueError):
+    """``--write`` names a file inside data/."""
+
+    param = "--write"
 
 
 @dataclass
@@ -541,13 +550,6 @@ def _interval(facts: dict) -> str:
 
 # ---------------------------------------------------------------- output
 
-LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\x85"}
-
-
-def printable(text: object) -> str:
-    """``text`` on one line: control characters and line breaks escaped as Python writes them."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(text))
-
 
 def sureness(d: Draft) -> str:
     """A draft's field_confidence as one cell: ``value high, unit medium, measure empty``."""
@@ -594,10 +596,7 @@ def as_json(suggestion: Suggestion, tables: list[str]) -> str:
             if d.table in tables
         ],
     }
-    text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-    for ch, escaped in LINE_BREAKS.items():
-        text = text.replace(ch, escaped)
-    return text
+    return json_dumps(doc)
 
 
 def as_text(suggestion: Suggestion, tables: list[str]) -> str:
@@ -607,19 +606,19 @@ def as_text(suggestion: Suggestion, tables: list[str]) -> str:
     out = []
     for seed_file in dict.fromkeys(d.seed_file for d in drafts):
         mine = [d for d in drafts if d.seed_file == seed_file]
-        out.append(f"{len(mine)} draft(s) for {printable(seed_file)}")
+        out.append(f"{len(mine)} draft(s) for {clean(seed_file)}")
         for d in mine:
             key = next(iter(d.row.values()))
             words = d.row.get("value_text") or d.row.get("date_text") or d.row.get("span_text")
             out.append(
                 f"  line {d.row['line']}: {d.table} {_cell(key) or '(id)'} [{d.confidence}] "
-                f"{printable(repr(words))}"
+                f"{clean(repr(words))}"
             )
             shown = {k: v for k, v in d.row.items() if v is not None}
-            out.append("      " + printable(", ".join(f"{k}={v}" for k, v in shown.items())))
+            out.append("      " + clean(", ".join(f"{k}={v}" for k, v in shown.items())))
             if d.field_confidence:
                 out.append(f"      sure: {sureness(d)}")
-            out.append(f"      why: {printable(d.why)}")
+            out.append(f"      why: {clean(d.why)}")
     out.append(
         f"\n{len(drafts)} draft(s). Review each, fill what why lists, drop the confidence and "
         "why columns, add the rows to data/, then run recruitment validate."
@@ -635,7 +634,7 @@ def write_outside_data(root: Path, path: Path, text: str) -> Path:
     data = (Path(root) / "data").resolve()
     target = Path(path).resolve()
     if target == data or target.is_relative_to(data):
-        raise ValueError(
+        raise DraftsRefused(
             f"{path} is inside data/: drafts never enter the package until a person moves them"
         )
     target.write_text(text, encoding="utf-8", newline="\n")

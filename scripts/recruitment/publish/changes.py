@@ -25,8 +25,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core.snapshot import FolderSource, GitSource, SourceError, git, load, repo_top
 from ..review import diff as d
-from ..review.snapshot import FolderSource, GitSource, SourceError, git, load, repo_top
 from ..review.versioning import CHANGELOG, parse
 
 DESCRIPTOR = "datapackage.json"
@@ -34,51 +34,6 @@ MAX_VERSION_COMMITS = 200
 """Commits that changed a line holding "version" in datapackage.json, newest first, read."""
 MAX_CHANGE_ROWS = 100_000
 """Rows of the changes table at most; the rest are counted in the note."""
-
-COLUMNS = (
-    ("version_from", "VARCHAR", "The released version the change is measured from."),
-    ("version_to", "VARCHAR", "The released version that made the change."),
-    (
-        "commit_from",
-        "VARCHAR",
-        "The git commit of version_from: its tag's once tagged, else the last commit of "
-        "that version before the CHANGELOG opened its Unreleased section (else before the "
-        "next bump).",
-    ),
-    (
-        "commit_to",
-        "VARCHAR",
-        "The git commit of version_to, as commit_from; NULL for the version of this build "
-        "(the package as built, meta's build_commit).",
-    ),
-    ("table_name", "VARCHAR", "The table of the row."),
-    ("key", "VARCHAR", "The row's primary key (its values joined by ', ')."),
-    ("kind", "VARCHAR", "added, removed or changed."),
-    (
-        "column_name",
-        "VARCHAR",
-        "For a changed row, the column whose value changed; NULL for an added or removed row.",
-    ),
-    (
-        "old",
-        "VARCHAR",
-        "The value before (a changed cell), or the whole removed row as a JSON object; NULL "
-        "for an added row. Every value as the CSV writes it.",
-    ),
-    (
-        "new",
-        "VARCHAR",
-        "The value after (a changed cell), or the whole added row as a JSON object; NULL "
-        "for a removed row.",
-    ),
-)
-COMMENT = (
-    "The corrections log: every row added, removed or changed between consecutive released "
-    "versions (found where datapackage.json's version changed; each version as its tag, "
-    "else its last commit before the CHANGELOG's Unreleased section opened, and this "
-    "build), one row per changed cell. The note in meta (key changes_note) says what it "
-    "covers."
-)
 
 
 @dataclass

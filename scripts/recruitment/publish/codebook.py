@@ -12,7 +12,7 @@ import json
 import re
 from pathlib import Path
 
-from ..package import Field, Package, Resource, load_package
+from ..core.package import Field, Package, Resource, load_package
 
 CODEBOOK = Path("docs") / "codebook.md"
 REGENERATE = "recruitment codebook"
@@ -183,7 +183,7 @@ def render(package: Package, published: bool = False) -> str:
 def render_duckdb(package: Package) -> str:
     """What recruitment.duckdb holds beside the tables above: its own tables and the
     views, each with the comment it carries in the file."""
-    from . import ddl, views  # the DDL imports the package model, as this module does
+    from ..core import ddl, views  # the DDL imports the package model, as this module does
 
     lines = [
         "## In the DuckDB file",

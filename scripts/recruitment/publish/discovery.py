@@ -24,26 +24,14 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+from ..core.sqltypes import CROISSANT_TYPES, ident
 from ..paths import read_bounded
-from ..sqltypes import ident
 
 CROISSANT_FILE = "croissant.json"
 CROISSANT_VERSION = "http://mlcommons.org/croissant/1.1"
 DESCRIPTOR_MAX_BYTES = 64 * 1024**2
 """Most bytes of dist/datapackage.json read back: the package's own descriptor (4 MiB at
 most) and each table's Table Schema (4 MiB at most) twice, for its CSV and Parquet file."""
-
-CROISSANT_TYPES = {
-    "string": "sc:Text",
-    "integer": "sc:Integer",
-    "number": "sc:Float",
-    "boolean": "sc:Boolean",
-    "date": "sc:Date",
-    "datetime": "sc:DateTime",
-    "time": "sc:Time",
-    "year": "sc:Integer",
-}
-"""Table Schema type -> Croissant dataType; a type not listed is published as text."""
 
 CROISSANT_CONTEXT = {
     "@language": "en",

@@ -10,7 +10,6 @@ where DuckDB's own bytes stop being reproducible (:func:`reproducible`).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -22,10 +21,13 @@ from pathlib import Path
 
 from .. import limits
 from ..checks.validate import Validation, temp_relations, validate
-from ..package import Package, Resource, unique_keys
-from ..paths import Refusal, confine, read_bounded
-from ..sqltypes import ident, literal
-from . import changes, ddl, views
+from ..core import ddl, views
+from ..core.package import Package, Resource
+from ..core.snapshot import build_info
+from ..core.sqltypes import PANDAS_TYPE, ident, literal
+from ..core.strict_json import unique_keys
+from ..paths import Refusal, confine, read_bounded, sha256_file
+from . import changes
 from .outdir import MARKER, MARKER_TEXT, check_out, replace_folder
 
 DUCKDB_FILE = "recruitment.duckdb"
@@ -157,20 +159,6 @@ def write_csv(con, res: Resource, path: Path) -> None:
     )
 
 
-PANDAS_TYPE = {
-    "integer": ("int64", "Int64"),
-    "boolean": ("bool", "boolean"),
-    "number": ("float64", "float64"),
-    "date": ("date", "object"),
-    "string": ("unicode", "object"),
-}
-"""Table Schema type -> (pandas_type, numpy_type) in the Parquet file's pandas metadata.
-
-pandas (and frictionless, which reads Parquet through pandas) turns a nullable int64
-column into float with NaN unless that metadata names the nullable "Int64" dtype; with
-it, pd.read_parquet keeps integers as integers even without dtype_backend="pyarrow"."""
-
-
 def pandas_metadata(res: Resource) -> str:
     """The ``pandas`` key of the Parquet schema metadata, as pyarrow writes it."""
     columns = [
@@ -283,8 +271,6 @@ def _fill_duckdb(
 ) -> None:
     """Create and fill the attached database ``pub`` from the validated ``tables``: tables,
     seed lines, meta and views."""
-    from .release import build_info  # release imports this module
-
     info = build_info(pkg.root)
     commit, created = info.get("commit"), info.get("created")
     meta: dict[str, tuple[str | None, int | None]] = {
@@ -370,11 +356,7 @@ def sha256_of(path: Path) -> str:
 
 @cache
 def _sha256(path: Path, size: int, mtime_ns: int) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    return sha256_file(path)
 
 
 DATA_PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -393,8 +375,6 @@ def write_descriptor(pkg: Package, tmp: Path) -> None:
     build commit's date, so the descriptor does not change between builds of one commit.
     """
     meta = {k: v for k, v in pkg.descriptor.items() if k != "resources"}
-    from .release import build_info  # release imports this module
-
     meta["$schema"] = DATA_PACKAGE_PROFILE
     if isinstance(meta.get("sources"), list):  # the seeds are not published as files
         meta["sources"] = [_published_source(s) for s in meta["sources"]]

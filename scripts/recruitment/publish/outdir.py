@@ -22,19 +22,25 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from ..errors import RecruitmentError
+from ..paths import SEEDS_DIR
+
 MARKER = ".recruitment-export"
 MARKER_TEXT = (
     "This folder was written by `recruitment export`; the next export replaces it whole.\n"
 )
 PACKAGE_FOLDERS = (
-    "data", "schemas", "seeds", "docs", "scripts", "tests", "bench", ".git", ".github",
+    "data", "schemas", SEEDS_DIR, "docs", "scripts", "tests", "bench", ".git", ".github",
     ".recruitment",
 )  # fmt: skip
 """Folders of the package that an export must never replace (it reads or keeps them)."""
 
 
-class OutRefused(Exception):
+class OutRefused(RecruitmentError):
     """``--out`` names a folder the export must not replace: a usage problem (exit 2)."""
+
+    def message(self) -> str:
+        return f"error: --out refused: {self}"
 
 
 def check_out(root: Path, out: Path) -> None:

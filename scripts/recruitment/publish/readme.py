@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 
 from .. import limits
+from ..core.snapshot import FolderSource, Snapshot, load
 from ..paths import read_published
-from ..review.snapshot import FolderSource, Snapshot, load
 
 README = "README.md"
 REGENERATE = "recruitment readme"
@@ -196,8 +196,8 @@ that built them: MIT (`LICENSE`).
 def release_readme(pkg) -> str:
     """README.md of the release folder: what each file is, how to check and open it from
     that folder, where the evidence lives, how to cite it, the licences."""
+    from ..core.views import view_sql
     from .export import DUCKDB_OLDEST_READER
-    from .views import view_sql
 
     d = pkg.descriptor
     return RELEASE_README.format(

@@ -29,9 +29,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import limits
-from ..package import PACKAGE_NAME, load_package, unique_keys
+from ..core.package import PACKAGE_NAME, load_package
+from ..core.snapshot import build_info, git, repo_top
+from ..core.strict_json import unique_keys
+from ..errors import EXIT_INVALID, RecruitmentError
 from ..paths import Unreadable, read_bounded, read_published
-from ..review.snapshot import git, repo_top
 from ..review.versioning import CHANGELOG, CITATION, parse
 from . import changes as history
 from . import codebook, readme, release_notes
@@ -50,31 +52,10 @@ dist's own checksums (the zip has its own) and the export's marker (internal).""
 ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
 
 
-class ReleaseError(Exception):
+class ReleaseError(RecruitmentError):
     """dist/ is missing or does not match the package or the tag: exit 1."""
 
-
-def build_info(root: Path) -> dict[str, str]:
-    """``created`` (ISO 8601, UTC) and ``commit`` for the package at ``root``."""
-    info: dict[str, str] = {}
-    top = repo_top(Path(root))
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        info["created"] = _iso(datetime.fromtimestamp(int(epoch), UTC))
-    if top is None:
-        return info
-    done = git(top, "log", "-1", "--format=%H %ct", check=False).split()
-    if len(done) != 2:
-        return info
-    commit, seconds = done
-    info.setdefault("created", _iso(datetime.fromtimestamp(int(seconds), UTC)))
-    dirty = git(top, "status", "--porcelain", "--untracked-files=no", "--", str(root), check=False)
-    info["commit"] = commit + ("-dirty" if dirty.strip() else "")
-    return info
-
-
-def _iso(when: datetime) -> str:
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    exit_code = EXIT_INVALID
 
 
 def zip_name(name: str, version: str) -> str:

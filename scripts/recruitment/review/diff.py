@@ -21,8 +21,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from ..report import FORMAT_CHARACTERS, UNSAFE, escape_char, json_escape
-from .snapshot import Snapshot, Table
+from ..core.snapshot import Snapshot, Table
+from ..report import json_dumps, visible
 
 LEVELS = ("none", "patch", "minor", "major")
 """Version bumps, weakest first."""
@@ -413,11 +413,6 @@ def _num(value) -> float | str:
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./-]*")
 
 
-def visible(text: object) -> str:
-    """One line, every control, line-break and direction-changing character spelled out."""
-    return UNSAFE.sub(lambda m: escape_char(m.group()), str(text))
-
-
 def show(value: object) -> str:
     """A cell for the terminal: quoted and escaped like a Python string literal."""
     return visible(repr(str(value)))
@@ -658,16 +653,6 @@ def to_dict(d: PackageDiff) -> dict:
         ],
         "seeds": [c.to_dict() for c in d.seeds],
     }
-
-
-_JSON_UNSAFE = re.compile(f"[\x7f-\x9f\u2028\u2029{FORMAT_CHARACTERS}]")
-"""What json.dumps leaves raw (it escapes U+0000..U+001F itself)."""
-
-
-def json_dumps(doc: object) -> str:
-    """JSON on which every line-breaking or invisible character is a \\u escape."""
-    text = json.dumps(doc, indent=2, ensure_ascii=False)
-    return _JSON_UNSAFE.sub(lambda m: json_escape(m.group()), text) + "\n"
 
 
 def as_json(d: PackageDiff) -> str:

@@ -14,10 +14,11 @@ could start.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from ..findings import Finding, Findings, as_findings
-from ..report import left_out
-from .diff import PackageDiff, as_markdown, md, md_code
+from ..report import as_text, left_out
+from .diff import PackageDiff, as_markdown, compare, md, md_code
 
 SUMMARY_MAX_BYTES = 1_000_000
 """Largest job summary written: GitHub refuses a step summary over 1 MiB (1,048,576 bytes)."""
@@ -69,6 +70,30 @@ def render_gate(gate: list[Finding], required: str) -> list[str]:
     out = [f"## Version gate: {len(gate)} problem(s)", ""]
     out += [finding_line(f) for f in gate]
     return [*out, ""]
+
+
+def gate_report(findings: list[Finding], fmt: str, required: str) -> str:
+    """The version gate's verdict after ``recruitment diff --check-version``'s text or
+    Markdown output (the Markdown is :func:`render_gate`'s, as in the job summary)."""
+    if fmt == "markdown":  # the job summary's section, after the diff's
+        return "\n" + "\n".join(render_gate(findings, required))
+    if not findings:
+        return f"\nversion gate: passed (required bump: {required}).\n"
+    return "\nversion gate:\n" + as_text(findings, "")
+
+
+def compared(base: str | None, root: Path) -> tuple[PackageDiff | None, list | None, str | None]:
+    """(the diff of the working tree against ``base``, its version gate, None), or (None,
+    None, why) when a side cannot be read: the summary then says so instead of failing."""
+    from ..core.snapshot import SourceError, load, open_source
+    from .versioning import check
+
+    try:
+        base_src, head_src = open_source(base, root, default_base=True), open_source(None, root)
+        diff = compare(load(base_src), load(head_src))
+        return diff, check(diff, head_src), None
+    except SourceError as err:
+        return None, None, str(err)
 
 
 def render(

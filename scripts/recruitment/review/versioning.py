@@ -12,15 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..core.package import DESCRIPTOR, VERSION
+from ..core.snapshot import MAX_JSON_BYTES, Source, SourceError
 from ..findings import Finding, Rule, _rules
-from ..package import DESCRIPTOR
-from .diff import LEVELS, PackageDiff, visible
-from .snapshot import MAX_JSON_BYTES, Source, SourceError
+from ..report import visible
+from .diff import LEVELS, PackageDiff
 
 CHANGELOG = "CHANGELOG.md"
 CITATION = "CITATION.cff"
-SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
-
 RULES: dict[str, Rule] = _rules(
     "version",
     {
@@ -54,13 +53,8 @@ validator's catalogue (findings.RULES), which describes one package."""
 class VersionFinding(Finding):
     """A finding of the version gate: printed like any other, explained by :data:`RULES`."""
 
-    @property
-    def fix(self) -> str:
-        return RULES[self.rule].fix
-
-    @property
-    def title(self) -> str:
-        return RULES[self.rule].title
+    def catalogue(self) -> dict[str, Rule]:
+        return RULES
 
 
 BUMP_WORDS = {
@@ -73,7 +67,7 @@ BUMP_WORDS = {
 
 
 def parse(version: str) -> tuple[int, int, int] | None:
-    m = SEMVER.fullmatch(version.strip())
+    m = VERSION.fullmatch(version.strip())
     return (int(m[1]), int(m[2]), int(m[3])) if m else None
 
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ... import limits
-from ...package import Package, Resource
+from ...core.package import Package, Resource
+from ...core.sqltypes import ident
 from ...paths import read_published
-from ...sqltypes import ident
 from ..discovery import dataset_jsonld, read_descriptor, temporal_coverage
 from ..export import DUCKDB_FILE, sha256_of
 

@@ -8,8 +8,8 @@ Table Schemas, so a column added to a schema appears in the views that copy a ta
 
 from __future__ import annotations
 
-from ..package import Package, Resource
-from ..sqltypes import ident, literal
+from .package import Package, Resource
+from .sqltypes import ident, literal
 
 CITING = ("source_id", "line", "quote")
 

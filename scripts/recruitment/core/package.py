@@ -15,18 +15,24 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import limits
-from .findings import Finding
-from .paths import Refusal, confine, is_url, read_bounded, safe_relative, shown_path
-from .patterns import pattern_size
+from .. import limits
+from ..errors import RecruitmentError
+from ..findings import Finding
+from ..paths import Refusal, confine, is_url, read_bounded, safe_relative, shown_path
+from ..patterns import pattern_size
+from .sqltypes import LEXICAL
+from .strict_json import DuplicateKey, unique_keys
 
 DESCRIPTOR = "datapackage.json"
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,62}")
 SUPPORTED_TYPES = ("string", "integer", "number", "date", "boolean")
 
 
-class PackageNotFound(Exception):
+class PackageNotFound(RecruitmentError):
     """The folder holds no datapackage.json: a usage problem, not a data problem."""
+
+    def message(self) -> str:
+        return f"error: {self}. Run from the package folder or pass --package."
 
 
 @dataclass(frozen=True)
@@ -181,25 +187,6 @@ def _no_constant(name: str):
     raise _BadConstant(f"{name} is not valid JSON")
 
 
-class DuplicateKey(ValueError):
-    """A JSON object names a key twice: which value counts would depend on the reader."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(f"the key {key[:60]!r} appears twice in one object")
-        self.key = key
-
-
-def unique_keys(pairs: list[tuple[str, object]]) -> dict:
-    """``object_pairs_hook`` of every JSON read: a repeated key raises DuplicateKey (Python
-    keeps the last value, other readers the first; neither may decide silently)."""
-    out: dict = {}
-    for key, value in pairs:
-        if key in out:
-            raise DuplicateKey(key)
-        out[key] = value
-    return out
-
-
 def _second_key_line(text: str, key: str) -> int | None:
     """The line of the second ``"key":`` in ``text`` (where the repeat most likely is)."""
     hits = list(re.finditer(re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:", text))
@@ -283,7 +270,7 @@ def _frictionless_findings(rel: str, report) -> list[Finding]:
 def _frictionless_check(root: Path, rel: str, schema: dict) -> list[Finding]:
     """frictionless's descriptor check of a schema, remembered (signed, in .recruitment/)
     for the exact text it passed on, so a later run need not import frictionless."""
-    from .checks import cache
+    from . import cache
 
     text = json.dumps(schema, sort_keys=True, ensure_ascii=False).encode("utf-8")
     if cache.schema_passed(root, text):
@@ -411,6 +398,8 @@ PROFILES = {
 """The only ``$schema``/``profile`` values accepted: standard ones, never fetched by anyone."""
 
 VERSION = re.compile(r"(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})")
+"""MAJOR.MINOR.PATCH (each at most six digits): the one version pattern (the descriptor's check,
+the version gate, the CHANGELOG headings)."""
 
 RESOURCE_KEYS = {
     "name", "path", "schema", "title", "description", "format", "mediatype", "encoding",
@@ -634,7 +623,7 @@ def _is_value(kind: str, value) -> bool:
             return (
                 isinstance(value, str)
                 and bool(dt.date.fromisoformat(value))
-                and (re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value) is not None)
+                and (re.fullmatch(LEXICAL["date"], value) is not None)
             )
         except ValueError:
             return False
@@ -645,9 +634,9 @@ def _pattern_problem(pattern) -> str | None:
     """Why RE2 (the engine every pattern runs on, in linear time) rejects ``pattern``."""
     if not isinstance(pattern, str):
         return "is not a string."
-    if len(pattern) > 1000:
-        return "is longer than 1000 characters."
-    from .numbers import _connection  # one DuckDB connection for such look-ups
+    if len(pattern) > limits.PATTERN_MAX_LENGTH:
+        return f"is longer than {limits.PATTERN_MAX_LENGTH} characters."
+    from ..numbers import _connection  # one DuckDB connection for such look-ups
 
     try:
         _connection().execute("SELECT regexp_full_match('', ?)", [pattern]).fetchall()

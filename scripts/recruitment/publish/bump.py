@@ -25,15 +25,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import limits
-from ..package import DESCRIPTOR
+from ..core.package import DESCRIPTOR, VERSION
+from ..errors import RecruitmentError
 from ..paths import Refusal, confine, read_bounded
-from .versioning import CHANGELOG, CITATION, next_version, parse
+from ..review.versioning import CHANGELOG, CITATION, next_version, parse
 
 LEVELS = ("patch", "minor", "major")
 VERSION_LINE = re.compile(r'^(\s*"version"\s*:\s*)"[^"\n]*"', re.M)
 
 
-class BumpError(Exception):
+class BumpError(RecruitmentError):
     """The bump cannot be made (no version, a file refused, nothing to bump)."""
 
 
@@ -114,7 +115,7 @@ def open_entry(text: str, version: str, date: str, reasons: list[str], replaces:
             return renamed
     body = "\n".join(f"- {r}." for r in reasons) or "- (Say what changed in the data.)"
     entry = f"## {version} — {date}\n\n{body}\n\n"
-    m = re.search(r"^## \[?[0-9]+\.[0-9]+\.[0-9]+", text, re.M)
+    m = re.search(rf"^## \[?{VERSION.pattern}", text, re.M)
     if m is None:
         return text.rstrip("\n") + "\n\n" + entry.rstrip("\n") + "\n"
     return text[: m.start()] + entry + text[m.start() :]
@@ -128,9 +129,9 @@ def bump(
 ) -> Bumped:
     """Bump the package at ``root`` by ``level`` (patch, minor, major; None: what the change
     against ``base`` requires) and regenerate what carries the version."""
-    from ..publish import codebook, readme
-    from .diff import compare
-    from .snapshot import SourceError, load, open_source
+    from ..core.snapshot import SourceError, load, open_source
+    from ..review.diff import compare
+    from . import codebook, readme
 
     root = Path(root)
     if level is not None and level not in LEVELS:

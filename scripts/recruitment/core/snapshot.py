@@ -23,19 +23,18 @@ import os
 import stat
 import subprocess
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
-from ..package import DESCRIPTOR, unique_keys
-from ..paths import safe_relative
-
-MAX_FILE_BYTES = 256 * 1024 * 1024
-"""Largest file a snapshot reads (a CSV of about half a million rows)."""
-MAX_JSON_BYTES = 16 * 1024 * 1024
-"""Largest descriptor or Table Schema a snapshot reads."""
-SEEDS = "seeds"
+from ..errors import RecruitmentError
+from ..limits import SNAPSHOT_FILE_MAX_BYTES as MAX_FILE_BYTES
+from ..limits import SNAPSHOT_JSON_MAX_BYTES as MAX_JSON_BYTES
+from ..paths import SEEDS_DIR, safe_relative, sha256_file, walk
+from .package import DESCRIPTOR
+from .strict_json import unique_keys
 
 
-class SourceError(Exception):
+class SourceError(RecruitmentError):
     """A package or ref cannot be read at all: a usage problem (exit 2)."""
 
 
@@ -104,27 +103,16 @@ class FolderSource(Source):
         out: dict[str, str] = {}
         if not base.is_dir() or base.is_symlink():
             return out
-        for dirpath, dirnames, filenames in os.walk(base):  # os.walk does not follow links
-            dirnames.sort()
-            for name in sorted(filenames):
-                path = Path(dirpath) / name
-                rel = path.relative_to(self.root).as_posix()
-                st = path.lstat()
-                if not stat.S_ISREG(st.st_mode):
-                    out[rel] = "symlink" if stat.S_ISLNK(st.st_mode) else "special file"
-                elif st.st_size > MAX_FILE_BYTES:
-                    out[rel] = f"too large ({st.st_size} bytes)"
-                else:
-                    out[rel] = _sha256_file(path)
+        for rel, entry in walk(base, folder):  # never follows a link
+            path = Path(entry.path)
+            st = path.lstat()
+            if not stat.S_ISREG(st.st_mode):
+                out[rel] = "symlink" if stat.S_ISLNK(st.st_mode) else "special file"
+            elif st.st_size > MAX_FILE_BYTES:
+                out[rel] = f"too large ({st.st_size} bytes)"
+            else:
+                out[rel] = sha256_file(path)
         return out
-
-
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def git(repo: Path, *args: str, check: bool = True, binary: bool = False):
@@ -268,6 +256,29 @@ def repo_top(path: Path) -> Path | None:
     if done.returncode != 0:
         return None
     return Path(done.stdout.decode().strip())
+
+
+def build_info(root: Path) -> dict[str, str]:
+    """``created`` (ISO 8601, UTC) and ``commit`` for the package at ``root``."""
+    info: dict[str, str] = {}
+    top = repo_top(Path(root))
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        info["created"] = _iso(datetime.fromtimestamp(int(epoch), UTC))
+    if top is None:
+        return info
+    done = git(top, "log", "-1", "--format=%H %ct", check=False).split()
+    if len(done) != 2:
+        return info
+    commit, seconds = done
+    info.setdefault("created", _iso(datetime.fromtimestamp(int(seconds), UTC)))
+    dirty = git(top, "status", "--porcelain", "--untracked-files=no", "--", str(root), check=False)
+    info["commit"] = commit + ("-dirty" if dirty.strip() else "")
+    return info
+
+
+def _iso(when: datetime) -> str:
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _commit_of(repo: Path, ref: str) -> str | None:
@@ -482,4 +493,4 @@ def _load(source: Source) -> Snapshot:
             continue
         table.header, table.rows, problems = parse_csv(data)
         notes += [f"{path}: {p}" for p in problems]
-    return Snapshot(source.label, descriptor, tables, source.files_under(SEEDS), notes)
+    return Snapshot(source.label, descriptor, tables, source.files_under(SEEDS_DIR), notes)

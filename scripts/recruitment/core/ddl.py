@@ -14,7 +14,7 @@ citation expanded: the seed file and the code-point span of the quote in its lin
 Three tables that are not resources of the package are published beside them, described
 here once: ``seed_lines`` (every line of every seed, so a row's context is one join away),
 ``meta`` (what was built, from which commit, and the SHA-256 of every data file) and
-``changes`` (the corrections log, :mod:`changes`).
+``changes`` (the corrections log, filled by :mod:`recruitment.publish.changes`).
 """
 
 from __future__ import annotations
@@ -22,9 +22,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ..package import Field, Package, Resource
-from ..sqltypes import duckdb_type, ident, literal, typed_literal
-from . import changes
+from .package import Field, Package, Resource
+from .sqltypes import duckdb_type, ident, literal, typed_literal
 
 CITATION_EXTRAS = {
     "seed_file": (
@@ -92,10 +91,55 @@ META = ExtraTable(
 )
 
 
+CHANGES_COLUMNS = (
+    ("version_from", "VARCHAR", "The released version the change is measured from."),
+    ("version_to", "VARCHAR", "The released version that made the change."),
+    (
+        "commit_from",
+        "VARCHAR",
+        "The git commit of version_from: its tag's once tagged, else the last commit of "
+        "that version before the CHANGELOG opened its Unreleased section (else before the "
+        "next bump).",
+    ),
+    (
+        "commit_to",
+        "VARCHAR",
+        "The git commit of version_to, as commit_from; NULL for the version of this build "
+        "(the package as built, meta's build_commit).",
+    ),
+    ("table_name", "VARCHAR", "The table of the row."),
+    ("key", "VARCHAR", "The row's primary key (its values joined by ', ')."),
+    ("kind", "VARCHAR", "added, removed or changed."),
+    (
+        "column_name",
+        "VARCHAR",
+        "For a changed row, the column whose value changed; NULL for an added or removed row.",
+    ),
+    (
+        "old",
+        "VARCHAR",
+        "The value before (a changed cell), or the whole removed row as a JSON object; NULL "
+        "for an added row. Every value as the CSV writes it.",
+    ),
+    (
+        "new",
+        "VARCHAR",
+        "The value after (a changed cell), or the whole added row as a JSON object; NULL "
+        "for a removed row.",
+    ),
+)
+CHANGES_COMMENT = (
+    "The corrections log: every row added, removed or changed between consecutive released "
+    "versions (found where datapackage.json's version changed; each version as its tag, "
+    "else its last commit before the CHANGELOG's Unreleased section opened, and this "
+    "build), one row per changed cell. The note in meta (key changes_note) says what it "
+    "covers."
+)
+
 CHANGES = ExtraTable(
     "changes",
-    changes.COMMENT,
-    changes.COLUMNS,
+    CHANGES_COMMENT,
+    CHANGES_COLUMNS,
     (),
     nullable=("commit_from", "commit_to", "column_name", "old", "new"),
 )

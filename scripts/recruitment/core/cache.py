@@ -45,10 +45,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import limits
-from ..paths import Refusal, confine, confined_dir, safe_relative
+from ..paths import SEEDS_DIR, Refusal, confine, confined_dir, safe_relative, walk
+from .strict_json import unique_keys  # a repeated key: no fingerprint (ValueError)
 
 DESCRIPTOR = "datapackage.json"
-SEEDS_DIR = "seeds"
 WORK_DIR = ".recruitment"
 ENTRY = "validated.json"
 ENTRY_MAX_BYTES = 1 << 20
@@ -100,8 +100,6 @@ def _fingerprint(root: Path) -> Fingerprint | None:
     if not add(DESCRIPTOR, limits.JSON_MAX_BYTES):
         return None
     texts = {DESCRIPTOR: _read(files[DESCRIPTOR], limits.JSON_MAX_BYTES)}
-    from ..package import unique_keys  # a repeated key: no fingerprint (ValueError)
-
     descriptor = json.loads(texts[DESCRIPTOR], object_pairs_hook=unique_keys)
     resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
     if not isinstance(resources, list):
@@ -146,21 +144,12 @@ def _seed_files(root: Path) -> list[str] | None:
     if isinstance(base, Refusal):
         return [] if base.kind == "missing" else None
     found: list[str] = []
-    stack = [(base, SEEDS_DIR)]
-    while stack:
-        folder, rel = stack.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_symlink():
-                    return None
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((Path(entry.path), f"{rel}/{entry.name}"))
-                elif entry.is_file(follow_symlinks=False):
-                    found.append(f"{rel}/{entry.name}")
-                else:
-                    return None
-                if len(found) > limits.MAX_SEED_FILES:
-                    return None
+    for rel, entry in walk(base, SEEDS_DIR):
+        if entry.is_symlink() or not entry.is_file(follow_symlinks=False):
+            return None
+        found.append(rel)
+        if len(found) > limits.MAX_SEED_FILES:
+            return None
     return sorted(found)
 
 
