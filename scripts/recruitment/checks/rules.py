@@ -5,6 +5,17 @@ The rules attach to column groups the schemas declare, not to table names: any t
 ``<p>_end``, ``<p>_precision`` group (an event's date, a figure's period, a source's
 publication date) gets the interval rules. Each rule is one polars expression that is true
 where a row passes; pandera runs them lazily and reports the failing rows.
+
+Why pandera does not carry the declaration (one ``DataFrameSchema`` per table derived from
+the Table Schemas, as PUDL's ``to_pandera()`` does): every column's type, required, enum,
+bounds, length and pattern is declared once, in ``schemas/``, and checked once, by
+frictionless on the descriptor and by the polars screen (``standard.screen_and_type``) on
+the cells, whose findings name the CSV line and cell. A derived pandera schema would check
+the same constraints a second time with a third parser that has to agree with the other
+two, and its failure cases are built row by row, so a file where every cell fails would
+cost memory in proportion to its size (the bound issue 19 set). pandera's part is the
+cross-column rules only, declared here as data (``RowRule``), counted first by polars over
+the whole frame, and handed to pandera for at most ``MAX_LISTED`` failing rows.
 """
 
 from __future__ import annotations
