@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 
+from conftest import plain_id
 from recruitment import numbers
 from recruitment.numbers import number_words, parse_number_text, plain
 
@@ -85,7 +86,7 @@ GRAMMAR = [
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), GRAMMAR, ids=[repr(t) for t, _ in GRAMMAR])
+@pytest.mark.parametrize(("text", "expected"), GRAMMAR, ids=[plain_id(repr(t)) for t, _ in GRAMMAR])
 def test_grammar(text, expected):
     got = parse_number_text(text)
     assert got == expected
