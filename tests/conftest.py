@@ -52,9 +52,16 @@ def plain_id(text) -> str:
     )
 
 
+SHARED_SETUP = {"batches", "committed", "committed_dist", "published"}
+"""Fixtures that validate or export whole packages once per module or session."""
+
+
 def pytest_collection_modifyitems(config, items):
-    """Under mutmut, refuse an id pytest would escape (see ``plain_id``), before mutmut's own
-    clean run stops with only 'Failed to run pytest'."""
+    """Under mutmut: refuse an id pytest would escape (see ``plain_id``), before mutmut's own
+    clean run stops with only 'Failed to run pytest'; and run the tests that share an
+    expensive setup last. mutmut orders a mutant's tests by their call time alone, so a
+    test whose fixture validated a dozen packages came first, and every mutant paid for
+    that setup before the fast test that kills it ran."""
     if "MUTANT_UNDER_TEST" not in os.environ:
         return
     escaped = [item.nodeid for item in items if "\\" in item.nodeid]
@@ -64,6 +71,7 @@ def pytest_collection_modifyitems(config, items):
             "again; give the parametrize ids=[plain_id(...)] (tests/conftest.py): "
             + ", ".join(escaped[:5])
         )
+    items.sort(key=lambda item: bool(SHARED_SETUP & set(getattr(item, "fixturenames", ()))))
 
 
 @pytest.fixture(scope="session", autouse=True)

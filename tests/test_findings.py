@@ -31,8 +31,10 @@ def test_a_finding_names_its_rules_title_and_fix():
     }
 
 
-def test_rule_ids_are_layer_slash_key():
-    assert "csv/no-rows" in RULES and "coverage/uncovered" in RULES
+def test_rule_ids_are_layer_slash_key_with_their_title_and_fix():
+    assert RULES["csv/no-rows"].title == "File has a header but no rows"
+    assert RULES["csv/no-rows"].fix.startswith("Restore the rows (git checkout the file)")
+    assert "coverage/uncovered" in RULES
     assert all(rule.count("/") == 1 for rule in RULES)
 
 

@@ -80,6 +80,8 @@ GRAMMAR = [
     ("18to30", None),  # "to" needs its spaces
     ("-5", None),  # no negative numbers: a range with no start
     ("5-", None),
+    ("18-many", None),  # a range whose one end is no number is no number
+    ("many to 30", None),
     ("", None),
     ("   ", None),
     ("many", None),
