@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,44 @@ def pytest_configure(config):
     folder = Path(tempfile.mkdtemp(prefix="recruitment-hypothesis-"))
     configuration.set_hypothesis_home_dir(folder)
     config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
+def plain_id(text) -> str:
+    """A test id pytest keeps as it is: every character that is not printable ASCII, and the
+    backslash, written as its Unicode name ("18{EM DASH}30").
+
+    pytest escapes any other id, and caches the escaped id on the parametrize mark; a second
+    run in the same process (mutmut runs the tests several times in one process) escapes it
+    again, so the id it reports no longer selects the test (``not found``, exit code 4).
+    """
+    return "".join(
+        c
+        if c.isascii() and c.isprintable() and c != "\\"
+        else "{" + unicodedata.name(c, f"U+{ord(c):04X}") + "}"
+        for c in str(text)
+    )
+
+
+SHARED_SETUP = {"batches", "committed", "committed_dist", "published"}
+"""Fixtures that validate or export whole packages once per module or session."""
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under mutmut: refuse an id pytest would escape (see ``plain_id``), before mutmut's own
+    clean run stops with only 'Failed to run pytest'; and run the tests that share an
+    expensive setup last. mutmut orders a mutant's tests by their call time alone, so a
+    test whose fixture validated a dozen packages came first, and every mutant paid for
+    that setup before the fast test that kills it ran."""
+    if "MUTANT_UNDER_TEST" not in os.environ:
+        return
+    escaped = [item.nodeid for item in items if "\\" in item.nodeid]
+    if escaped:
+        raise pytest.UsageError(
+            "these test ids hold characters pytest escapes, and mutmut cannot select them "
+            "again; give the parametrize ids=[plain_id(...)] (tests/conftest.py): "
+            + ", ".join(escaped[:5])
+        )
+    items.sort(key=lambda item: bool(SHARED_SETUP & set(getattr(item, "fixturenames", ()))))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -751,6 +751,35 @@ def _resource_path_is_a_folder(pkg):
     return {("data", None, None, "file/type")}
 
 
+@package_case("file/type")
+def _data_file_linked_to_a_file_inside_the_package(pkg):
+    """A link to a regular file inside the package is still a link: what is read is the file
+    a reviewer sees in the pull request, never what a link points at."""
+    (pkg / "figures-copy.csv").write_bytes((pkg / FIG).read_bytes())
+    (pkg / FIG).unlink()
+    (pkg / FIG).symlink_to("../figures-copy.csv")
+    return {(FIG, None, None, "file/type")}
+
+
+@package_case("file/type", "provenance/unverified")
+def _seed_linked_to_a_copy_inside_the_package(pkg):
+    """The same bytes (its pinned sha256 still matches), yet a link: refused on its sources
+    row, and every row citing that source is unverified."""
+    source = rows(pkg, "sources")[0]
+    seed = pkg / source["seed_file"]
+    (pkg / "seed-copy.txt").write_bytes(seed.read_bytes())
+    seed.unlink()
+    seed.symlink_to("../seed-copy.txt")
+    citing = {
+        (f"data/{table.name}", line, "source_id", "provenance/unverified")
+        for table in (pkg / "data").glob("*.csv")
+        if table.name != "sources.csv"
+        for line, row in enumerate(rows(pkg, table.stem), 2)
+        if row.get("source_id") == source["source_id"]
+    }
+    return {(SRC, 2, "seed_file", "file/type")} | citing
+
+
 @package_case("package/missing-file")
 def _path_in_another_case(pkg):
     edit_json(pkg, "datapackage.json", lambda d: d["resources"][1].update(path="data/Actors.csv"))
@@ -905,10 +934,11 @@ def _only_a_newline(pkg):
     return {(EVT, 1, None, "csv/empty")}
 
 
-@package_case("csv/parse")
+@package_case("csv/no-rows", "csv/parse")
 def _header_without_newline(pkg):
+    """Only the header, and no newline after it: a file without rows, not a parse error."""
     edit_bytes(pkg, EVT, lambda b: b.split(b"\n")[0])
-    return {(EVT, None, None, "csv/parse")}
+    return {(EVT, 1, None, "csv/no-rows")}
 
 
 @package_case("csv/no-rows", "csv/blank-line")

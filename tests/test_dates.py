@@ -8,6 +8,7 @@ from datetime import date
 import duckdb
 import pytest
 
+from conftest import plain_id
 from recruitment.checks import dates
 from recruitment.checks.dates import resolve
 
@@ -69,6 +70,7 @@ def test_resolves_to_the_honest_interval(text, published, expected):
         ("", DAY),
         (None, DAY),
     ],
+    ids=lambda value: plain_id(value) if isinstance(value, str) else None,
 )
 def test_refuses_what_it_cannot_read(text, published):
     assert resolve(text, *published) is None

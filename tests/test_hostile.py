@@ -266,7 +266,7 @@ def seed_file_symlink_out(pkg):
     outside.write_text("not a seed\n")
     os.symlink(outside, pkg / "seeds" / "link.txt")
     line = set_cells(pkg, "sources", 2, seed_file="seeds/link.txt")
-    return Hostile("provenance/seed-path", SRC, line)
+    return Hostile("file/type", SRC, line)
 
 
 @case

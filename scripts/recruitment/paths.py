@@ -43,13 +43,14 @@ class Refusal:
     message: str
 
 
-def confine(root: Path, rel: object, max_bytes: int, *, links: bool = True) -> Path | Refusal:
+def confine(root: Path, rel: object, max_bytes: int, *, links: bool = False) -> Path | Refusal:
     """The real path of ``rel`` under ``root``, or why it may not be opened.
 
-    ``root`` is resolved here; the path must resolve (symlinks followed) inside it, be a
-    regular file (not a FIFO, device or folder) and hold at most ``max_bytes``. With
-    ``links=False`` the file itself may not be a symlink at all (what is published is
-    the file a reviewer sees in the pull request, never what a link points at).
+    ``root`` is resolved here; the path must resolve (symlinks in its folders followed)
+    inside it, be a regular file (not a FIFO, device or folder) and hold at most
+    ``max_bytes``. The file itself may not be a symlink, even to a file inside the package:
+    what is read is the file a reviewer sees in the pull request, never what a link points
+    at. (``links=True`` would allow one; no caller does.)
     """
     if is_url(rel):
         return Refusal("url", f"{shown_path(rel)} is a URL; the package only reads its own files.")
@@ -127,9 +128,9 @@ class Unreadable(OSError):
 def read_published(root: Path, rel: str, max_bytes: int) -> bytes | None:
     """The bytes of ``rel``, one of the package's own files, or None when it does not exist.
 
-    Raises :class:`Unreadable` when it may not be read (see :func:`confine`, ``links=False``).
+    Raises :class:`Unreadable` when it may not be read (see :func:`confine`).
     """
-    real = confine(root, rel, max_bytes, links=False)
+    real = confine(root, rel, max_bytes)
     if isinstance(real, Refusal):
         if real.kind == "missing":
             return None

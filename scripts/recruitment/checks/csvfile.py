@@ -196,6 +196,9 @@ def read_csv(root: Path, resource: Resource, sha256: str | None = None) -> CsvTa
     if findings.counts["csv/header"]:
         findings += _blank_lines(rel, data)
         return CsvTable(None, findings)
+    if end < 0:  # the header and nothing else, with no final newline (pyarrow cannot skip it)
+        findings.add(Finding(rel, 1, None, "csv/no-rows", "Only a header line."))
+        return CsvTable(None, findings)
     table, parse_findings, one_line_each = _parse(rel, data, resource)
     # Every newline ends a row of the table: there is no blank line to look for.
     blanks = Findings() if one_line_each else _blank_lines(rel, data)

@@ -217,7 +217,7 @@ def check_published(root: Path) -> list[Finding]:
     or an oversized file is a finding here rather than copied into the site or the zip."""
     out = []
     for rel in PUBLISHED_FILES:
-        real = confine(root, rel, limits.PUBLISHED_MAX_BYTES, links=False)
+        real = confine(root, rel, limits.PUBLISHED_MAX_BYTES)
         if isinstance(real, Refusal) and real.kind != "missing":
             out.append(Finding(rel, None, None, REFUSAL_RULE[real.kind], real.message))
     return out
