@@ -91,7 +91,7 @@ test: build $(DEV) browser ## Build, add the dev tools, then run the test suite 
 	  -n $(PYTEST_WORKERS) --durations=15 --durations-min=1; status=$$?; \
 	$(BIN)/recruitment checksums >/dev/null; exit $$status
 
-# Mutation testing (docs/mutation.md): mutmut mutates checks/, numbers.py and findings.py
+# Mutation testing (docs/mutation.md): mutmut mutates checks/, core/cache.py, numbers.py and findings.py
 # ([tool.mutmut] in pyproject.toml) and runs the fast rule tests against each mutant, one at
 # a time and niced. mutmut expects the code in src/, so it runs in $(MUTATE), where src/ is
 # scripts/ (and the package files the tests copy sit beside it); results stay there.
