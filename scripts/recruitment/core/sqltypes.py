@@ -10,10 +10,15 @@ so '134.500', '1 000', 'NaN' or '2023-3-30' are type errors, not values.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:  # for annotations only: the package model imports this module
-    from .package import Field
+
+class Field(Protocol):
+    """What these functions read of a Table Schema field (core.package.Field has it); a
+    protocol, so this module, which the package model imports, imports nothing back."""
+
+    type: str
+
 
 DUCKDB_TYPE = {
     "string": "VARCHAR",
