@@ -1101,6 +1101,14 @@ def _units_list_without_rows(pkg):
     return {("data/units.csv", 1, None, "csv/no-rows")}
 
 
+@package_case("curation/measure-unit", "curation/unit-words")
+def _figures_without_rows(pkg):
+    """The figures read as no table: the code lists are there, and the unit rules do not
+    look for the figures' rows."""
+    edit_bytes(pkg, FIG, lambda b: b.split(b"\n")[0] + b"\n")
+    return {(FIG, 1, None, "csv/no-rows")}
+
+
 @package_case("curation/measure-unit")
 def _measures_list_without_rows(pkg):
     """The measure code list reads as no table: the same for the measures."""
