@@ -1243,3 +1243,21 @@ def test_unit_rules_count_each_finding_under_its_file_and_rule(pkg):
         f"{row['value_text']!r} is followed by 'troops', words of unit 'persons' "
         "(data/units.csv); the row's unit is 'years'."
     )
+
+
+def test_unit_rules_check_every_table_that_references_both_code_lists(pkg):
+    """The checked tables are found through their foreign keys, not named: a second table
+    with the figures' schema is checked too, and the first table's findings stay."""
+
+    def add_copy(d):
+        figures = next(r for r in d["resources"] if r["name"] == "figures")
+        d["resources"].append(dict(figures, name="figures_b", path="data/figures_b.csv"))
+
+    edit_json(pkg, "datapackage.json", add_copy)
+    shutil.copy2(pkg / FIG, pkg / "data/figures_b.csv")
+    line, _ = find_row(pkg, "figures", measure="recruitment_target", unit="persons")
+    set_cells(pkg, "figures", line, unit="years")
+    assert located(validate(pkg).findings) == {
+        (FIG, line, "unit", "curation/measure-unit"),
+        (FIG, line, "unit", "curation/unit-words"),
+    }
