@@ -31,6 +31,7 @@ from conftest import (
     copy_package,
     edit_bytes,
     edit_json,
+    find_row,
     located,
     rows,
     schema_field,
@@ -1092,6 +1093,29 @@ def _a_reporting_word_inside_a_word(pkg):
     return set()
 
 
+@package_case("curation/measure-unit", "curation/unit-words")
+def _units_list_without_rows(pkg):
+    """The unit code list reads as no table: the figures are not checked against it, and
+    the one finding is the file's."""
+    edit_bytes(pkg, "data/units.csv", lambda b: b.split(b"\n")[0] + b"\n")
+    return {("data/units.csv", 1, None, "csv/no-rows")}
+
+
+@package_case("curation/measure-unit", "curation/unit-words")
+def _figures_without_rows(pkg):
+    """The figures read as no table: the code lists are there, and the unit rules do not
+    look for the figures' rows."""
+    edit_bytes(pkg, FIG, lambda b: b.split(b"\n")[0] + b"\n")
+    return {(FIG, 1, None, "csv/no-rows")}
+
+
+@package_case("curation/measure-unit")
+def _measures_list_without_rows(pkg):
+    """The measure code list reads as no table: the same for the measures."""
+    edit_bytes(pkg, "data/measures.csv", lambda b: b.split(b"\n")[0] + b"\n")
+    return {("data/measures.csv", 1, None, "csv/no-rows")}
+
+
 @pytest.mark.parametrize("name", sorted(PACKAGES))
 def test_package_boundary(name, pkg, request):
     _, fn = PACKAGES[name]
@@ -1194,3 +1218,46 @@ def test_every_rule_has_a_boundary_case():
     covered |= set().union(*({r for r in rules} for _, _, rules in VERSIONS.values()))
     covered |= {"version/changelog", "version/citation"}  # the test just above
     assert sorted((set(RULES) | set(VERSION_RULES)) - covered) == []
+
+
+def test_unit_rules_count_each_finding_under_its_file_and_rule(pkg):
+    """A figure whose unit fits neither its measure's kinds nor its words: both findings
+    listed, each counted under (file, rule), and a measure taking two kinds names both."""
+    line, row = find_row(pkg, "figures", measure="recruitment_target", unit="persons")
+    assert row["quote"][row["quote"].find(row["value_text"]) :].startswith(
+        row["value_text"] + " troops"
+    )
+    set_cells(pkg, "figures", line, unit="years")
+    findings = validate(pkg).findings
+    assert located(findings) == {
+        (FIG, line, "unit", "curation/measure-unit"),
+        (FIG, line, "unit", "curation/unit-words"),
+    }
+    assert findings.by_place == {(FIG, "curation/measure-unit"): 1, (FIG, "curation/unit-words"): 1}
+    messages = {f.rule: f.message for f in findings}
+    assert messages["curation/measure-unit"] == (
+        "unit 'years' is a duration unit; measure 'recruitment_target' takes count or rate "
+        "units (data/units.csv, data/measures.csv)."
+    )
+    assert messages["curation/unit-words"] == (
+        f"{row['value_text']!r} is followed by 'troops', words of unit 'persons' "
+        "(data/units.csv); the row's unit is 'years'."
+    )
+
+
+def test_unit_rules_check_every_table_that_references_both_code_lists(pkg):
+    """The checked tables are found through their foreign keys, not named: a second table
+    with the figures' schema is checked too, and the first table's findings stay."""
+
+    def add_copy(d):
+        figures = next(r for r in d["resources"] if r["name"] == "figures")
+        d["resources"].append(dict(figures, name="figures_b", path="data/figures_b.csv"))
+
+    edit_json(pkg, "datapackage.json", add_copy)
+    shutil.copy2(pkg / FIG, pkg / "data/figures_b.csv")
+    line, _ = find_row(pkg, "figures", measure="recruitment_target", unit="persons")
+    set_cells(pkg, "figures", line, unit="years")
+    assert located(validate(pkg).findings) == {
+        (FIG, line, "unit", "curation/measure-unit"),
+        (FIG, line, "unit", "curation/unit-words"),
+    }
